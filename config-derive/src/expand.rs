@@ -1,0 +1,376 @@
+//! Code generation. Starts from a validated model and cannot fail.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::DeriveInput;
+
+use crate::ast::{Config, Field, ValueEnum};
+use crate::attr::Errors;
+use crate::{fallback, valid};
+
+pub(crate) fn derive_config(input: &DeriveInput) -> TokenStream {
+    let errors = Errors::default();
+    let model = Config::from_syn(input, &errors);
+    if let Some(model) = &model {
+        valid::config(model, &errors);
+    }
+    match errors.finish() {
+        Ok(()) => expand_config(&model.expect("no errors means a model")),
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(fallback::config(input));
+            out
+        }
+    }
+}
+
+pub(crate) fn derive_value(input: &DeriveInput) -> TokenStream {
+    let errors = Errors::default();
+    let model = ValueEnum::from_syn(input, &errors);
+    if let Some(model) = &model {
+        valid::value_enum(model, &errors);
+    }
+    match errors.finish() {
+        Ok(()) => expand_value(&model.expect("no errors means a model")),
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(fallback::value(input));
+            out
+        }
+    }
+}
+
+fn private() -> TokenStream {
+    quote!(::fuzzer_core::__private)
+}
+
+/// `<ty as FuzzableConfig>`.
+fn as_config(ty: &syn::Type) -> TokenStream {
+    let p = private();
+    quote_spanned!(ty.span()=> <#ty as #p::FuzzableConfig>)
+}
+
+/// The declared default of a plain field, type-checked against the field's
+/// type at the default's own tokens.
+fn default_expr(f: &Field<'_>) -> TokenStream {
+    let ty = f.ty;
+    match &f.attrs.default {
+        Some(expr) => quote_spanned!(expr.span()=> {
+            let __default: #ty = #expr;
+            __default
+        }),
+        None => quote_spanned!(ty.span()=> <#ty as ::core::default::Default>::default()),
+    }
+}
+
+/// `value` checked to have the field's type, as a `Value`.
+fn typed_value(ty: &syn::Type, expr: &syn::Expr) -> TokenStream {
+    let p = private();
+    quote_spanned!(expr.span()=> {
+        let __v: #ty = #expr;
+        #p::FuzzValue::to_value(&__v)
+    })
+}
+
+fn lit_strs(names: &[syn::LitStr]) -> TokenStream {
+    quote!(&[#(#names),*])
+}
+
+fn expand_config(cfg: &Config<'_>) -> TokenStream {
+    let p = private();
+    let ident = cfg.ident();
+    let name = ident.to_string();
+    let n_specs = cfg.fields.len();
+
+    // Offsets of each field in the flattened order, as constants.
+    let mut offset_consts = Vec::new();
+    let mut count_expr = quote!(0usize);
+    for (k, f) in cfg.fields.iter().enumerate() {
+        let off = format_ident!("__OFFSET_{}", k);
+        offset_consts.push(quote!(const #off: usize = #count_expr;));
+        let width = if f.attrs.nested.is_some() {
+            let c = as_config(f.ty);
+            quote!(#c::__FIELD_COUNT)
+        } else {
+            quote!(1usize)
+        };
+        count_expr = quote!(#off + #width);
+    }
+
+    let specs = cfg.fields.iter().map(|f| {
+        let fname = f.ident.to_string();
+        let ty = f.ty;
+        if f.attrs.nested.is_some() {
+            let c = as_config(ty);
+            return quote! {
+                #p::FieldSpec {
+                    name: #fname,
+                    type_name: || ::std::string::String::from(#c::__NAME),
+                    doc: "",
+                    default: || #p::Value::None,
+                    env: &[],
+                    env_force: &[],
+                    skip_hash: false,
+                    skip_save: false,
+                    deprecated: false,
+                    skip: ::core::option::Option::None,
+                    pin: ::core::option::Option::None,
+                    domain: || #p::Domain::Type,
+                    sampler: #p::sample_field::<bool>,
+                    env_parser: #p::parse_env::<bool>,
+                    nested: ::core::option::Option::Some(|| ::std::vec::Vec::from(#c::fields())),
+                }
+            };
+        }
+        let doc = &f.doc;
+        let default = default_expr(f);
+        let env = lit_strs(f.attrs.env.as_ref().map_or(&[][..], |e| &e.1));
+        let env_force = lit_strs(f.attrs.env_force.as_ref().map_or(&[][..], |e| &e.1));
+        let skip_hash = f.attrs.skip_hash.is_some();
+        let skip_save = f.attrs.skip_save.is_some();
+        let deprecated = f.deprecated;
+        let skip = match &f.attrs.skip {
+            Some((_, Some(reason))) => quote!(::core::option::Option::Some(#reason)),
+            Some((_, None)) => quote!(::core::option::Option::Some("")),
+            None => quote!(::core::option::Option::None),
+        };
+        let pin = match &f.attrs.pin {
+            Some((_, expr)) => {
+                let v = typed_value(ty, expr);
+                quote!(::core::option::Option::Some(|| #v))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let domain = if let Some((_, values)) = &f.attrs.values {
+            let vals = values.iter().map(|e| typed_value(ty, e));
+            quote!(|| #p::Domain::Values(::std::vec![#(#vals),*]))
+        } else if let Some((_, (lo, hi))) = &f.attrs.range {
+            let lo = typed_value(ty, lo);
+            let hi = typed_value(ty, hi);
+            quote!(|| #p::Domain::Range { lo: #lo, hi: #hi })
+        } else {
+            quote!(|| #p::Domain::Type)
+        };
+        let ty_check = quote_spanned!(ty.span()=> #p::type_name::<#ty>);
+        quote! {
+            #p::FieldSpec {
+                name: #fname,
+                type_name: #ty_check,
+                doc: #doc,
+                default: || #p::FuzzValue::to_value(&#default),
+                env: #env,
+                env_force: #env_force,
+                skip_hash: #skip_hash,
+                skip_save: #skip_save,
+                deprecated: #deprecated,
+                skip: #skip,
+                pin: #pin,
+                domain: #domain,
+                sampler: #p::sample_field::<#ty>,
+                env_parser: #p::parse_env::<#ty>,
+                nested: ::core::option::Option::None,
+            }
+        }
+    });
+
+    let defaults = cfg.fields.iter().map(|f| {
+        let id = f.ident;
+        if f.attrs.nested.is_some() {
+            let c = as_config(f.ty);
+            quote!(#id: #c::__declared_defaults())
+        } else {
+            let d = default_expr(f);
+            quote!(#id: #d)
+        }
+    });
+
+    // Per-field match arms over the flattened index.
+    let mut get_arms = Vec::new();
+    let mut set_arms = Vec::new();
+    let mut copy_arms = Vec::new();
+    let mut eq_arms = Vec::new();
+    let mut nested_get = Vec::new();
+    let mut nested_set = Vec::new();
+    let mut nested_copy = Vec::new();
+    let mut nested_eq = Vec::new();
+    for (k, f) in cfg.fields.iter().enumerate() {
+        let off = format_ident!("__OFFSET_{}", k);
+        let id = f.ident;
+        if f.attrs.nested.is_some() {
+            let c = as_config(f.ty);
+            let guard = quote!(__i if __i >= #off && __i < #off + #c::__FIELD_COUNT);
+            nested_get.push(quote!(#guard => #p::FuzzableConfig::__get_index(&self.#id, __i - #off),));
+            nested_set.push(quote!(#guard => #p::FuzzableConfig::__set_index(&mut self.#id, __i - #off, __value),));
+            nested_copy.push(quote!(#guard => #p::FuzzableConfig::__copy_field(&mut self.#id, &__src.#id, __i - #off),));
+            nested_eq.push(quote!(#guard => #p::FuzzableConfig::__field_eq(&self.#id, &__other.#id, __i - #off),));
+        } else {
+            get_arms.push(quote!(#off => #p::FuzzValue::to_value(&self.#id),));
+            set_arms.push(quote!(#off => {
+                self.#id = #p::FuzzValue::from_value(__value)?;
+                ::core::result::Result::Ok(())
+            }));
+            copy_arms.push(quote!(#off => ::core::clone::Clone::clone_from(&mut self.#id, &__src.#id),));
+            eq_arms.push(quote!(#off => self.#id == __other.#id,));
+        }
+    }
+
+    let env_prefix = match &cfg.attrs.env_prefix {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    };
+
+    // Assert nested types are configs, at their own tokens.
+    let nested_asserts = cfg.fields.iter().filter(|f| f.attrs.nested.is_some()).map(|f| {
+        let ty = f.ty;
+        quote_spanned!(ty.span()=> __assert_config::<#ty>();)
+    });
+
+    let oob = quote!(::core::unreachable!("field index {} out of range for {}", __i, #name));
+
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, deprecated, clippy::all)]
+        const _: () = {
+            #(#offset_consts)*
+            const __COUNT: usize = #count_expr;
+
+            static __REGISTRY: #p::Registry<#ident> = #p::Registry::new();
+            ::std::thread_local! {
+                static __LOCAL: #p::Local<#ident> = const { #p::Local::new() };
+            }
+
+            #[allow(dead_code)]
+            fn __assert_config<__T: #p::FuzzableConfig>() {}
+            #[allow(dead_code)]
+            fn __assert_nested() {
+                #(#nested_asserts)*
+            }
+
+            #[automatically_derived]
+            impl #p::FuzzableConfig for #ident {
+                const __NAME: &'static str = #name;
+                const __FIELD_COUNT: usize = __COUNT;
+
+                fn __specs() -> &'static [#p::FieldSpec] {
+                    static __SPECS: [#p::FieldSpec; #n_specs] = [#(#specs),*];
+                    &__SPECS
+                }
+
+                fn __env_prefix() -> ::core::option::Option<&'static str> {
+                    #env_prefix
+                }
+
+                fn __declared_defaults() -> Self {
+                    #ident { #(#defaults),* }
+                }
+
+                fn __get_index(&self, __i: usize) -> #p::Value {
+                    match __i {
+                        #(#get_arms)*
+                        #(#nested_get)*
+                        _ => #oob,
+                    }
+                }
+
+                fn __set_index(&mut self, __i: usize, __value: &#p::Value) -> ::core::result::Result<(), #p::ConfigError> {
+                    match __i {
+                        #(#set_arms)*
+                        #(#nested_set)*
+                        _ => #oob,
+                    }
+                }
+
+                fn __copy_field(&mut self, __src: &Self, __i: usize) {
+                    match __i {
+                        #(#copy_arms)*
+                        #(#nested_copy)*
+                        _ => #oob,
+                    }
+                }
+
+                fn __field_eq(&self, __other: &Self, __i: usize) -> bool {
+                    match __i {
+                        #(#eq_arms)*
+                        #(#nested_eq)*
+                        _ => #oob,
+                    }
+                }
+
+                fn __registry() -> &'static #p::Registry<Self> {
+                    &__REGISTRY
+                }
+
+                fn __local() -> &'static ::std::thread::LocalKey<#p::Local<Self>> {
+                    &__LOCAL
+                }
+            }
+        };
+    }
+}
+
+fn expand_value(e: &ValueEnum<'_>) -> TokenStream {
+    let p = private();
+    let ident = &e.original.ident;
+    let name = ident.to_string();
+    let variants = &e.variants;
+    let names: Vec<String> = variants.iter().map(ToString::to_string).collect();
+    let idx: Vec<usize> = (0..variants.len()).collect();
+    let n = variants.len();
+    let first = variants[0];
+    quote! {
+        #[doc(hidden)]
+        #[allow(clippy::all)]
+        const _: () = {
+            const __VARIANTS: [&'static str; #n] = [#(#names),*];
+
+            #[automatically_derived]
+            impl #p::FuzzValue for #ident {
+                fn to_value(&self) -> #p::Value {
+                    #p::Value::Enum {
+                        ty: #name,
+                        variant: match self { #(#ident::#variants => #names,)* },
+                    }
+                }
+
+                fn from_value(__v: &#p::Value) -> ::core::result::Result<Self, #p::ConfigError> {
+                    let __text: ::core::option::Option<&str> = match __v {
+                        #p::Value::Enum { variant, .. } => ::core::option::Option::Some(*variant),
+                        #p::Value::Str(__s) => ::core::option::Option::Some(__s.as_str()),
+                        _ => ::core::option::Option::None,
+                    };
+                    match __text.and_then(|__t| #p::find_variant(&__VARIANTS, __t)) {
+                        #(::core::option::Option::Some(#idx) => ::core::result::Result::Ok(#ident::#variants),)*
+                        _ => ::core::result::Result::Err(#p::unknown_variant(#name, &__VARIANTS, __v)),
+                    }
+                }
+
+                fn type_name() -> ::std::string::String {
+                    ::std::string::String::from(#name)
+                }
+
+                fn parse_env(__text: &str) -> ::core::result::Result<Self, ::std::string::String> {
+                    match #p::find_variant(&__VARIANTS, __text.trim()) {
+                        #(::core::option::Option::Some(#idx) => ::core::result::Result::Ok(#ident::#variants),)*
+                        _ => ::core::result::Result::Err(::std::format!("one of {}", __VARIANTS.join(", "))),
+                    }
+                }
+
+                fn seed_value() -> Self {
+                    #ident::#first
+                }
+
+                fn sample(__default: &Self, __ctx: &mut #p::SampleCtx<'_>) -> Self {
+                    let __all: [Self; #n] = [#(#ident::#variants),*];
+                    let __others: ::std::vec::Vec<&Self> =
+                        __all.iter().filter(|__x| !__ctx.toggle || *__x != __default).collect();
+                    if __others.is_empty() {
+                        return ::core::clone::Clone::clone(__default);
+                    }
+                    let __k = __ctx.rng.below(__others.len() as u64) as usize;
+                    ::core::clone::Clone::clone(__others[__k])
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,47 @@
+//! The impl emitted beside an error, so that one mistake in the input gives
+//! one error instead of a cascade of "trait not implemented" errors.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+pub(crate) fn config(input: &DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    let name = ident.to_string();
+    let p = quote!(::fuzzer_core::__private);
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        #[allow(unused_variables, clippy::all)]
+        impl #impl_generics #p::FuzzableConfig for #ident #ty_generics #where_clause {
+            const __NAME: &'static str = #name;
+            const __FIELD_COUNT: usize = 0;
+            fn __specs() -> &'static [#p::FieldSpec] { ::core::unreachable!() }
+            fn __env_prefix() -> ::core::option::Option<&'static str> { ::core::unreachable!() }
+            fn __declared_defaults() -> Self { ::core::unreachable!() }
+            fn __get_index(&self, __i: usize) -> #p::Value { ::core::unreachable!() }
+            fn __set_index(&mut self, __i: usize, __v: &#p::Value) -> ::core::result::Result<(), #p::ConfigError> { ::core::unreachable!() }
+            fn __copy_field(&mut self, __src: &Self, __i: usize) { ::core::unreachable!() }
+            fn __field_eq(&self, __other: &Self, __i: usize) -> bool { ::core::unreachable!() }
+            fn __registry() -> &'static #p::Registry<Self> { ::core::unreachable!() }
+            fn __local() -> &'static ::std::thread::LocalKey<#p::Local<Self>> { ::core::unreachable!() }
+        }
+    }
+}
+
+pub(crate) fn value(input: &DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    let p = quote!(::fuzzer_core::__private);
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        #[allow(unused_variables, clippy::all)]
+        impl #impl_generics #p::FuzzValue for #ident #ty_generics #where_clause {
+            fn to_value(&self) -> #p::Value { ::core::unreachable!() }
+            fn from_value(__v: &#p::Value) -> ::core::result::Result<Self, #p::ConfigError> { ::core::unreachable!() }
+            fn type_name() -> ::std::string::String { ::core::unreachable!() }
+            fn seed_value() -> Self { ::core::unreachable!() }
+            fn sample(__d: &Self, __c: &mut #p::SampleCtx<'_>) -> Self { ::core::unreachable!() }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! [`ConfigError`]: everything that can be wrong with a by-name, env or JSON
+//! input, said so the user knows what to fix.
+
+use std::fmt;
+
+/// What was wrong with a config input. A call that returns an error has
+/// applied nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No field has this name.
+    UnknownField {
+        /// The config type's name.
+        config: &'static str,
+        /// The name that was asked for.
+        name: String,
+        /// The closest existing field name, if any is close.
+        suggestion: Option<String>,
+    },
+    /// A value does not have the field's type.
+    WrongType {
+        /// The dotted field name (empty when not known at the point of failure).
+        field: String,
+        /// The field's type.
+        expected: String,
+        /// What came instead.
+        found: String,
+    },
+    /// An environment variable's text does not parse as the field's type.
+    BadEnv {
+        /// The variable's name.
+        var: String,
+        /// Its text.
+        value: String,
+        /// The dotted field name it feeds.
+        field: String,
+        /// The expected form.
+        expected: String,
+    },
+    /// A JSON text is malformed or not an object.
+    Json {
+        /// 1-based line of the problem (0 when not about a position).
+        line: usize,
+        /// 1-based column of the problem (0 when not about a position).
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// A fuzzer option names a field in a way it cannot be used.
+    Invalid {
+        /// What is wrong and what to do.
+        message: String,
+    },
+}
+
+impl ConfigError {
+    pub(crate) fn json(e: &serde_json::Error) -> Self {
+        ConfigError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        }
+    }
+
+    /// Fills in the field name of a [`ConfigError::WrongType`] raised by a
+    /// typed conversion that did not know it.
+    pub(crate) fn for_field(self, name: &str) -> Self {
+        match self {
+            ConfigError::WrongType {
+                field,
+                expected,
+                found,
+            } if field.is_empty() => ConfigError::WrongType {
+                field: name.to_string(),
+                expected,
+                found,
+            },
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::UnknownField {
+                config,
+                name,
+                suggestion,
+            } => {
+                write!(f, "`{config}` has no field `{name}`")?;
+                match suggestion {
+                    Some(s) => write!(f, "; did you mean `{s}`?"),
+                    None => write!(f, "; `{config}::fields()` lists the valid names"),
+                }
+            }
+            ConfigError::WrongType {
+                field,
+                expected,
+                found,
+            } => {
+                if field.is_empty() {
+                    write!(f, "expected a value of type `{expected}`, found {found}")
+                } else {
+                    write!(f, "field `{field}` has type `{expected}`, but the value given is {found}")
+                }
+            }
+            ConfigError::BadEnv {
+                var,
+                value,
+                field,
+                expected,
+            } => write!(
+                f,
+                "environment variable {var}={value:?} (for field `{field}`) does not parse: expected {expected}; fix or unset it"
+            ),
+            ConfigError::Json {
+                line,
+                column,
+                message,
+            } => {
+                if *line > 0 {
+                    write!(f, "malformed config JSON at line {line}, column {column}: {message}")
+                } else {
+                    write!(f, "malformed config JSON: {message}")
+                }
+            }
+            ConfigError::Invalid { message } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The closest of `candidates` to `name` by edit distance, if it is close
+/// enough to be a plausible typo.
+pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(name, c);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    let (d, c) = best?;
+    // Allow roughly one edit in three characters.
+    (d <= (name.len().max(c.len()) / 3).max(1)).then(|| c.to_string())
+}
+
+/// Levenshtein distance over chars.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_name() {
+        let names = ["e_bool", "e_int", "nested.e_bool"];
+        assert_eq!(closest("e_bol", names), Some("e_bool".into()));
+        assert_eq!(closest("nested.e_bol", names), Some("nested.e_bool".into()));
+        assert_eq!(closest("completely_different", names), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -1,0 +1,233 @@
+//! [`FieldMeta`]: what the derive knows about each field, and the fuzz
+//! [`Domain`] it declares.
+
+use crate::sample::{FuzzRng, SamplingMethod};
+use crate::value::Value;
+
+/// Where the fuzzer may draw a field's values from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Domain {
+    /// The type's own domain (`#[fuzz]` says nothing).
+    Type,
+    /// One of these values (`#[fuzz(values = [..])]`).
+    Values(Vec<Value>),
+    /// A number in `lo..=hi` (`#[fuzz(range = lo..=hi)]`).
+    Range {
+        /// The smallest value.
+        lo: Value,
+        /// The largest value.
+        hi: Value,
+    },
+}
+
+/// How the fuzzer treats a field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FuzzRole {
+    /// Sampled like any field.
+    Fuzzed,
+    /// Never fuzzed: it stays at its declared default (`#[fuzz(skip)]` or
+    /// `#[fuzz(skip = "reason")]`).
+    Skip {
+        /// Why, as written in the attribute (empty when none was given).
+        reason: &'static str,
+    },
+    /// Always this value while fuzzing (`#[fuzz(pin = ..)]`).
+    Pin(Value),
+}
+
+/// The description of one field, in declaration order, nested fields
+/// flattened to dotted names. Returned by `FuzzableConfig::fields()`.
+///
+/// ```
+/// use fake_config::FakeConfig;
+/// use fuzzer_core::prelude::*;
+///
+/// let f = FakeConfig::fields().iter().find(|f| f.name() == "e_optional").unwrap();
+/// assert_eq!(f.type_name(), "Option<bool>");
+/// assert_eq!(f.default_value(), Value::Some(Box::new(Value::Bool(true))));
+/// ```
+#[derive(Clone, Debug)]
+pub struct FieldMeta {
+    pub(crate) name: String,
+    pub(crate) index: usize,
+    pub(crate) type_name: String,
+    pub(crate) doc: &'static str,
+    pub(crate) default: Value,
+    pub(crate) env: Vec<String>,
+    pub(crate) env_force: Vec<String>,
+    pub(crate) skip_hash: bool,
+    pub(crate) skip_save: bool,
+    pub(crate) deprecated: bool,
+    pub(crate) role: FuzzRole,
+    pub(crate) domain: Domain,
+    pub(crate) sampler: SampleFn,
+    pub(crate) env_parser: EnvParseFn,
+}
+
+/// Samples a field's value: (default, method, domain, rng) -> value.
+pub(crate) type SampleFn = fn(&Value, SamplingMethod, &Domain, &mut FuzzRng) -> Value;
+/// Parses an env var's text into a field's value, or gives the expected form.
+pub(crate) type EnvParseFn = fn(&str) -> Result<Value, String>;
+
+impl FieldMeta {
+    /// The dotted name: `e_bool`, `nested.e_bool`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The position of the field in `fields()`.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The field's Rust type, e.g. `Option<bool>`.
+    pub fn type_name(&self) -> &str {
+        &self.type_name
+    }
+
+    /// The field's doc comment, trimmed (empty if it has none).
+    pub fn doc(&self) -> &str {
+        self.doc
+    }
+
+    /// The declared default (`#[config(default = ..)]` or `Default::default()`).
+    pub fn default_value(&self) -> Value {
+        self.default.clone()
+    }
+
+    /// The declared default, borrowed.
+    pub fn default_ref(&self) -> &Value {
+        &self.default
+    }
+
+    /// Env vars that give this field an overridable default, first set wins:
+    /// `#[config(env = ..)]` names, then the `env_prefix` name.
+    pub fn env_names(&self) -> &[String] {
+        &self.env
+    }
+
+    /// Env vars that force this field's value above everything else
+    /// (`#[config(env_force = ..)]`), first set wins.
+    pub fn env_force_names(&self) -> &[String] {
+        &self.env_force
+    }
+
+    /// `true` if `config_hash()` ignores this field (`skip_hash`).
+    pub fn skip_hash(&self) -> bool {
+        self.skip_hash
+    }
+
+    /// `true` if `save_json()` and `codegen()` leave this field out (`skip_save`).
+    pub fn skip_save(&self) -> bool {
+        self.skip_save
+    }
+
+    /// `true` if the field carries `#[deprecated]`.
+    pub fn deprecated(&self) -> bool {
+        self.deprecated
+    }
+
+    /// How the fuzzer treats the field.
+    pub fn fuzz_role(&self) -> &FuzzRole {
+        &self.role
+    }
+
+    /// The values the fuzzer may draw.
+    pub fn domain(&self) -> &Domain {
+        &self.domain
+    }
+
+    /// Samples a value for this field with `method`, honouring its domain.
+    pub fn sample(&self, method: SamplingMethod, rng: &mut FuzzRng) -> Value {
+        (self.sampler)(&self.default, method, &self.domain, rng)
+    }
+
+    pub(crate) fn parse_env(&self, text: &str) -> Result<Value, String> {
+        (self.env_parser)(text)
+    }
+}
+
+/// The derive's description of one field, before nesting is flattened.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct FieldSpec {
+    /// The field's own name.
+    pub name: &'static str,
+    /// The type as written.
+    pub type_name: fn() -> String,
+    /// The doc comment.
+    pub doc: &'static str,
+    /// The declared default.
+    pub default: fn() -> Value,
+    /// `env = ..` names.
+    pub env: &'static [&'static str],
+    /// `env_force = ..` names.
+    pub env_force: &'static [&'static str],
+    /// `skip_hash`.
+    pub skip_hash: bool,
+    /// `skip_save`.
+    pub skip_save: bool,
+    /// `#[deprecated]`.
+    pub deprecated: bool,
+    /// `#[fuzz(skip = "...")]`: `Some(reason)`.
+    pub skip: Option<&'static str>,
+    /// `#[fuzz(pin = ..)]`.
+    pub pin: Option<fn() -> Value>,
+    /// `#[fuzz(values = ..)]` / `#[fuzz(range = ..)]`.
+    pub domain: fn() -> Domain,
+    /// The sampler for the field's type.
+    pub sampler: SampleFn,
+    /// The env parser for the field's type.
+    pub env_parser: EnvParseFn,
+    /// For `#[config(nested)]`: the nested config's own field list.
+    pub nested: Option<fn() -> Vec<FieldMeta>>,
+}
+
+/// Flattens the derive's specs into `FieldMeta`s, nested fields under
+/// `name.`, env names under the prefix.
+#[doc(hidden)]
+pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldMeta> {
+    let mut out = Vec::new();
+    for spec in specs {
+        if let Some(nested) = spec.nested {
+            for mut inner in nested() {
+                inner.name = format!("{}.{}", spec.name, inner.name);
+                if let Some(prefix) = env_prefix {
+                    // The nested config's own prefix names stay; the outer
+                    // prefix adds `<PREFIX><NESTED>__<FIELD>`.
+                    let var = format!("{prefix}{}", inner.name.replace('.', "__").to_ascii_uppercase());
+                    inner.env.push(var);
+                }
+                inner.index = out.len();
+                out.push(inner);
+            }
+            continue;
+        }
+        let mut env: Vec<String> = spec.env.iter().map(|s| (*s).to_string()).collect();
+        if let Some(prefix) = env_prefix {
+            env.push(format!("{prefix}{}", spec.name.to_ascii_uppercase()));
+        }
+        let role = match (spec.skip, spec.pin) {
+            (Some(reason), _) => FuzzRole::Skip { reason },
+            (None, Some(pin)) => FuzzRole::Pin(pin()),
+            (None, None) => FuzzRole::Fuzzed,
+        };
+        out.push(FieldMeta {
+            name: spec.name.to_string(),
+            index: out.len(),
+            type_name: (spec.type_name)(),
+            doc: spec.doc,
+            default: (spec.default)(),
+            env,
+            env_force: spec.env_force.iter().map(|s| (*s).to_string()).collect(),
+            skip_hash: spec.skip_hash,
+            skip_save: spec.skip_save,
+            deprecated: spec.deprecated,
+            role,
+            domain: (spec.domain)(),
+            sampler: spec.sampler,
+            env_parser: spec.env_parser,
+        });
+    }
+    out
+}

@@ -1,0 +1,79 @@
+//! Typed, thread-safe, patchable configuration structs, and a fuzzer that
+//! finds the combinations of settings that break a program.
+//!
+//! This is a Rust take on PyTorch's config module
+//! (`torch.utils._config_module`) and its `ConfigFuzzer`: declare a struct
+//! with `#[derive(FuzzableConfig)]`, read it on hot paths with
+//! `Config::read(|c| c.flag)`, override fields in a scope with
+//! `Config::patch(|c| c.flag = false)` (thread-locally, so parallel tests never
+//! see each other's overrides), and let [`ConfigFuzzer`] hunt for failing
+//! configurations and shrink them to the few fields that matter.
+//!
+//! See the crate's README for a tour.
+
+#![doc(html_root_url = "https://docs.rs/fuzzer-core/0.1.0")]
+
+mod config;
+mod error;
+mod field;
+mod persist;
+mod registry;
+mod sample;
+mod value;
+
+pub use config::FuzzableConfig;
+pub use error::ConfigError;
+pub use field::{Domain, FieldMeta, FuzzRole};
+pub use persist::ConfigHash;
+pub use registry::PatchGuard;
+pub use sample::{rng, FuzzRng, SamplingMethod};
+pub use value::{ConfigDiff, FuzzValue, Value};
+
+/// `#[derive(FuzzableConfig)]`: see [`FuzzableConfig`](trait@FuzzableConfig)
+/// and the crate README for the attributes.
+pub use config_derive::FuzzableConfig;
+/// `#[derive(FuzzValue)]` for fieldless enums: see [`FuzzValue`](trait@FuzzValue).
+pub use config_derive::FuzzValue;
+
+/// The names almost every user needs: `use fuzzer_core::prelude::*;`.
+pub mod prelude {
+    pub use crate::{ConfigDiff, FuzzValue, FuzzableConfig, SamplingMethod, Value};
+}
+
+/// Support for the code the derives generate. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::config::FuzzableConfig;
+    pub use crate::error::ConfigError;
+    pub use crate::field::{build_fields, Domain, FieldMeta, FieldSpec};
+    pub use crate::registry::{Local, Registry};
+    pub use crate::sample::{sample_field, SampleCtx};
+    pub use crate::value::{FuzzValue, Value};
+
+    /// The field type's name.
+    pub fn type_name<T: FuzzValue>() -> ::std::string::String {
+        T::type_name()
+    }
+
+    /// Parses an env var's text as a `T`, as a `Value`.
+    pub fn parse_env<T: FuzzValue>(text: &str) -> ::core::result::Result<Value, ::std::string::String> {
+        T::parse_env(text).map(|v| v.to_value())
+    }
+
+    /// The error for an enum `from_value` that matched no variant.
+    pub fn unknown_variant(ty: &'static str, variants: &[&str], found: &Value) -> ConfigError {
+        ConfigError::WrongType {
+            field: ::std::string::String::new(),
+            expected: format!("{ty} (one of {})", variants.join(", ")),
+            found: format!("{} `{}`", found.kind(), found.to_json()),
+        }
+    }
+
+    /// Finds a variant by exact name, then ignoring ASCII case.
+    pub fn find_variant(variants: &[&'static str], text: &str) -> ::core::option::Option<usize> {
+        variants
+            .iter()
+            .position(|v| *v == text)
+            .or_else(|| variants.iter().position(|v| v.eq_ignore_ascii_case(text)))
+    }
+}

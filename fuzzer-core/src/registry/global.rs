@@ -1,0 +1,262 @@
+//! The process-wide half of the singleton: declared defaults, env values,
+//! `set` overrides, and the base config every thread starts from.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use crate::config::FuzzableConfig;
+use crate::error::ConfigError;
+use crate::field::{build_fields, FieldMeta};
+use crate::value::Value;
+
+/// Field metadata of one config type, built once.
+#[derive(Debug)]
+pub(crate) struct Meta {
+    fields: Vec<FieldMeta>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Meta {
+    pub(crate) fn fields(&self) -> &[FieldMeta] {
+        &self.fields
+    }
+
+    pub(crate) fn index_of(&self, name: &str, config: &'static str) -> Result<usize, ConfigError> {
+        self.by_name.get(name).copied().ok_or_else(|| ConfigError::UnknownField {
+            config,
+            name: name.to_string(),
+            suggestion: crate::error::closest(name, self.fields.iter().map(FieldMeta::name)),
+        })
+    }
+}
+
+/// Some fields of a config, with their values held in a full instance.
+#[derive(Clone, Debug)]
+pub(crate) struct Overlay<C> {
+    pub(crate) values: C,
+    pub(crate) fields: Vec<u32>,
+}
+
+impl<C: FuzzableConfig> Overlay<C> {
+    fn new(values: C) -> Self {
+        Overlay {
+            values,
+            fields: Vec::new(),
+        }
+    }
+
+    pub(crate) fn apply_to(&self, target: &mut C) {
+        for &i in &self.fields {
+            target.__copy_field(&self.values, i as usize);
+        }
+    }
+
+    pub(crate) fn contains(&self, i: usize) -> bool {
+        self.fields.binary_search(&(i as u32)).is_ok()
+    }
+
+    fn take_field(&mut self, src: &C, i: usize) {
+        self.values.__copy_field(src, i);
+        if let Err(pos) = self.fields.binary_search(&(i as u32)) {
+            self.fields.insert(pos, i as u32);
+        }
+    }
+}
+
+/// What a thread needs to build its effective config.
+#[derive(Debug)]
+pub(crate) struct Snapshot<C> {
+    pub(crate) gen: u64,
+    pub(crate) base: Arc<C>,
+    pub(crate) force: Arc<Overlay<C>>,
+}
+
+#[derive(Debug)]
+struct Inner<C> {
+    env_default: Overlay<C>,
+    force: Arc<Overlay<C>>,
+    set: Overlay<C>,
+    base: Arc<C>,
+}
+
+/// The per-type process-wide state. One static of this type is emitted by
+/// the derive for each config.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Registry<C> {
+    /// Bumped on every process-wide change; threads compare it on each read.
+    pub(crate) gen: AtomicU64,
+    inner: Mutex<Option<Inner<C>>>,
+    meta: OnceLock<Meta>,
+    declared: OnceLock<C>,
+}
+
+impl<C> Registry<C> {
+    /// An empty registry; everything is built on first use.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Registry {
+            gen: AtomicU64::new(0),
+            inner: Mutex::new(None),
+            meta: OnceLock::new(),
+            declared: OnceLock::new(),
+        }
+    }
+}
+
+impl<C: FuzzableConfig> Registry<C> {
+    pub(crate) fn meta(&self) -> &Meta {
+        self.meta.get_or_init(|| {
+            let fields = build_fields(C::__specs(), C::__env_prefix());
+            let by_name = fields.iter().map(|f| (f.name().to_string(), f.index())).collect();
+            Meta { fields, by_name }
+        })
+    }
+
+    pub(crate) fn declared(&self) -> &C {
+        self.declared.get_or_init(C::__declared_defaults)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Inner<C>>> {
+        // A panic while holding the lock cannot leave `Inner` half-updated:
+        // every update builds new values first and assigns them last.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_init(&self) -> MutexGuard<'_, Option<Inner<C>>> {
+        let mut guard = self.lock();
+        if guard.is_none() {
+            let (env_default, force) = match self.read_env() {
+                Ok(env) => env,
+                // The one panic the API allows: a first use that meets an
+                // invalid env var. `reload_env()` returns the same as an error.
+                Err(e) => panic!("{e}"),
+            };
+            let set = Overlay::new(self.declared().clone());
+            let base = Arc::new(self.build_base(&env_default, &force, &set));
+            *guard = Some(Inner {
+                env_default,
+                force: Arc::new(force),
+                set,
+                base,
+            });
+            self.gen.fetch_add(1, Ordering::Release);
+        }
+        guard
+    }
+
+    pub(crate) fn snapshot(&self) -> Snapshot<C> {
+        let guard = self.lock_init();
+        let inner = guard.as_ref().expect("initialized by lock_init");
+        Snapshot {
+            gen: self.gen.load(Ordering::Acquire),
+            base: Arc::clone(&inner.base),
+            force: Arc::clone(&inner.force),
+        }
+    }
+
+    fn build_base(&self, env_default: &Overlay<C>, force: &Overlay<C>, set: &Overlay<C>) -> C {
+        let mut c = self.declared().clone();
+        env_default.apply_to(&mut c);
+        set.apply_to(&mut c);
+        force.apply_to(&mut c);
+        c
+    }
+
+    /// Reads every field's env vars: (env defaults, env force).
+    fn read_env(&self) -> Result<(Overlay<C>, Overlay<C>), ConfigError> {
+        let mut default = Overlay::new(self.declared().clone());
+        let mut force = Overlay::new(self.declared().clone());
+        for f in self.meta().fields() {
+            for (names, target) in [(&f.env, &mut default), (&f.env_force, &mut force)] {
+                let Some((var, text)) = first_set(names)? else {
+                    continue;
+                };
+                let bad = |expected: String| ConfigError::BadEnv {
+                    var: var.clone(),
+                    value: text.clone(),
+                    field: f.name().to_string(),
+                    expected,
+                };
+                let value = f.parse_env(&text).map_err(bad)?;
+                target
+                    .values
+                    .__set_index(f.index(), &value)
+                    .map_err(|e| bad(e.to_string()))?;
+                target.fields.push(f.index() as u32);
+            }
+        }
+        Ok((default, force))
+    }
+
+    pub(crate) fn reload_env(&self) -> Result<(), ConfigError> {
+        let (env_default, force) = self.read_env()?;
+        let mut guard = self.lock_init();
+        let inner = guard.as_mut().expect("initialized by lock_init");
+        inner.base = Arc::new(self.build_base(&env_default, &force, &inner.set));
+        inner.env_default = env_default;
+        inner.force = Arc::new(force);
+        self.gen.fetch_add(1, Ordering::Release);
+        Ok(())
+    }
+
+    /// Records as process-wide overrides the given fields of `values`.
+    pub(crate) fn set_fields(&self, values: &C, fields: impl IntoIterator<Item = usize>) {
+        let mut guard = self.lock_init();
+        let inner = guard.as_mut().expect("initialized by lock_init");
+        let mut set = inner.set.clone();
+        for i in fields {
+            set.take_field(values, i);
+        }
+        inner.base = Arc::new(self.build_base(&inner.env_default, &inner.force, &set));
+        inner.set = set;
+        self.gen.fetch_add(1, Ordering::Release);
+    }
+
+    pub(crate) fn reset(&self) {
+        let mut guard = self.lock_init();
+        let inner = guard.as_mut().expect("initialized by lock_init");
+        inner.set = Overlay::new(self.declared().clone());
+        inner.base = Arc::new(self.build_base(&inner.env_default, &inner.force, &inner.set));
+        self.gen.fetch_add(1, Ordering::Release);
+    }
+
+    /// Checks `(name, value)` pairs against a copy of `start`: the updated
+    /// copy and the touched field indices, or the first error.
+    pub(crate) fn apply_named<N, I>(&self, start: &C, values: I) -> Result<(C, Vec<usize>), ConfigError>
+    where
+        N: AsRef<str>,
+        I: IntoIterator<Item = (N, Value)>,
+    {
+        let meta = self.meta();
+        let mut c = start.clone();
+        let mut touched = Vec::new();
+        for (name, value) in values {
+            let name = name.as_ref();
+            let i = meta.index_of(name, C::__NAME)?;
+            c.__set_index(i, &value).map_err(|e| e.for_field(name))?;
+            touched.push(i);
+        }
+        Ok((c, touched))
+    }
+}
+
+/// The first of `names` that is set: (name, text).
+fn first_set(names: &[String]) -> Result<Option<(String, String)>, ConfigError> {
+    for name in names {
+        match std::env::var(name) {
+            Ok(text) => return Ok(Some((name.clone(), text))),
+            Err(std::env::VarError::NotPresent) => {}
+            Err(std::env::VarError::NotUnicode(raw)) => {
+                return Err(ConfigError::BadEnv {
+                    var: name.clone(),
+                    value: raw.to_string_lossy().into_owned(),
+                    field: String::new(),
+                    expected: "valid UTF-8 text".into(),
+                })
+            }
+        }
+    }
+    Ok(None)
+}
