@@ -1,1 +1,131 @@
-fn main() {}
+//! The config runtime's hot paths, against a naive `RwLock<Arc<_>>` baseline.
+//!
+//! Run: `cargo bench -p fuzzer-core --bench config`. Results: BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use fake_config::{FakeConfig, Wide300};
+use fuzzer_core::prelude::*;
+use parking_lot::RwLock;
+
+/// Runs `per_thread(iters)` on `threads` threads started together and
+/// returns the wall time of the slowest, so the figure is per-operation
+/// latency while all threads run at once.
+fn on_threads(threads: usize, iters: u64, per_thread: fn(u64)) -> Duration {
+    let barrier = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                per_thread(1000); // warm the thread's state
+                barrier.wait();
+                let start = Instant::now();
+                per_thread(iters);
+                start.elapsed()
+            })
+        })
+        .collect();
+    handles
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .max()
+        .unwrap()
+}
+
+static BASELINE: std::sync::LazyLock<RwLock<Arc<FakeConfig>>> =
+    std::sync::LazyLock::new(|| RwLock::new(Arc::new(FakeConfig::defaults())));
+
+fn read_loop(iters: u64) {
+    for _ in 0..iters {
+        black_box(FakeConfig::read(|c| black_box(c.e_bool)));
+    }
+}
+
+fn baseline_loop(iters: u64) {
+    for _ in 0..iters {
+        black_box(BASELINE.read().e_bool);
+    }
+}
+
+fn reads(c: &mut Criterion) {
+    let mut g = c.benchmark_group("read");
+    g.bench_function("read, no patch", |b| {
+        b.iter(|| FakeConfig::read(|c| black_box(c.e_bool)))
+    });
+    g.bench_function("baseline RwLock<Arc<_>> read", |b| {
+        b.iter(|| black_box(BASELINE.read().e_bool))
+    });
+    {
+        let _p = FakeConfig::patch(|c| c.e_bool = false);
+        g.bench_function("read, inside a patch", |b| {
+            b.iter(|| FakeConfig::read(|c| black_box(c.e_bool)))
+        });
+    }
+    g.bench_function("read, 2 threads at once", |b| {
+        b.iter_custom(|iters| on_threads(2, iters, read_loop))
+    });
+    g.bench_function("baseline read, 2 threads at once", |b| {
+        b.iter_custom(|iters| on_threads(2, iters, baseline_loop))
+    });
+    g.finish();
+}
+
+fn writes(c: &mut Criterion) {
+    let mut g = c.benchmark_group("patch");
+    g.bench_function("patch enter+exit, one field", |b| {
+        b.iter(|| {
+            let g = FakeConfig::patch(|c| c.e_int = black_box(7));
+            drop(black_box(g));
+        })
+    });
+    g.bench_function("patch_values enter+exit, one field", |b| {
+        b.iter(|| {
+            drop(black_box(
+                FakeConfig::patch_values([("e_int", Value::Int(7))]).unwrap(),
+            ))
+        })
+    });
+    g.bench_function("current()", |b| b.iter(|| black_box(FakeConfig::current())));
+    g.finish();
+}
+
+fn persistence(c: &mut Criterion) {
+    let mut g = c.benchmark_group("persist");
+    let _p = FakeConfig::patch(|c| {
+        c.e_bool = false;
+        c.nested.e_bool = false;
+    });
+    g.bench_function("save_json FakeConfig", |b| {
+        b.iter(|| black_box(FakeConfig::save_json()))
+    });
+    g.bench_function("codegen FakeConfig", |b| {
+        b.iter(|| black_box(FakeConfig::codegen()))
+    });
+    g.bench_function("config_hash FakeConfig", |b| {
+        b.iter(|| black_box(FakeConfig::config_hash()))
+    });
+    let _q = Wide300::patch(|c| {
+        c.f000 = false;
+        c.f299 = false;
+    });
+    g.bench_function("save_json Wide300", |b| {
+        b.iter(|| black_box(Wide300::save_json()))
+    });
+    g.bench_function("codegen Wide300", |b| {
+        b.iter(|| black_box(Wide300::codegen()))
+    });
+    g.bench_function("config_hash Wide300", |b| {
+        b.iter(|| black_box(Wide300::config_hash()))
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+    targets = reads, writes, persistence
+}
+criterion_main!(benches);

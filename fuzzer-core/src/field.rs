@@ -195,7 +195,10 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
                 if let Some(prefix) = env_prefix {
                     // The nested config's own prefix names stay; the outer
                     // prefix adds `<PREFIX><NESTED>__<FIELD>`.
-                    let var = format!("{prefix}{}", inner.name.replace('.', "__").to_ascii_uppercase());
+                    let var = format!(
+                        "{prefix}{}",
+                        inner.name.replace('.', "__").to_ascii_uppercase()
+                    );
                     inner.env.push(var);
                 }
                 inner.index = out.len();

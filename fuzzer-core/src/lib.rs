@@ -29,11 +29,16 @@ pub use registry::PatchGuard;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
 
+/// `#[derive(FuzzValue)]` for fieldless enums: see [`FuzzValue`](trait@FuzzValue).
+pub use config_derive::FuzzValue;
 /// `#[derive(FuzzableConfig)]`: see [`FuzzableConfig`](trait@FuzzableConfig)
 /// and the crate README for the attributes.
 pub use config_derive::FuzzableConfig;
-/// `#[derive(FuzzValue)]` for fieldless enums: see [`FuzzValue`](trait@FuzzValue).
-pub use config_derive::FuzzValue;
+
+/// The README's examples, compiled and run as doc tests so they cannot rot.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.
 pub mod prelude {
@@ -56,7 +61,9 @@ pub mod __private {
     }
 
     /// Parses an env var's text as a `T`, as a `Value`.
-    pub fn parse_env<T: FuzzValue>(text: &str) -> ::core::result::Result<Value, ::std::string::String> {
+    pub fn parse_env<T: FuzzValue>(
+        text: &str,
+    ) -> ::core::result::Result<Value, ::std::string::String> {
         T::parse_env(text).map(|v| v.to_value())
     }
 

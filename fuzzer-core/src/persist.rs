@@ -51,7 +51,8 @@ impl Fnv128 {
 
 pub(crate) fn config_hash<C: FuzzableConfig>(c: &C) -> ConfigHash {
     let fields = C::fields();
-    let mut order: Vec<&crate::field::FieldMeta> = fields.iter().filter(|f| !f.skip_hash()).collect();
+    let mut order: Vec<&crate::field::FieldMeta> =
+        fields.iter().filter(|f| !f.skip_hash()).collect();
     order.sort_unstable_by(|a, b| a.name().cmp(b.name()));
     let mut h = Fnv128(Fnv128::OFFSET);
     let mut buf = String::new();
@@ -84,9 +85,13 @@ pub(crate) fn save_json<C: FuzzableConfig>(c: &C) -> String {
 
 /// Parses a JSON object into (name, value) pairs, in the text's order.
 pub(crate) fn parse_json_object(json: &str) -> Result<Vec<(String, Value)>, ConfigError> {
-    let parsed: serde_json::Value = serde_json::from_str(json).map_err(|e| ConfigError::json(&e))?;
+    let parsed: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| ConfigError::json(&e))?;
     match parsed {
-        serde_json::Value::Object(map) => Ok(map.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()),
+        serde_json::Value::Object(map) => Ok(map
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from_json(v)))
+            .collect()),
         other => Err(ConfigError::Json {
             line: 0,
             column: 0,

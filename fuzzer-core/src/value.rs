@@ -96,7 +96,9 @@ impl Value {
                 }
             }
             serde_json::Value::String(s) => Value::Str(s.clone()),
-            serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
+            serde_json::Value::Array(items) => {
+                Value::List(items.iter().map(Value::from_json).collect())
+            }
             serde_json::Value::Object(map) => Value::Map(
                 map.iter()
                     .map(|(k, v)| (Value::Str(k.clone()), Value::from_json(v)))
@@ -253,14 +255,18 @@ impl Display for Value {
                 if x.is_nan() {
                     f.write_str("f64::NAN")
                 } else if x.is_infinite() {
-                    f.write_str(if *x > 0.0 { "f64::INFINITY" } else { "f64::NEG_INFINITY" })
+                    f.write_str(if *x > 0.0 {
+                        "f64::INFINITY"
+                    } else {
+                        "f64::NEG_INFINITY"
+                    })
                 } else {
                     // `{:?}` always keeps a decimal point or exponent, so the
                     // literal stays a float literal.
                     write!(f, "{x:?}")
                 }
             }
-            Value::Str(s) => write!(f, "::std::string::String::from({s:?})"),
+            Value::Str(s) => write!(f, "String::from({s:?})"),
             Value::Enum { ty, variant } => write!(f, "{ty}::{variant}"),
             Value::List(items) => {
                 f.write_str("vec![")?;
@@ -645,7 +651,10 @@ macro_rules! set_impl {
 set_impl!(BTreeSet, Ord);
 set_impl!(HashSet, Eq, Hash);
 
-fn map_entries<K: FuzzValue, V: FuzzValue>(v: &Value, ty: String) -> Result<Vec<(K, V)>, ConfigError> {
+fn map_entries<K: FuzzValue, V: FuzzValue>(
+    v: &Value,
+    ty: String,
+) -> Result<Vec<(K, V)>, ConfigError> {
     let Value::Map(pairs) = v else {
         return Err(wrong(ty, v));
     };
@@ -654,7 +663,9 @@ fn map_entries<K: FuzzValue, V: FuzzValue>(v: &Value, ty: String) -> Result<Vec<
         .map(|(k, val)| {
             let key = K::from_value(k).or_else(|e| match k {
                 // JSON object keys are strings; read `"1"` as the key `1`.
-                Value::Str(s) => Value::parse_json(s).and_then(|kv| K::from_value(&kv)).map_err(|_| e),
+                Value::Str(s) => Value::parse_json(s)
+                    .and_then(|kv| K::from_value(&kv))
+                    .map_err(|_| e),
                 _ => Err(e),
             });
             Ok((key?, V::from_value(val)?))
@@ -753,7 +764,10 @@ mod tests {
         let v = Value::Tuple(vec![Value::Int(1)]);
         assert_eq!(v.to_string(), "(1,)");
         assert_eq!(Value::Float(1.0).to_string(), "1.0");
-        assert_eq!(Value::Str("a\"b".into()).to_string(), "::std::string::String::from(\"a\\\"b\")");
+        assert_eq!(
+            Value::Str("a\"b".into()).to_string(),
+            "String::from(\"a\\\"b\")"
+        );
         let m = Value::Map(vec![(Value::Int(1), Value::Int(2))]);
         assert_eq!(m.to_string(), "[(1, 2)].into_iter().collect()");
     }
@@ -766,11 +780,16 @@ mod tests {
         let back = BTreeMap::<i64, i64>::from_value(&Value::parse_json(&json).unwrap()).unwrap();
         assert_eq!(back, m);
         let t = (1i64, String::from("x"));
-        let back = <(i64, String)>::from_value(&Value::parse_json(&t.to_value().to_json()).unwrap()).unwrap();
+        let back =
+            <(i64, String)>::from_value(&Value::parse_json(&t.to_value().to_json()).unwrap())
+                .unwrap();
         assert_eq!(back, t);
         let o: Option<bool> = Some(true);
         assert_eq!(o.to_value().to_json(), "true");
-        assert_eq!(Option::<bool>::from_value(&Value::Bool(true)).unwrap(), Some(true));
+        assert_eq!(
+            Option::<bool>::from_value(&Value::Bool(true)).unwrap(),
+            Some(true)
+        );
         assert_eq!(Option::<bool>::from_value(&Value::None).unwrap(), None);
     }
 

@@ -23,11 +23,14 @@ impl Meta {
     }
 
     pub(crate) fn index_of(&self, name: &str, config: &'static str) -> Result<usize, ConfigError> {
-        self.by_name.get(name).copied().ok_or_else(|| ConfigError::UnknownField {
-            config,
-            name: name.to_string(),
-            suggestion: crate::error::closest(name, self.fields.iter().map(FieldMeta::name)),
-        })
+        self.by_name
+            .get(name)
+            .copied()
+            .ok_or_else(|| ConfigError::UnknownField {
+                config,
+                name: name.to_string(),
+                suggestion: crate::error::closest(name, self.fields.iter().map(FieldMeta::name)),
+            })
     }
 }
 
@@ -109,7 +112,10 @@ impl<C: FuzzableConfig> Registry<C> {
     pub(crate) fn meta(&self) -> &Meta {
         self.meta.get_or_init(|| {
             let fields = build_fields(C::__specs(), C::__env_prefix());
-            let by_name = fields.iter().map(|f| (f.name().to_string(), f.index())).collect();
+            let by_name = fields
+                .iter()
+                .map(|f| (f.name().to_string(), f.index()))
+                .collect();
             Meta { fields, by_name }
         })
     }
@@ -224,7 +230,11 @@ impl<C: FuzzableConfig> Registry<C> {
 
     /// Checks `(name, value)` pairs against a copy of `start`: the updated
     /// copy and the touched field indices, or the first error.
-    pub(crate) fn apply_named<N, I>(&self, start: &C, values: I) -> Result<(C, Vec<usize>), ConfigError>
+    pub(crate) fn apply_named<N, I>(
+        &self,
+        start: &C,
+        values: I,
+    ) -> Result<(C, Vec<usize>), ConfigError>
     where
         N: AsRef<str>,
         I: IntoIterator<Item = (N, Value)>,

@@ -284,7 +284,9 @@ impl<C: FuzzableConfig> Local<C> {
             return;
         }
         let (prev, prev_version) = st.top();
-        let Layer { fields, applied, .. } = layer;
+        let Layer {
+            fields, applied, ..
+        } = layer;
         drop(applied);
         let popped = self.publish(Arc::clone(&prev));
         // Turn the popped config back into the scratch copy of `prev` by

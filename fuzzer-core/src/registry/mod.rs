@@ -48,7 +48,9 @@ where
 {
     let cur = current::<C>();
     let (new, touched) = C::__registry().apply_named(&cur, values)?;
-    Ok(PatchGuard::new(C::__local().with(|l| l.patch_fields(new, touched))))
+    Ok(PatchGuard::new(
+        C::__local().with(|l| l.patch_fields(new, touched)),
+    ))
 }
 
 pub(crate) fn install<C: FuzzableConfig>(snapshot: Arc<C>) -> PatchGuard<C> {
