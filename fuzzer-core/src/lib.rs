@@ -16,16 +16,21 @@
 mod config;
 mod error;
 mod field;
+mod fuzz;
 mod persist;
 mod registry;
+mod repro;
+mod report;
 mod sample;
 mod value;
 
 pub use config::FuzzableConfig;
 pub use error::ConfigError;
 pub use field::{Domain, FieldMeta, FuzzRole};
+pub use fuzz::{ConfigFuzzer, Detail, Entry, Progress, Results, Status, TestOutcome, DEFAULT_TIMEOUT};
 pub use persist::ConfigHash;
 pub use registry::PatchGuard;
+pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
 
@@ -42,7 +47,7 @@ pub struct ReadmeDoctests;
 
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.
 pub mod prelude {
-    pub use crate::{ConfigDiff, FuzzValue, FuzzableConfig, SamplingMethod, Value};
+    pub use crate::{ConfigDiff, ConfigFuzzer, FuzzValue, FuzzableConfig, Results, SamplingMethod, Status, Value};
 }
 
 /// Support for the code the derives generate. Not public API.

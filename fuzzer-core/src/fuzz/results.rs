@@ -1,0 +1,168 @@
+//! [`Status`] of a run and [`Results`] of a campaign.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::time::Duration;
+
+use crate::value::ConfigDiff;
+
+/// How a test run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// The test passed.
+    Passed,
+    /// Not run: the config touches a field the fuzzer must not change.
+    Skipped,
+    /// The test returned `false`.
+    FailedReturn,
+    /// The test returned `Err(..)`.
+    FailedError,
+    /// The test panicked.
+    FailedPanic,
+    /// The test did not finish within the fuzzer's timeout.
+    FailedTimeout,
+    /// The process running the test died. Only an out-of-process runner can
+    /// observe this; the in-process runner never reports it.
+    FailedCrash,
+}
+
+impl Status {
+    /// `true` for every `Failed*` status.
+    pub fn is_failing(self) -> bool {
+        !matches!(self, Status::Passed | Status::Skipped)
+    }
+
+    /// One character for grids: `O` passed, `-` skipped, `R` returned false,
+    /// `E` error, `P` panic, `T` timeout, `C` crash.
+    pub fn symbol(self) -> char {
+        match self {
+            Status::Passed => 'O',
+            Status::Skipped => '-',
+            Status::FailedReturn => 'R',
+            Status::FailedError => 'E',
+            Status::FailedPanic => 'P',
+            Status::FailedTimeout => 'T',
+            Status::FailedCrash => 'C',
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Passed => "passed",
+            Status::Skipped => "skipped",
+            Status::FailedReturn => "failed: returned false",
+            Status::FailedError => "failed: returned an error",
+            Status::FailedPanic => "failed: panicked",
+            Status::FailedTimeout => "failed: timed out",
+            Status::FailedCrash => "failed: crashed",
+        })
+    }
+}
+
+/// What is known about one tested config besides its status.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Detail {
+    /// The error text, panic message (with its location) or timeout note.
+    pub message: Option<String>,
+    /// How long the test ran.
+    pub duration: Duration,
+}
+
+/// One tested config.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The config, without the fuzzer's pins.
+    pub config: ConfigDiff,
+    /// How the run ended.
+    pub status: Status,
+    /// Message and duration.
+    pub detail: Detail,
+}
+
+/// The results of `fuzz_n_tuple` or `reproduce`: one entry per tested
+/// config, keyed by its fields *and* values (pins left out), in the order
+/// they were tested.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Results {
+    entries: Vec<Entry>,
+}
+
+impl Results {
+    /// An empty set of results.
+    pub fn new() -> Self {
+        Results::default()
+    }
+
+    /// Records an entry; a config seen before keeps one entry, updated.
+    pub(crate) fn record(&mut self, entry: Entry) {
+        match self.entries.iter_mut().find(|e| e.config == entry.config) {
+            Some(e) => *e = entry,
+            None => self.entries.push(entry),
+        }
+    }
+
+    /// Number of distinct configs recorded.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// `true` if nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Number of configs that actually ran (not skipped).
+    pub fn num_ran(&self) -> usize {
+        self.entries.iter().filter(|e| e.status != Status::Skipped).count()
+    }
+
+    /// The status of the config with exactly these field names, in any order.
+    /// If several value sets share the names, a failing one is reported first.
+    ///
+    /// ```
+    /// # use fuzzer_core::{Results, Status};
+    /// let r = Results::new();
+    /// assert_eq!(r.lookup(&["e_bool", "e_optional"]), None);
+    /// ```
+    pub fn lookup<S: AsRef<str>>(&self, names: &[S]) -> Option<Status> {
+        let want: BTreeSet<&str> = names.iter().map(AsRef::as_ref).collect();
+        let mut matching = self
+            .entries
+            .iter()
+            .filter(|e| e.config.len() == want.len() && e.config.keys().all(|k| want.contains(k.as_str())));
+        let first = matching.next()?;
+        if first.status.is_failing() {
+            return Some(first.status);
+        }
+        Some(matching.find(|e| e.status.is_failing()).map_or(first.status, |e| e.status))
+    }
+
+    /// The entry for exactly this config (names and values), if tested.
+    pub fn get(&self, config: &ConfigDiff) -> Option<&Entry> {
+        self.entries.iter().find(|e| &e.config == config)
+    }
+
+    /// Every (config, status), in the order tested.
+    pub fn iter(&self) -> impl Iterator<Item = (&ConfigDiff, Status)> + '_ {
+        self.entries.iter().map(|e| (&e.config, e.status))
+    }
+
+    /// Every entry with its detail.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The failing entries.
+    pub fn failures(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.entries.iter().filter(|e| e.status.is_failing())
+    }
+
+    /// A self-contained HTML page: the grid of 2-field configs (as PyTorch's
+    /// `visualize_results` draws it) with each failure's detail on hover, a
+    /// legend, and a table of every failing config.
+    pub fn to_html(&self) -> String {
+        crate::report::results_html(self)
+    }
+}

@@ -1,0 +1,288 @@
+//! Running one test under one config: install it on the thread that runs the
+//! test, catch panics quietly, and give up on a test that hangs.
+//!
+//! With a timeout (the default), tests run on a worker thread that the
+//! fuzzer keeps for the whole campaign; handing a run to it and back spins
+//! briefly before parking, so a fast test costs well under a microsecond of
+//! hand-off. A test that outlives its timeout is reported as
+//! [`Status::FailedTimeout`] and its worker is abandoned: Rust cannot stop a
+//! thread, so the hung thread stays blocked in the background (it ends when
+//! the process does) and the next run gets a fresh worker.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::fmt::Display;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, Once};
+use std::thread::{self, Thread};
+use std::time::{Duration, Instant};
+
+use super::results::Status;
+use crate::config::FuzzableConfig;
+
+/// What a test returns; implemented for `bool`, `()` and `Result<(), E: Display>`.
+pub trait TestOutcome {
+    /// `Ok(())` if the test passed, else the failure's status and message.
+    fn into_outcome(self) -> Result<(), (Status, String)>;
+}
+
+impl TestOutcome for bool {
+    fn into_outcome(self) -> Result<(), (Status, String)> {
+        if self {
+            Ok(())
+        } else {
+            Err((Status::FailedReturn, "the test returned false".into()))
+        }
+    }
+}
+
+impl TestOutcome for () {
+    fn into_outcome(self) -> Result<(), (Status, String)> {
+        Ok(())
+    }
+}
+
+impl<E: Display> TestOutcome for Result<(), E> {
+    fn into_outcome(self) -> Result<(), (Status, String)> {
+        self.map_err(|e| (Status::FailedError, e.to_string()))
+    }
+}
+
+/// The test, type-erased.
+pub(crate) type TestFn = Arc<dyn Fn() -> Result<(), (Status, String)> + Send + Sync>;
+
+/// The outcome of one run.
+#[derive(Clone, Debug)]
+pub(crate) struct RunRecord {
+    pub(crate) status: Status,
+    pub(crate) message: Option<String>,
+    pub(crate) duration: Duration,
+}
+
+thread_local! {
+    /// `Some` while this thread runs a fuzzed test: the panic hook stores the
+    /// message here instead of printing it.
+    static CAPTURE: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+}
+
+/// Installs, once per process, a panic hook that keeps quiet about panics
+/// inside fuzzed tests (recording their message and location) and hands
+/// every other panic to the hook that was there before.
+fn install_quiet_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let captured = CAPTURE.with(|c| {
+                let mut c = c.borrow_mut();
+                match c.as_mut() {
+                    Some(slot) => {
+                        let msg = payload_text(info.payload());
+                        *slot = Some(match info.location() {
+                            Some(loc) => format!("panicked at {loc}: {msg}"),
+                            None => format!("panicked: {msg}"),
+                        });
+                        true
+                    }
+                    None => false,
+                }
+            });
+            if !captured {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn payload_text(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_string()
+    }
+}
+
+/// Runs `test` with `config` installed on the current thread.
+fn run_here<C: FuzzableConfig>(test: &TestFn, config: Arc<C>) -> RunRecord {
+    install_quiet_hook();
+    let _guard = C::install(config);
+    CAPTURE.with(|c| *c.borrow_mut() = Some(None));
+    let start = Instant::now();
+    let result = catch_unwind(AssertUnwindSafe(|| test()));
+    let duration = start.elapsed();
+    let captured = CAPTURE.with(|c| c.borrow_mut().take()).flatten();
+    match result {
+        Ok(Ok(())) => RunRecord {
+            status: Status::Passed,
+            message: None,
+            duration,
+        },
+        Ok(Err((status, message))) => RunRecord {
+            status,
+            message: Some(message),
+            duration,
+        },
+        Err(payload) => RunRecord {
+            status: Status::FailedPanic,
+            message: Some(captured.unwrap_or_else(|| payload_text(&*payload))),
+            duration,
+        },
+    }
+}
+
+const IDLE: u32 = 0;
+const JOB: u32 = 1;
+const DONE: u32 = 2;
+
+/// How long each side spins before parking: long enough to cover the
+/// fuzzer's own work between two fast runs.
+const SPIN: Duration = Duration::from_micros(200);
+
+struct Shared<C> {
+    state: AtomicU32,
+    job: Mutex<Option<Arc<C>>>,
+    done: Mutex<Option<RunRecord>>,
+    waiter: Mutex<Option<Thread>>,
+    abandoned: std::sync::atomic::AtomicBool,
+}
+
+struct Worker<C> {
+    shared: Arc<Shared<C>>,
+    thread: Thread,
+}
+
+impl<C: FuzzableConfig> Worker<C> {
+    fn spawn(test: TestFn) -> Self {
+        let shared = Arc::new(Shared {
+            state: AtomicU32::new(IDLE),
+            job: Mutex::new(None),
+            done: Mutex::new(None),
+            waiter: Mutex::new(None),
+            abandoned: std::sync::atomic::AtomicBool::new(false),
+        });
+        let inner = Arc::clone(&shared);
+        let handle = thread::Builder::new()
+            .name("config-fuzzer-worker".into())
+            .spawn(move || worker_loop(&inner, &test))
+            .expect("the OS refused to start a fuzzer worker thread");
+        Worker {
+            shared,
+            thread: handle.thread().clone(),
+        }
+    }
+}
+
+fn worker_loop<C: FuzzableConfig>(shared: &Shared<C>, test: &TestFn) {
+    loop {
+        let start = Instant::now();
+        let mut spins = 0u32;
+        while shared.state.load(Ordering::Acquire) != JOB {
+            if shared.abandoned.load(Ordering::Acquire) {
+                return;
+            }
+            spins += 1;
+            if spins % 64 == 0 && start.elapsed() > SPIN {
+                thread::park_timeout(Duration::from_millis(50));
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+        let Some(config) = lock(&shared.job).take() else {
+            continue;
+        };
+        let record = run_here(test, config);
+        *lock(&shared.done) = Some(record);
+        shared.state.store(DONE, Ordering::Release);
+        if let Some(t) = lock(&shared.waiter).as_ref() {
+            t.unpark();
+        }
+        if shared.abandoned.load(Ordering::Acquire) {
+            return;
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs tests, on a worker thread when a timeout is set.
+pub(crate) struct Runner<C> {
+    test: TestFn,
+    timeout: Option<Duration>,
+    worker: Option<Worker<C>>,
+}
+
+impl<C: FuzzableConfig> Runner<C> {
+    pub(crate) fn new(test: TestFn, timeout: Option<Duration>) -> Self {
+        Runner {
+            test,
+            timeout,
+            worker: None,
+        }
+    }
+
+    pub(crate) fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    pub(crate) fn run(&mut self, config: Arc<C>) -> RunRecord {
+        let Some(timeout) = self.timeout else {
+            return run_here(&self.test, config);
+        };
+        let test = Arc::clone(&self.test);
+        let worker = self.worker.get_or_insert_with(|| Worker::spawn(test));
+        let shared = &worker.shared;
+        *lock(&shared.waiter) = Some(thread::current());
+        *lock(&shared.job) = Some(config);
+        shared.state.store(JOB, Ordering::Release);
+        worker.thread.unpark();
+
+        let start = Instant::now();
+        let deadline = start + timeout;
+        let mut spins = 0u32;
+        loop {
+            if shared.state.load(Ordering::Acquire) == DONE {
+                shared.state.store(IDLE, Ordering::Release);
+                if let Some(record) = lock(&shared.done).take() {
+                    return record;
+                }
+            }
+            spins += 1;
+            if spins % 64 != 0 {
+                std::hint::spin_loop();
+                continue;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            if now - start > SPIN {
+                thread::park_timeout((deadline - now).min(Duration::from_millis(100)));
+            }
+        }
+        // Timed out: leave the worker to its fate and use a new one next time.
+        if let Some(w) = self.worker.take() {
+            w.shared.abandoned.store(true, Ordering::Release);
+        }
+        RunRecord {
+            status: Status::FailedTimeout,
+            message: Some(format!(
+                "the test did not finish within {timeout:?}; its thread was abandoned and keeps running in the background"
+            )),
+            duration: start.elapsed(),
+        }
+    }
+}
+
+impl<C> Drop for Runner<C> {
+    fn drop(&mut self) {
+        if let Some(w) = self.worker.take() {
+            w.shared.abandoned.store(true, Ordering::Release);
+            w.thread.unpark();
+        }
+    }
+}
