@@ -1,6 +1,7 @@
 //! The internal model of a config struct or value enum. Every node keeps its
 //! `syn` original so later errors can point at the user's tokens.
 
+use quote::{quote, ToTokens};
 use syn::{Data, DeriveInput, Fields, Ident, Type};
 
 use crate::attr::{self, ContainerAttrs, Errors, FieldAttrs};
@@ -32,30 +33,39 @@ impl<'a> Config<'a> {
     /// recorded and give `None`.
     pub(crate) fn from_syn(input: &'a DeriveInput, errors: &Errors) -> Option<Self> {
         let attrs = attr::container(&input.attrs, errors);
+        let ident = &input.ident;
         let named = match &input.data {
             Data::Struct(s) => match &s.fields {
                 Fields::Named(named) => named,
-                Fields::Unnamed(_) => {
-                    errors.push(
-                        input.ident.span(),
-                        "FuzzableConfig needs a struct with named fields, because fields are addressed by name; give each field a name",
+                Fields::Unnamed(unnamed) => {
+                    errors.push_spanned(
+                        unnamed,
+                        "`FuzzableConfig` needs a struct with named fields, because fields are read and set by name; give each field a name: `struct Config { flag: bool }`",
                     );
                     return None;
                 }
                 Fields::Unit => {
-                    errors.push(input.ident.span(), "FuzzableConfig needs a struct with named fields; this unit struct has none");
+                    errors.push(
+                        ident.span(),
+                        format!("`FuzzableConfig` needs a struct with named fields, but `{ident}` is a unit struct; declare its fields in braces: `struct {ident} {{ flag: bool }}`"),
+                    );
                     return None;
                 }
             },
             Data::Enum(e) => {
-                errors.push(
-                    e.enum_token.span,
-                    "FuzzableConfig can only be derived for a struct with named fields; for an enum used as a field type, derive FuzzValue instead",
+                let enum_token = e.enum_token;
+                errors.push_spanned(
+                    quote!(#enum_token #ident),
+                    "`FuzzableConfig` can only be derived for a struct with named fields, not an enum; to use an enum as a field type, derive `FuzzValue` for it instead",
                 );
                 return None;
             }
             Data::Union(u) => {
-                errors.push(u.union_token.span, "FuzzableConfig can only be derived for a struct with named fields, not a union");
+                let union_token = u.union_token;
+                errors.push_spanned(
+                    quote!(#union_token #ident),
+                    "`FuzzableConfig` can only be derived for a struct with named fields, not a union; declare the settings as a struct",
+                );
                 return None;
             }
         };
@@ -86,21 +96,33 @@ pub(crate) struct ValueEnum<'a> {
 
 impl<'a> ValueEnum<'a> {
     pub(crate) fn from_syn(input: &'a DeriveInput, errors: &Errors) -> Option<Self> {
+        let ident = &input.ident;
         let Data::Enum(data) = &input.data else {
-            errors.push(
-                input.ident.span(),
-                "FuzzValue can only be derived for a fieldless enum; std types already implement it, and a config struct derives FuzzableConfig",
+            let (kind, token) = match &input.data {
+                Data::Struct(s) => ("a struct", s.struct_token.to_token_stream()),
+                Data::Union(u) => ("a union", u.union_token.to_token_stream()),
+                Data::Enum(_) => unreachable!("handled above"),
+            };
+            errors.push_spanned(
+                quote!(#token #ident),
+                format!("`FuzzValue` can only be derived for a fieldless enum, not {kind}; a struct of settings derives `FuzzableConfig` and is used as a field with `#[config(nested)]`"),
             );
             return None;
         };
         if data.variants.is_empty() {
-            errors.push(input.ident.span(), "FuzzValue needs at least one variant to have a value to sample");
+            errors.push_spanned(
+                quote!(#ident),
+                format!("`FuzzValue` needs an enum with at least one variant, but `{ident}` has none; add the variants to choose from"),
+            );
         }
         for v in &data.variants {
             if !matches!(v.fields, Fields::Unit) {
-                errors.push(
-                    v.ident.span(),
-                    format!("FuzzValue can only be derived for a fieldless enum, but variant `{}` carries data; remove its fields or use a config struct", v.ident),
+                errors.push_spanned(
+                    &v.fields,
+                    format!(
+                        "`FuzzValue` can only be derived for a fieldless enum, but variant `{}` has fields; remove them, and make each setting its own config field",
+                        v.ident
+                    ),
                 );
             }
         }

@@ -6,6 +6,8 @@
 use std::cell::RefCell;
 
 use proc_macro2::Span;
+use quote::ToTokens;
+use syn::meta::ParseNestedMeta;
 use syn::parse::ParseStream;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Token};
@@ -15,8 +17,17 @@ use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Token};
 pub(crate) struct Errors(RefCell<Vec<syn::Error>>);
 
 impl Errors {
+    /// An error at one span (usually a single token).
     pub(crate) fn push(&self, span: Span, msg: impl std::fmt::Display) {
         self.0.borrow_mut().push(syn::Error::new(span, msg));
+    }
+
+    /// An error underlining all of `tokens`, first to last (on stable Rust a
+    /// single `Span` cannot cover several tokens).
+    pub(crate) fn push_spanned(&self, tokens: impl ToTokens, msg: impl std::fmt::Display) {
+        self.0
+            .borrow_mut()
+            .push(syn::Error::new_spanned(tokens, msg));
     }
 
     pub(crate) fn push_error(&self, e: syn::Error) {
@@ -57,14 +68,109 @@ pub(crate) struct FieldAttrs {
     pub(crate) pin: Option<At<Expr>>,
     pub(crate) values: Option<At<Vec<Expr>>>,
     pub(crate) range: Option<At<(Expr, Expr)>>,
-    /// Where the first `#[fuzz]` attribute is, if any.
-    pub(crate) fuzz_attr: Option<Span>,
+    /// The first `#[fuzz(..)]` attribute, if any, for errors about all of it.
+    pub(crate) fuzz_attr: Option<Attribute>,
 }
 
-const CONFIG_FIELD_KEYS: &str = "`default`, `env`, `env_force`, `nested`, `skip_hash`, `skip_save`";
-const FUZZ_KEYS: &str = "`skip`, `pin`, `values`, `range`";
+const STRUCT_KEYS: &[&str] = &["env_prefix"];
+const CONFIG_FIELD_KEYS: &[&str] = &[
+    "default",
+    "env",
+    "env_force",
+    "nested",
+    "skip_hash",
+    "skip_save",
+];
+const FUZZ_KEYS: &[&str] = &["skip", "pin", "values", "range"];
 
-/// Skips `= <expr>` after an unknown key so parsing can go on.
+/// How each key is written, for messages that say what to write instead.
+fn usage(key: &str) -> &'static str {
+    match key {
+        "default" => "default = <expr>",
+        "env" => "env = \"NAME\"",
+        "env_force" => "env_force = \"NAME\"",
+        "nested" => "nested",
+        "skip_hash" => "skip_hash",
+        "skip_save" => "skip_save",
+        "env_prefix" => "env_prefix = \"MYAPP_\"",
+        "skip" => "skip",
+        "pin" => "pin = <value>",
+        "values" => "values = [a, b, c]",
+        "range" => "range = 1..=1024",
+        _ => "..",
+    }
+}
+
+/// "`a`, `b`, `c`".
+fn list(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Optimal string alignment distance: edits, where swapping two neighbours
+/// counts as one (`defualt` is one edit from `default`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The known key closest to `key`, if it is close enough to be a typo.
+fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    let key = key.to_ascii_lowercase();
+    let limit = (key.chars().count() / 3).max(1);
+    known
+        .iter()
+        .map(|k| (edit_distance(&key, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// The message for a key that is not one of `known`: a typo suggestion when
+/// one is close, then the full list.
+fn unknown(what: &str, key: &str, known: &[&str]) -> String {
+    let expected = if known.len() == 1 {
+        format!("expected {}", list(known))
+    } else {
+        format!("expected one of {}", list(known))
+    };
+    match closest(key, known) {
+        Some(k) => format!("unknown {what} `{key}`; did you mean `{k}`? {expected}"),
+        None => format!("unknown {what} `{key}`; {expected}"),
+    }
+}
+
+/// The key as the user wrote it, path and all.
+fn key_of(meta: &ParseNestedMeta<'_>) -> String {
+    match meta.path.get_ident() {
+        Some(ident) => ident.to_string(),
+        None => meta.path.to_token_stream().to_string().replace(' ', ""),
+    }
+}
+
+/// Skips `= <expr>` or `(..)` after a key so parsing can go on.
 fn skip_value(input: ParseStream<'_>) -> syn::Result<()> {
     if input.peek(Token![=]) {
         input.parse::<Token![=]>()?;
@@ -77,44 +183,89 @@ fn skip_value(input: ParseStream<'_>) -> syn::Result<()> {
     Ok(())
 }
 
+/// The `= <expr>` of a key that needs a value; a missing value is reported
+/// at the key and gives `None`.
+fn value(
+    meta: &ParseNestedMeta<'_>,
+    attr: &str,
+    key: &str,
+    errors: &Errors,
+) -> syn::Result<Option<Expr>> {
+    if meta.input.peek(Token![=]) {
+        return Ok(Some(meta.value()?.parse()?));
+    }
+    errors.push_spanned(
+        &meta.path,
+        format!("`{key}` needs a value: write `#[{attr}({})]`", usage(key)),
+    );
+    skip_value(meta.input)?;
+    Ok(None)
+}
+
+/// A flag takes no value; one given anyway is reported and skipped.
+fn flag(meta: &ParseNestedMeta<'_>, attr: &str, key: &str, errors: &Errors) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+        errors.push_spanned(
+            &meta.path,
+            format!("`{key}` takes no value; write just `#[{attr}({key})]`"),
+        );
+        skip_value(meta.input)?;
+    }
+    Ok(())
+}
+
 fn set_once<T>(slot: &mut Option<T>, value: T, span: Span, key: &str, attr: &str, errors: &Errors) {
     if slot.is_some() {
-        errors.push(span, format!("duplicate {attr} attribute `{key}`; keep only one"));
+        errors.push(
+            span,
+            format!("duplicate {attr} attribute `{key}`; keep only one"),
+        );
     } else {
         *slot = Some(value);
     }
 }
 
+fn str_lit(expr: &Expr) -> Option<&LitStr> {
+    match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Some(s),
+        _ => None,
+    }
+}
+
 /// `"NAME"` or `["A", "B"]`.
 fn parse_env_names(expr: &Expr, key: &str, errors: &Errors) -> Vec<LitStr> {
-    match expr {
-        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => vec![s.clone()],
-        Expr::Array(arr) => arr
-            .elems
-            .iter()
-            .filter_map(|e| match e {
-                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Some(s.clone()),
-                other => {
-                    errors.push(other.span(), format!("`{key}` takes env var names as string literals"));
-                    None
-                }
-            })
-            .collect(),
-        other => {
-            errors.push(
-                other.span(),
-                format!("`{key}` takes an env var name, `{key} = \"NAME\"`, or a list, `{key} = [\"A\", \"B\"]`"),
-            );
-            Vec::new()
-        }
+    if let Some(s) = str_lit(expr) {
+        return vec![s.clone()];
     }
+    let Expr::Array(arr) = expr else {
+        errors.push_spanned(
+            expr,
+            format!("`{key}` takes an env var name as a string literal, `{key} = \"NAME\"`, or a list, `{key} = [\"A\", \"B\"]`"),
+        );
+        return Vec::new();
+    };
+    arr.elems
+        .iter()
+        .filter_map(|e| {
+            let s = str_lit(e).cloned();
+            if s.is_none() {
+                errors.push_spanned(
+                    e,
+                    format!("`{key}` takes env var names as string literals, e.g. `\"NAME\"`"),
+                );
+            }
+            s
+        })
+        .collect()
 }
 
 pub(crate) fn container(attrs: &[Attribute], errors: &Errors) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
     for attr in attrs {
         if attr.path().is_ident("fuzz") {
-            errors.push(attr.span(), "`#[fuzz(..)]` belongs on fields, not on the struct");
+            errors.push_spanned(attr, "`#[fuzz(..)]` goes on fields, not on the struct; move it onto the field it is about");
             continue;
         }
         if !attr.path().is_ident("config") {
@@ -122,22 +273,28 @@ pub(crate) fn container(attrs: &[Attribute], errors: &Errors) -> ContainerAttrs 
         }
         let res = attr.parse_nested_meta(|meta| {
             let span = meta.path.span();
-            if meta.path.is_ident("env_prefix") {
-                let expr: Expr = meta.value()?.parse()?;
-                match expr {
-                    Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
-                        set_once(&mut out.env_prefix, s, span, "env_prefix", "config", errors)
+            let key = key_of(&meta);
+            if key == "env_prefix" {
+                if let Some(expr) = value(&meta, "config", &key, errors)? {
+                    match str_lit(&expr) {
+                        Some(s) => set_once(&mut out.env_prefix, s.clone(), span, "env_prefix", "config", errors),
+                        None => errors.push_spanned(&expr, "`env_prefix` takes a string literal, e.g. `env_prefix = \"MYAPP_\"`"),
                     }
-                    other => errors.push(other.span(), "`env_prefix` takes a string literal, e.g. `env_prefix = \"MYAPP_\"`"),
                 }
+            } else if CONFIG_FIELD_KEYS.contains(&key.as_str()) {
+                errors.push_spanned(
+                    &meta.path,
+                    format!("`{key}` is a field attribute, not a struct attribute; move `#[config({})]` onto a field", usage(&key)),
+                );
+                skip_value(meta.input)?;
+            } else if FUZZ_KEYS.contains(&key.as_str()) {
+                errors.push_spanned(
+                    &meta.path,
+                    format!("`{key}` is a fuzz attribute and goes on a field: `#[fuzz({})]`", usage(&key)),
+                );
+                skip_value(meta.input)?;
             } else {
-                let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
-                let hint = if matches!(key.as_str(), "default" | "env" | "env_force" | "nested" | "skip_hash" | "skip_save") {
-                    format!("`{key}` is a field attribute; move it onto a field")
-                } else {
-                    "expected `env_prefix`".to_string()
-                };
-                errors.push(span, format!("unknown config attribute `{key}` on a struct; {hint}"));
+                errors.push_spanned(&meta.path, unknown("config attribute", &key, STRUCT_KEYS));
                 skip_value(meta.input)?;
             }
             Ok(())
@@ -149,101 +306,142 @@ pub(crate) fn container(attrs: &[Attribute], errors: &Errors) -> ContainerAttrs 
     out
 }
 
+fn config_field_key(
+    meta: &ParseNestedMeta<'_>,
+    out: &mut FieldAttrs,
+    errors: &Errors,
+) -> syn::Result<()> {
+    let span = meta.path.span();
+    let key = key_of(meta);
+    match key.as_str() {
+        "default" => {
+            if let Some(e) = value(meta, "config", &key, errors)? {
+                set_once(&mut out.default, e, span, "default", "config", errors);
+            }
+        }
+        "nested" | "skip_hash" | "skip_save" => {
+            flag(meta, "config", &key, errors)?;
+            let slot = match key.as_str() {
+                "nested" => &mut out.nested,
+                "skip_hash" => &mut out.skip_hash,
+                _ => &mut out.skip_save,
+            };
+            set_once(slot, span, span, &key, "config", errors);
+        }
+        "env" | "env_force" => {
+            if let Some(e) = value(meta, "config", &key, errors)? {
+                let names = parse_env_names(&e, &key, errors);
+                let slot = if key == "env" {
+                    &mut out.env
+                } else {
+                    &mut out.env_force
+                };
+                set_once(slot, (span, names), span, &key, "config", errors);
+            }
+        }
+        "env_prefix" => {
+            errors.push_spanned(
+                &meta.path,
+                "`env_prefix` is a struct attribute, not a field attribute; put `#[config(env_prefix = \"..\")]` on the struct",
+            );
+            skip_value(meta.input)?;
+        }
+        k if FUZZ_KEYS.contains(&k) => {
+            errors.push_spanned(
+                &meta.path,
+                format!("`{key}` is a fuzz attribute, not a config attribute; write it as `#[fuzz({})]`", usage(&key)),
+            );
+            skip_value(meta.input)?;
+        }
+        _ => {
+            errors.push_spanned(
+                &meta.path,
+                unknown("config attribute", &key, CONFIG_FIELD_KEYS),
+            );
+            skip_value(meta.input)?;
+        }
+    }
+    Ok(())
+}
+
+fn fuzz_key(meta: &ParseNestedMeta<'_>, out: &mut FieldAttrs, errors: &Errors) -> syn::Result<()> {
+    let span = meta.path.span();
+    let key = key_of(meta);
+    match key.as_str() {
+        "skip" => {
+            let reason = if meta.input.peek(Token![=]) {
+                let e: Expr = meta.value()?.parse()?;
+                let reason = str_lit(&e).cloned();
+                if reason.is_none() {
+                    errors.push_spanned(&e, "`skip` takes an optional reason as a string literal: `skip = \"why\"`");
+                }
+                reason
+            } else {
+                flag(meta, "fuzz", &key, errors)?;
+                None
+            };
+            set_once(&mut out.skip, (span, reason), span, "skip", "fuzz", errors);
+        }
+        "pin" => {
+            if let Some(e) = value(meta, "fuzz", &key, errors)? {
+                set_once(&mut out.pin, (span, e), span, "pin", "fuzz", errors);
+            }
+        }
+        "values" => match value(meta, "fuzz", &key, errors)? {
+            Some(Expr::Array(arr)) => {
+                if arr.elems.is_empty() {
+                    errors.push_spanned(&arr, "`values` needs at least one value: `values = [a, b, c]`");
+                }
+                let vals = arr.elems.into_iter().collect();
+                set_once(&mut out.values, (span, vals), span, "values", "fuzz", errors);
+            }
+            Some(other) => {
+                errors.push_spanned(&other, "`values` takes a list in brackets: `values = [a, b, c]`");
+            }
+            None => {}
+        },
+        "range" => match value(meta, "fuzz", &key, errors)? {
+            Some(Expr::Range(r)) => match (&r.start, &r.limits, &r.end) {
+                (Some(lo), syn::RangeLimits::Closed(_), Some(hi)) => {
+                    let bounds = ((**lo).clone(), (**hi).clone());
+                    set_once(&mut out.range, (span, bounds), span, "range", "fuzz", errors);
+                }
+                _ => errors.push_spanned(
+                    &r,
+                    "`range` takes an inclusive range with both ends, written with `..=`: `range = 1..=1024`",
+                ),
+            },
+            Some(other) => errors.push_spanned(&other, "`range` takes an inclusive range: `range = 1..=1024`"),
+            None => {}
+        },
+        k if CONFIG_FIELD_KEYS.contains(&k) => {
+            errors.push_spanned(
+                &meta.path,
+                format!("`{key}` is a config attribute, not a fuzz attribute; write it as `#[config({})]`", usage(&key)),
+            );
+            skip_value(meta.input)?;
+        }
+        _ => {
+            errors.push_spanned(&meta.path, unknown("fuzz attribute", &key, FUZZ_KEYS));
+            skip_value(meta.input)?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn field(attrs: &[Attribute], errors: &Errors) -> FieldAttrs {
     let mut out = FieldAttrs::default();
     for attr in attrs {
-        if attr.path().is_ident("config") {
-            let res = attr.parse_nested_meta(|meta| {
-                let span = meta.path.span();
-                let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
-                match key.as_str() {
-                    "default" => {
-                        let e: Expr = meta.value()?.parse()?;
-                        set_once(&mut out.default, e, span, "default", "config", errors);
-                    }
-                    "nested" => set_once(&mut out.nested, span, span, "nested", "config", errors),
-                    "skip_hash" => set_once(&mut out.skip_hash, span, span, "skip_hash", "config", errors),
-                    "skip_save" => set_once(&mut out.skip_save, span, span, "skip_save", "config", errors),
-                    "env" | "env_force" => {
-                        let e: Expr = meta.value()?.parse()?;
-                        let names = parse_env_names(&e, &key, errors);
-                        let slot = if key == "env" { &mut out.env } else { &mut out.env_force };
-                        set_once(slot, (span, names), span, &key, "config", errors);
-                    }
-                    "env_prefix" => {
-                        errors.push(span, "`env_prefix` is a struct attribute; put `#[config(env_prefix = \"..\")]` on the struct");
-                        skip_value(meta.input)?;
-                    }
-                    _ => {
-                        errors.push(span, format!("unknown config attribute `{key}`; expected one of {CONFIG_FIELD_KEYS}"));
-                        skip_value(meta.input)?;
-                    }
-                }
-                Ok(())
-            });
-            if let Err(e) = res {
-                errors.push_error(e);
-            }
+        let res = if attr.path().is_ident("config") {
+            attr.parse_nested_meta(|meta| config_field_key(&meta, &mut out, errors))
         } else if attr.path().is_ident("fuzz") {
-            out.fuzz_attr.get_or_insert(attr.span());
-            let res = attr.parse_nested_meta(|meta| {
-                let span = meta.path.span();
-                let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
-                match key.as_str() {
-                    "skip" => {
-                        let reason = if meta.input.peek(Token![=]) {
-                            let e: Expr = meta.value()?.parse()?;
-                            match e {
-                                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Some(s),
-                                other => {
-                                    errors.push(other.span(), "`skip` takes an optional reason as a string literal: `skip = \"why\"`");
-                                    None
-                                }
-                            }
-                        } else {
-                            None
-                        };
-                        set_once(&mut out.skip, (span, reason), span, "skip", "fuzz", errors);
-                    }
-                    "pin" => {
-                        let e: Expr = meta.value()?.parse()?;
-                        set_once(&mut out.pin, (span, e), span, "pin", "fuzz", errors);
-                    }
-                    "values" => {
-                        let e: Expr = meta.value()?.parse()?;
-                        match e {
-                            Expr::Array(arr) => {
-                                if arr.elems.is_empty() {
-                                    errors.push(arr.span(), "`values` needs at least one value");
-                                }
-                                let vals = arr.elems.into_iter().collect();
-                                set_once(&mut out.values, (span, vals), span, "values", "fuzz", errors);
-                            }
-                            other => errors.push(other.span(), "`values` takes a list: `values = [a, b, c]`"),
-                        }
-                    }
-                    "range" => {
-                        let e: Expr = meta.value()?.parse()?;
-                        match e {
-                            Expr::Range(r) => match (r.start, r.limits, r.end) {
-                                (Some(lo), syn::RangeLimits::Closed(_), Some(hi)) => {
-                                    set_once(&mut out.range, (span, (*lo, *hi)), span, "range", "fuzz", errors);
-                                }
-                                _ => errors.push(span, "`range` takes an inclusive range with both ends: `range = 1..=1024`"),
-                            },
-                            other => errors.push(other.span(), "`range` takes an inclusive range: `range = 1..=1024`"),
-                        }
-                    }
-                    _ => {
-                        errors.push(span, format!("unknown fuzz attribute `{key}`; expected one of {FUZZ_KEYS}"));
-                        skip_value(meta.input)?;
-                    }
-                }
-                Ok(())
-            });
-            if let Err(e) = res {
-                errors.push_error(e);
-            }
+            out.fuzz_attr.get_or_insert_with(|| attr.clone());
+            attr.parse_nested_meta(|meta| fuzz_key(&meta, &mut out, errors))
+        } else {
+            Ok(())
+        };
+        if let Err(e) = res {
+            errors.push_error(e);
         }
     }
     out
@@ -257,11 +455,38 @@ pub(crate) fn doc(attrs: &[Attribute]) -> String {
             continue;
         }
         if let syn::Meta::NameValue(nv) = &attr.meta {
-            if let Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) = &nv.value {
+            if let Some(s) = str_lit(&nv.value) {
                 let text = s.value();
-                lines.push(text.strip_prefix(' ').unwrap_or(&text).trim_end().to_string());
+                lines.push(
+                    text.strip_prefix(' ')
+                        .unwrap_or(&text)
+                        .trim_end()
+                        .to_string(),
+                );
             }
         }
     }
     lines.join("\n").trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swapped_letters_are_one_edit() {
+        assert_eq!(edit_distance("defualt", "default"), 1);
+        assert_eq!(edit_distance("rnage", "range"), 1);
+        assert_eq!(edit_distance("", "pin"), 3);
+    }
+
+    #[test]
+    fn suggests_only_close_keys() {
+        assert_eq!(closest("defualt", CONFIG_FIELD_KEYS), Some("default"));
+        assert_eq!(closest("skiphash", CONFIG_FIELD_KEYS), Some("skip_hash"));
+        assert_eq!(closest("Default", CONFIG_FIELD_KEYS), Some("default"));
+        assert_eq!(closest("value", FUZZ_KEYS), Some("values"));
+        assert_eq!(closest("frobnicate", CONFIG_FIELD_KEYS), None);
+        assert_eq!(closest("x", FUZZ_KEYS), None);
+    }
 }

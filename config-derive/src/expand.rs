@@ -45,10 +45,21 @@ fn private() -> TokenStream {
     quote!(::fuzzer_core::__private)
 }
 
-/// `<ty as FuzzableConfig>`.
+/// `<ty as FuzzableConfig>`, at the field type's tokens.
+///
+/// Every use of a field's type goes through this form (or [`as_value`]), so
+/// a type that is not a config gives one error at the type: the compiler
+/// reports each unmet bound once per span and item, and drops repeats of an
+/// identical error from other items.
 fn as_config(ty: &syn::Type) -> TokenStream {
     let p = private();
     quote_spanned!(ty.span()=> <#ty as #p::FuzzableConfig>)
+}
+
+/// `<ty as FuzzValue>`, at the field type's tokens; see [`as_config`].
+fn as_value(ty: &syn::Type) -> TokenStream {
+    let p = private();
+    quote_spanned!(ty.span()=> <#ty as #p::FuzzValue>)
 }
 
 /// The declared default of a plain field, type-checked against the field's
@@ -66,10 +77,10 @@ fn default_expr(f: &Field<'_>) -> TokenStream {
 
 /// `value` checked to have the field's type, as a `Value`.
 fn typed_value(ty: &syn::Type, expr: &syn::Expr) -> TokenStream {
-    let p = private();
+    let v = as_value(ty);
     quote_spanned!(expr.span()=> {
         let __v: #ty = #expr;
-        #p::FuzzValue::to_value(&__v)
+        #v::to_value(&__v)
     })
 }
 
@@ -83,20 +94,24 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     let name = ident.to_string();
     let n_specs = cfg.fields.len();
 
-    // Offsets of each field in the flattened order, as constants.
+    // Offsets of each field in the flattened order, as constants. Each is a
+    // flat sum (plain fields before it, plus the sizes of nested configs
+    // before it), not a chain of constants, so that const evaluation stays
+    // shallow on configs with hundreds of fields.
     let mut offset_consts = Vec::new();
-    let mut count_expr = quote!(0usize);
+    let mut plain_before = 0usize;
+    let mut nested_before: Vec<TokenStream> = Vec::new();
     for (k, f) in cfg.fields.iter().enumerate() {
         let off = format_ident!("__OFFSET_{}", k);
-        offset_consts.push(quote!(const #off: usize = #count_expr;));
-        let width = if f.attrs.nested.is_some() {
+        offset_consts.push(quote!(const #off: usize = #plain_before #(+ #nested_before)*;));
+        if f.attrs.nested.is_some() {
             let c = as_config(f.ty);
-            quote!(#c::__FIELD_COUNT)
+            nested_before.push(quote!(#c::__FIELD_COUNT));
         } else {
-            quote!(1usize)
-        };
-        count_expr = quote!(#off + #width);
+            plain_before += 1;
+        }
     }
+    let count_expr = quote!(#plain_before #(+ #nested_before)*);
 
     let specs = cfg.fields.iter().map(|f| {
         let fname = f.ident.to_string();
@@ -152,13 +167,16 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         } else {
             quote!(|| #p::Domain::Type)
         };
-        let ty_check = quote_spanned!(ty.span()=> #p::type_name::<#ty>);
+        // `type_name` comes first: it is where an unsupported type is reported.
+        let v = as_value(ty);
+        let sampler = quote_spanned!(ty.span()=> #p::sample_field::<#ty>);
+        let env_parser = quote_spanned!(ty.span()=> #p::parse_env::<#ty>);
         quote! {
             #p::FieldSpec {
                 name: #fname,
-                type_name: #ty_check,
+                type_name: #v::type_name,
                 doc: #doc,
-                default: || #p::FuzzValue::to_value(&#default),
+                default: || #v::to_value(&#default),
                 env: #env,
                 env_force: #env_force,
                 skip_hash: #skip_hash,
@@ -167,8 +185,8 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 skip: #skip,
                 pin: #pin,
                 domain: #domain,
-                sampler: #p::sample_field::<#ty>,
-                env_parser: #p::parse_env::<#ty>,
+                sampler: #sampler,
+                env_parser: #env_parser,
                 nested: ::core::option::Option::None,
             }
         }
@@ -200,17 +218,20 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         if f.attrs.nested.is_some() {
             let c = as_config(f.ty);
             let guard = quote!(__i if __i >= #off && __i < #off + #c::__FIELD_COUNT);
-            nested_get.push(quote!(#guard => #p::FuzzableConfig::__get_index(&self.#id, __i - #off),));
-            nested_set.push(quote!(#guard => #p::FuzzableConfig::__set_index(&mut self.#id, __i - #off, __value),));
-            nested_copy.push(quote!(#guard => #p::FuzzableConfig::__copy_field(&mut self.#id, &__src.#id, __i - #off),));
-            nested_eq.push(quote!(#guard => #p::FuzzableConfig::__field_eq(&self.#id, &__other.#id, __i - #off),));
+            nested_get.push(quote!(#guard => #c::__get_index(&self.#id, __i - #off),));
+            nested_set.push(quote!(#guard => #c::__set_index(&mut self.#id, __i - #off, __value),));
+            nested_copy
+                .push(quote!(#guard => #c::__copy_field(&mut self.#id, &__src.#id, __i - #off),));
+            nested_eq.push(quote!(#guard => #c::__field_eq(&self.#id, &__other.#id, __i - #off),));
         } else {
-            get_arms.push(quote!(#off => #p::FuzzValue::to_value(&self.#id),));
+            let v = as_value(f.ty);
+            get_arms.push(quote!(#off => #v::to_value(&self.#id),));
             set_arms.push(quote!(#off => {
-                self.#id = #p::FuzzValue::from_value(__value)?;
+                self.#id = #v::from_value(__value)?;
                 ::core::result::Result::Ok(())
             }));
-            copy_arms.push(quote!(#off => ::core::clone::Clone::clone_from(&mut self.#id, &__src.#id),));
+            copy_arms
+                .push(quote!(#off => ::core::clone::Clone::clone_from(&mut self.#id, &__src.#id),));
             eq_arms.push(quote!(#off => self.#id == __other.#id,));
         }
     }
@@ -219,12 +240,6 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         Some(s) => quote!(::core::option::Option::Some(#s)),
         None => quote!(::core::option::Option::None),
     };
-
-    // Assert nested types are configs, at their own tokens.
-    let nested_asserts = cfg.fields.iter().filter(|f| f.attrs.nested.is_some()).map(|f| {
-        let ty = f.ty;
-        quote_spanned!(ty.span()=> __assert_config::<#ty>();)
-    });
 
     let oob = quote!(::core::unreachable!("field index {} out of range for {}", __i, #name));
 
@@ -238,13 +253,6 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
             static __REGISTRY: #p::Registry<#ident> = #p::Registry::new();
             ::std::thread_local! {
                 static __LOCAL: #p::Local<#ident> = const { #p::Local::new() };
-            }
-
-            #[allow(dead_code)]
-            fn __assert_config<__T: #p::FuzzableConfig>() {}
-            #[allow(dead_code)]
-            fn __assert_nested() {
-                #(#nested_asserts)*
             }
 
             #[automatically_derived]

@@ -1,28 +1,57 @@
 //! The impl emitted beside an error, so that one mistake in the input gives
 //! one error instead of a cascade of "trait not implemented" errors.
+//!
+//! The impl holds only where the type has the trait's supertraits. The bound
+//! is written with a `for<'__fuzz>` binder, which makes the compiler take it
+//! as an assumption instead of checking it: a union (which cannot derive
+//! `Debug`) or a generic struct (whose derived `Clone` needs `T: Clone`) then
+//! gives only the derive's own error, not one more per missing supertrait.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
+/// `where <existing predicates>, for<'__fuzz> Self: <supertraits>`.
+fn where_supertraits(input: &DeriveInput, supertraits: TokenStream) -> TokenStream {
+    let ident = &input.ident;
+    let (_, ty_generics, where_clause) = input.generics.split_for_impl();
+    let existing = where_clause.into_iter().flat_map(|w| &w.predicates);
+    quote! {
+        where
+            #(#existing,)*
+            for<'__fuzz> #ident #ty_generics: #supertraits
+    }
+}
+
 pub(crate) fn config(input: &DeriveInput) -> TokenStream {
     let ident = &input.ident;
     let name = ident.to_string();
     let p = quote!(::fuzzer_core::__private);
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let where_clause = where_supertraits(
+        input,
+        quote!(
+            ::core::clone::Clone
+                + ::core::fmt::Debug
+                + ::core::cmp::PartialEq
+                + ::core::marker::Send
+                + ::core::marker::Sync
+                + 'static
+        ),
+    );
     quote! {
         #[automatically_derived]
         #[allow(unused_variables, clippy::all)]
         impl #impl_generics #p::FuzzableConfig for #ident #ty_generics #where_clause {
-            const __NAME: &'static str = #name;
-            const __FIELD_COUNT: usize = 0;
+            const __NAME: &'static ::core::primitive::str = #name;
+            const __FIELD_COUNT: ::core::primitive::usize = 0;
             fn __specs() -> &'static [#p::FieldSpec] { ::core::unreachable!() }
-            fn __env_prefix() -> ::core::option::Option<&'static str> { ::core::unreachable!() }
+            fn __env_prefix() -> ::core::option::Option<&'static ::core::primitive::str> { ::core::unreachable!() }
             fn __declared_defaults() -> Self { ::core::unreachable!() }
-            fn __get_index(&self, __i: usize) -> #p::Value { ::core::unreachable!() }
-            fn __set_index(&mut self, __i: usize, __v: &#p::Value) -> ::core::result::Result<(), #p::ConfigError> { ::core::unreachable!() }
-            fn __copy_field(&mut self, __src: &Self, __i: usize) { ::core::unreachable!() }
-            fn __field_eq(&self, __other: &Self, __i: usize) -> bool { ::core::unreachable!() }
+            fn __get_index(&self, __i: ::core::primitive::usize) -> #p::Value { ::core::unreachable!() }
+            fn __set_index(&mut self, __i: ::core::primitive::usize, __v: &#p::Value) -> ::core::result::Result<(), #p::ConfigError> { ::core::unreachable!() }
+            fn __copy_field(&mut self, __src: &Self, __i: ::core::primitive::usize) { ::core::unreachable!() }
+            fn __field_eq(&self, __other: &Self, __i: ::core::primitive::usize) -> ::core::primitive::bool { ::core::unreachable!() }
             fn __registry() -> &'static #p::Registry<Self> { ::core::unreachable!() }
             fn __local() -> &'static ::std::thread::LocalKey<#p::Local<Self>> { ::core::unreachable!() }
         }
@@ -32,7 +61,18 @@ pub(crate) fn config(input: &DeriveInput) -> TokenStream {
 pub(crate) fn value(input: &DeriveInput) -> TokenStream {
     let ident = &input.ident;
     let p = quote!(::fuzzer_core::__private);
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let where_clause = where_supertraits(
+        input,
+        quote!(
+            ::core::clone::Clone
+                + ::core::cmp::PartialEq
+                + ::core::fmt::Debug
+                + ::core::marker::Send
+                + ::core::marker::Sync
+                + 'static
+        ),
+    );
     quote! {
         #[automatically_derived]
         #[allow(unused_variables, clippy::all)]

@@ -1,0 +1,14 @@
+use fuzzer_core::prelude::*;
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+pub struct Inner {
+    pub flag: bool,
+}
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+pub struct Config {
+    #[config(nested, env_force = "INNER")]
+    pub inner: Inner,
+}
+
+fn main() {}

@@ -1,0 +1,15 @@
+use fuzzer_core::prelude::*;
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+pub struct Inner {
+    pub flag: bool,
+}
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+pub struct Config {
+    #[config(nested)]
+    #[fuzz(skip)]
+    pub inner: Inner,
+}
+
+fn main() {}
