@@ -103,7 +103,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     let mut nested_before: Vec<TokenStream> = Vec::new();
     for (k, f) in cfg.fields.iter().enumerate() {
         let off = format_ident!("__OFFSET_{}", k);
-        offset_consts.push(quote!(const #off: usize = #plain_before #(+ #nested_before)*;));
+        offset_consts.push(quote!(const #off: ::core::primitive::usize = #plain_before #(+ #nested_before)*;));
         if f.attrs.nested.is_some() {
             let c = as_config(f.ty);
             nested_before.push(quote!(#c::__FIELD_COUNT));
@@ -114,7 +114,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     let count_expr = quote!(#plain_before #(+ #nested_before)*);
 
     let specs = cfg.fields.iter().map(|f| {
-        let fname = f.ident.to_string();
+        let fname = syn::ext::IdentExt::unraw(f.ident).to_string();
         let ty = f.ty;
         if f.attrs.nested.is_some() {
             let c = as_config(ty);
@@ -132,8 +132,8 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     skip: ::core::option::Option::None,
                     pin: ::core::option::Option::None,
                     domain: || #p::Domain::Type,
-                    sampler: #p::sample_field::<bool>,
-                    env_parser: #p::parse_env::<bool>,
+                    sampler: #p::sample_field::<::core::primitive::bool>,
+                    env_parser: #p::parse_env::<::core::primitive::bool>,
                     nested: ::core::option::Option::Some(|| ::std::vec::Vec::from(#c::fields())),
                 }
             };
@@ -248,7 +248,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         #[allow(non_upper_case_globals, deprecated, clippy::all)]
         const _: () = {
             #(#offset_consts)*
-            const __COUNT: usize = #count_expr;
+            const __COUNT: ::core::primitive::usize = #count_expr;
 
             static __REGISTRY: #p::Registry<#ident> = #p::Registry::new();
             ::std::thread_local! {
@@ -257,15 +257,15 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
 
             #[automatically_derived]
             impl #p::FuzzableConfig for #ident {
-                const __NAME: &'static str = #name;
-                const __FIELD_COUNT: usize = __COUNT;
+                const __NAME: &'static ::core::primitive::str = #name;
+                const __FIELD_COUNT: ::core::primitive::usize = __COUNT;
 
                 fn __specs() -> &'static [#p::FieldSpec] {
                     static __SPECS: [#p::FieldSpec; #n_specs] = [#(#specs),*];
                     &__SPECS
                 }
 
-                fn __env_prefix() -> ::core::option::Option<&'static str> {
+                fn __env_prefix() -> ::core::option::Option<&'static ::core::primitive::str> {
                     #env_prefix
                 }
 
@@ -273,7 +273,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     #ident { #(#defaults),* }
                 }
 
-                fn __get_index(&self, __i: usize) -> #p::Value {
+                fn __get_index(&self, __i: ::core::primitive::usize) -> #p::Value {
                     match __i {
                         #(#get_arms)*
                         #(#nested_get)*
@@ -281,7 +281,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     }
                 }
 
-                fn __set_index(&mut self, __i: usize, __value: &#p::Value) -> ::core::result::Result<(), #p::ConfigError> {
+                fn __set_index(&mut self, __i: ::core::primitive::usize, __value: &#p::Value) -> ::core::result::Result<(), #p::ConfigError> {
                     match __i {
                         #(#set_arms)*
                         #(#nested_set)*
@@ -289,7 +289,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     }
                 }
 
-                fn __copy_field(&mut self, __src: &Self, __i: usize) {
+                fn __copy_field(&mut self, __src: &Self, __i: ::core::primitive::usize) {
                     match __i {
                         #(#copy_arms)*
                         #(#nested_copy)*
@@ -297,7 +297,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     }
                 }
 
-                fn __field_eq(&self, __other: &Self, __i: usize) -> bool {
+                fn __field_eq(&self, __other: &Self, __i: ::core::primitive::usize) -> ::core::primitive::bool {
                     match __i {
                         #(#eq_arms)*
                         #(#nested_eq)*
@@ -330,7 +330,7 @@ fn expand_value(e: &ValueEnum<'_>) -> TokenStream {
         #[doc(hidden)]
         #[allow(clippy::all)]
         const _: () = {
-            const __VARIANTS: [&'static str; #n] = [#(#names),*];
+            const __VARIANTS: [&'static ::core::primitive::str; #n] = [#(#names),*];
 
             #[automatically_derived]
             impl #p::FuzzValue for #ident {
@@ -342,7 +342,7 @@ fn expand_value(e: &ValueEnum<'_>) -> TokenStream {
                 }
 
                 fn from_value(__v: &#p::Value) -> ::core::result::Result<Self, #p::ConfigError> {
-                    let __text: ::core::option::Option<&str> = match __v {
+                    let __text: ::core::option::Option<&::core::primitive::str> = match __v {
                         #p::Value::Enum { variant, .. } => ::core::option::Option::Some(*variant),
                         #p::Value::Str(__s) => ::core::option::Option::Some(__s.as_str()),
                         _ => ::core::option::Option::None,
@@ -357,7 +357,7 @@ fn expand_value(e: &ValueEnum<'_>) -> TokenStream {
                     ::std::string::String::from(#name)
                 }
 
-                fn parse_env(__text: &str) -> ::core::result::Result<Self, ::std::string::String> {
+                fn parse_env(__text: &::core::primitive::str) -> ::core::result::Result<Self, ::std::string::String> {
                     match #p::find_variant(&__VARIANTS, __text.trim()) {
                         #(::core::option::Option::Some(#idx) => ::core::result::Result::Ok(#ident::#variants),)*
                         _ => ::core::result::Result::Err(::std::format!("one of {}", __VARIANTS.join(", "))),
@@ -375,7 +375,7 @@ fn expand_value(e: &ValueEnum<'_>) -> TokenStream {
                     if __others.is_empty() {
                         return ::core::clone::Clone::clone(__default);
                     }
-                    let __k = __ctx.rng.below(__others.len() as u64) as usize;
+                    let __k = __ctx.rng.below(__others.len() as ::core::primitive::u64) as ::core::primitive::usize;
                     ::core::clone::Clone::clone(__others[__k])
                 }
             }

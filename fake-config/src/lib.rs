@@ -3,5 +3,9 @@
 //! `torch._inductor.config`), and `Wide20`/`Wide100`/`Wide300`.
 
 mod fake;
+pub mod inductor;
+mod wide;
 
 pub use fake::{FakeConfig, Nested};
+pub use inductor::InductorConfig;
+pub use wide::{Wide100, Wide20, Wide300};

@@ -32,6 +32,12 @@ mod shadowed {
     fn unreachable() {}
     mod core {}
     mod std {}
+    #[allow(dead_code, non_camel_case_types)]
+    struct usize;
+    #[allow(dead_code, non_camel_case_types)]
+    struct u64;
+    #[allow(dead_code, non_camel_case_types)]
+    struct str;
 
     /// Where the program runs.
     #[derive(fuzzer_core::FuzzValue, Clone, Copy, Debug, PartialEq, Eq)]
