@@ -103,7 +103,9 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     let mut nested_before: Vec<TokenStream> = Vec::new();
     for (k, f) in cfg.fields.iter().enumerate() {
         let off = format_ident!("__OFFSET_{}", k);
-        offset_consts.push(quote!(const #off: ::core::primitive::usize = #plain_before #(+ #nested_before)*;));
+        offset_consts.push(
+            quote!(const #off: ::core::primitive::usize = #plain_before #(+ #nested_before)*;),
+        );
         if f.attrs.nested.is_some() {
             let c = as_config(f.ty);
             nested_before.push(quote!(#c::__FIELD_COUNT));
@@ -212,6 +214,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     let mut nested_set = Vec::new();
     let mut nested_copy = Vec::new();
     let mut nested_eq = Vec::new();
+    let mut diffs = Vec::new();
     for (k, f) in cfg.fields.iter().enumerate() {
         let off = format_ident!("__OFFSET_{}", k);
         let id = f.ident;
@@ -223,6 +226,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
             nested_copy
                 .push(quote!(#guard => #c::__copy_field(&mut self.#id, &__src.#id, __i - #off),));
             nested_eq.push(quote!(#guard => #c::__field_eq(&self.#id, &__other.#id, __i - #off),));
+            diffs.push(quote!(#c::__diff(&self.#id, &__other.#id, __offset + #off as ::core::primitive::u32, __out);));
         } else {
             let v = as_value(f.ty);
             get_arms.push(quote!(#off => #v::to_value(&self.#id),));
@@ -233,6 +237,9 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
             copy_arms
                 .push(quote!(#off => ::core::clone::Clone::clone_from(&mut self.#id, &__src.#id),));
             eq_arms.push(quote!(#off => self.#id == __other.#id,));
+            diffs.push(quote!(if self.#id != __other.#id {
+                __out.push(__offset + #off as ::core::primitive::u32);
+            }));
         }
     }
 
@@ -253,6 +260,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
             static __REGISTRY: #p::Registry<#ident> = #p::Registry::new();
             ::std::thread_local! {
                 static __LOCAL: #p::Local<#ident> = const { #p::Local::new() };
+                static __FAST: #p::Fast<#ident> = const { #p::Fast::new() };
             }
 
             #[automatically_derived]
@@ -311,6 +319,19 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
 
                 fn __local() -> &'static ::std::thread::LocalKey<#p::Local<Self>> {
                     &__LOCAL
+                }
+
+                fn __fast() -> &'static ::std::thread::LocalKey<#p::Fast<Self>> {
+                    &__FAST
+                }
+
+                fn __diff(
+                    &self,
+                    __other: &Self,
+                    __offset: ::core::primitive::u32,
+                    __out: &mut ::std::vec::Vec<::core::primitive::u32>,
+                ) {
+                    #(#diffs)*
                 }
             }
         };

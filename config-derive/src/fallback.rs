@@ -54,6 +54,8 @@ pub(crate) fn config(input: &DeriveInput) -> TokenStream {
             fn __field_eq(&self, __other: &Self, __i: ::core::primitive::usize) -> ::core::primitive::bool { ::core::unreachable!() }
             fn __registry() -> &'static #p::Registry<Self> { ::core::unreachable!() }
             fn __local() -> &'static ::std::thread::LocalKey<#p::Local<Self>> { ::core::unreachable!() }
+            fn __fast() -> &'static ::std::thread::LocalKey<#p::Fast<Self>> { ::core::unreachable!() }
+            fn __diff(&self, __other: &Self, __offset: ::core::primitive::u32, __out: &mut ::std::vec::Vec<::core::primitive::u32>) { ::core::unreachable!() }
         }
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::error::ConfigError;
 use crate::field::{FieldMeta, FieldSpec};
 use crate::persist::ConfigHash;
-use crate::registry::{self, Local, PatchGuard, Registry};
+use crate::registry::{self, Fast, Local, PatchGuard, Registry};
 use crate::value::{ConfigDiff, Value};
 
 /// A config struct with a process-wide, thread-locally patchable singleton.
@@ -58,6 +58,11 @@ pub trait FuzzableConfig: Clone + Debug + PartialEq + Send + Sync + Sized + 'sta
     fn __registry() -> &'static Registry<Self>;
     #[doc(hidden)]
     fn __local() -> &'static std::thread::LocalKey<Local<Self>>;
+    #[doc(hidden)]
+    fn __fast() -> &'static std::thread::LocalKey<Fast<Self>>;
+    /// Pushes `offset + i` for every field `i` where `self` and `other` differ.
+    #[doc(hidden)]
+    fn __diff(&self, other: &Self, offset: u32, out: &mut Vec<u32>);
 
     /// Reads the effective config of this thread. This is the hot path: with
     /// nothing changed since the last read it costs a thread-local access and

@@ -19,15 +19,17 @@ mod field;
 mod fuzz;
 mod persist;
 mod registry;
-mod repro;
 mod report;
+mod repro;
 mod sample;
 mod value;
 
 pub use config::FuzzableConfig;
 pub use error::ConfigError;
 pub use field::{Domain, FieldMeta, FuzzRole};
-pub use fuzz::{ConfigFuzzer, Detail, Entry, Progress, Results, Status, TestOutcome, DEFAULT_TIMEOUT};
+pub use fuzz::{
+    ConfigFuzzer, Detail, Entry, Progress, Results, Status, TestOutcome, DEFAULT_TIMEOUT,
+};
 pub use persist::ConfigHash;
 pub use registry::PatchGuard;
 pub use repro::repro_snippet;
@@ -47,7 +49,9 @@ pub struct ReadmeDoctests;
 
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.
 pub mod prelude {
-    pub use crate::{ConfigDiff, ConfigFuzzer, FuzzValue, FuzzableConfig, Results, SamplingMethod, Status, Value};
+    pub use crate::{
+        ConfigDiff, ConfigFuzzer, FuzzValue, FuzzableConfig, Results, SamplingMethod, Status, Value,
+    };
 }
 
 /// Support for the code the derives generate. Not public API.
@@ -56,7 +60,7 @@ pub mod __private {
     pub use crate::config::FuzzableConfig;
     pub use crate::error::ConfigError;
     pub use crate::field::{build_fields, Domain, FieldMeta, FieldSpec};
-    pub use crate::registry::{Local, Registry};
+    pub use crate::registry::{Fast, Local, Registry};
     pub use crate::sample::{sample_field, SampleCtx};
     pub use crate::value::{FuzzValue, Value};
 

@@ -60,8 +60,15 @@ pub(crate) fn results_html(results: &Results) -> String {
     );
 
     // The grid of configs with exactly two fields.
-    let pairs: Vec<_> = results.entries().iter().filter(|e| e.config.len() == 2).collect();
-    let names: BTreeSet<&str> = pairs.iter().flat_map(|e| e.config.keys().map(String::as_str)).collect();
+    let pairs: Vec<_> = results
+        .entries()
+        .iter()
+        .filter(|e| e.config.len() == 2)
+        .collect();
+    let names: BTreeSet<&str> = pairs
+        .iter()
+        .flat_map(|e| e.config.keys().map(String::as_str))
+        .collect();
     if !names.is_empty() {
         html.push_str("<h2>Pairs of fields</h2>\n<table>\n<tr><th>\\</th>");
         for col in &names {
@@ -80,11 +87,15 @@ pub(crate) fn results_html(results: &Results) -> String {
                         .iter()
                         .filter(|e| e.config.contains_key(*row) && e.config.contains_key(*col));
                     let first = matching.next();
-                    first.filter(|e| e.status.is_failing()).or_else(|| matching.find(|e| e.status.is_failing())).or(first)
+                    first
+                        .filter(|e| e.status.is_failing())
+                        .or_else(|| matching.find(|e| e.status.is_failing()))
+                        .or(first)
                 };
                 match entry {
                     Some(e) => {
-                        let config: Vec<String> = e.config.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                        let config: Vec<String> =
+                            e.config.iter().map(|(k, v)| format!("{k} = {v}")).collect();
                         let mut title = format!("{}\n{}", e.status, config.join("\n"));
                         if let Some(m) = &e.detail.message {
                             let _ = write!(title, "\n{m}");
@@ -109,7 +120,11 @@ pub(crate) fn results_html(results: &Results) -> String {
     if !failures.is_empty() {
         html.push_str("<h2>Failing configs</h2>\n<table class=\"list\"><tr><th>status</th><th>config</th><th>detail</th><th>time</th></tr>\n");
         for e in failures {
-            let config: Vec<String> = e.config.iter().map(|(k, v)| format!("{} = {}", escape(k), escape(&v.to_string()))).collect();
+            let config: Vec<String> = e
+                .config
+                .iter()
+                .map(|(k, v)| format!("{} = {}", escape(k), escape(&v.to_string())))
+                .collect();
             let _ = writeln!(
                 html,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:?}</td></tr>",

@@ -9,7 +9,10 @@ use fake_config::FakeConfig;
 use fuzzer_core::prelude::*;
 
 fn diff(pairs: &[(&str, Value)]) -> ConfigDiff {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 /// PyTorch's planted bug: fails iff `not e_bool and e_optional is None`.
@@ -36,10 +39,8 @@ fn test_config_fuzzer_bisector_exception() {
             f.write_str("hi")
         }
     }
-    let fuzzer = ConfigFuzzer::<FakeConfig>::new(
-        || if planted() { Ok(()) } else { Err(MyException) },
-        100,
-    );
+    let fuzzer =
+        ConfigFuzzer::<FakeConfig>::new(|| if planted() { Ok(()) } else { Err(MyException) }, 100);
     let found = fuzzer.bisect(2, 1.0);
     let expected = diff(&[("e_bool", Value::Bool(false)), ("e_optional", Value::None)]);
     assert_eq!(found, vec![expected.clone(), expected.clone()]);
@@ -52,11 +53,20 @@ fn test_config_fuzzer_n_tuple() {
     let fuzzer = ConfigFuzzer::<FakeConfig>::new(planted, 100);
     let results = fuzzer.fuzz_n_tuple(2, 100);
     assert_eq!(results.num_ran(), 100);
-    assert_eq!(results.lookup(&["e_bool", "e_optional"]), Some(Status::FailedReturn));
-    assert_eq!(results.lookup(&["e_optional", "e_bool"]), Some(Status::FailedReturn));
+    assert_eq!(
+        results.lookup(&["e_bool", "e_optional"]),
+        Some(Status::FailedReturn)
+    );
+    assert_eq!(
+        results.lookup(&["e_optional", "e_bool"]),
+        Some(Status::FailedReturn)
+    );
     assert_eq!(results.lookup(&["e_bool", "e_int"]), Some(Status::Passed));
     // Pairs with a private field are recorded as skipped and do not count.
-    assert_eq!(results.lookup(&["e_bool", "_e_ignored"]), Some(Status::Skipped));
+    assert_eq!(
+        results.lookup(&["e_bool", "_e_ignored"]),
+        Some(Status::Skipped)
+    );
     assert!(results.len() > results.num_ran());
 }
 
@@ -84,13 +94,19 @@ fn pytorch_defect_results_are_keyed_by_values_too() {
     // PyTorch reuses a cached result for the same names with other values.
     let fuzzer = ConfigFuzzer::<FakeConfig>::new(planted, 0);
     let failing = diff(&[("e_bool", Value::Bool(false)), ("e_optional", Value::None)]);
-    let passing = diff(&[("e_bool", Value::Bool(false)), ("e_optional", Value::Some(Box::new(Value::Bool(false))))]);
+    let passing = diff(&[
+        ("e_bool", Value::Bool(false)),
+        ("e_optional", Value::Some(Box::new(Value::Bool(false)))),
+    ]);
     assert_eq!(fuzzer.test_config(&failing), Status::FailedReturn);
     assert_eq!(fuzzer.test_config(&passing), Status::Passed);
     let results = fuzzer.reproduce(&[failing.clone(), passing.clone()]);
     assert_eq!(results.len(), 2);
     // Several value sets share the names: the failing one is reported.
-    assert_eq!(results.lookup(&["e_bool", "e_optional"]), Some(Status::FailedReturn));
+    assert_eq!(
+        results.lookup(&["e_bool", "e_optional"]),
+        Some(Status::FailedReturn)
+    );
     assert_eq!(results.get(&passing).unwrap().status, Status::Passed);
 }
 
@@ -146,7 +162,10 @@ fn pytorch_defect_shrinking_never_slips_to_another_bug() {
     ]);
     assert_eq!(fuzzer.test_config(&start), Status::FailedReturn);
     let minimal = fuzzer.minimize(&start).unwrap();
-    assert_eq!(minimal, diff(&[("e_bool", Value::Bool(false)), ("e_int", Value::Int(5))]));
+    assert_eq!(
+        minimal,
+        diff(&[("e_bool", Value::Bool(false)), ("e_int", Value::Int(5))])
+    );
     let panic_only = diff(&[("e_bool", Value::Bool(false))]);
     assert_eq!(fuzzer.test_config(&panic_only), Status::FailedPanic);
 }
@@ -198,7 +217,10 @@ fn panics_are_caught_quietly_with_their_message_kept() {
     let e = &results.entries()[0];
     assert_eq!(e.status, Status::FailedPanic);
     let msg = e.detail.message.as_deref().unwrap();
-    assert!(msg.contains("e_int was 9") && msg.contains("fuzzer.rs"), "{msg}");
+    assert!(
+        msg.contains("e_int was 9") && msg.contains("fuzzer.rs"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -228,12 +250,20 @@ fn reproduce_is_keyed_by_the_reproduced_configs_own_names_and_dedups() {
     let d = diff(&[("e_bool", Value::Bool(false)), ("e_optional", Value::None)]);
     let results = fuzzer.reproduce(&[d.clone(), d.clone()]);
     assert_eq!(results.len(), 1);
-    assert_eq!(results.lookup(&["e_bool", "e_optional"]), Some(Status::FailedReturn));
+    assert_eq!(
+        results.lookup(&["e_bool", "e_optional"]),
+        Some(Status::FailedReturn)
+    );
     let bad = diff(&[("e_bol", Value::Bool(false))]);
     let results = fuzzer.reproduce(&[bad]);
     let e = &results.entries()[0];
     assert_eq!(e.status, Status::Skipped);
-    assert!(e.detail.message.as_deref().unwrap().contains("did you mean `e_bool`"));
+    assert!(e
+        .detail
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("did you mean `e_bool`"));
 }
 
 #[test]
@@ -243,8 +273,13 @@ fn pin_and_keep_default_check_names_and_types() {
     assert!(err.to_string().contains("did you mean `e_bool`"));
     let f = ConfigFuzzer::<FakeConfig>::new(planted, 0);
     let err = f.pin("e_bool", Value::Int(1)).unwrap_err();
-    assert!(err.to_string().contains("field `e_bool` has type `bool`"), "{err}");
-    let f = ConfigFuzzer::<FakeConfig>::new(planted, 0).keep_default("e_bool").unwrap();
+    assert!(
+        err.to_string().contains("field `e_bool` has type `bool`"),
+        "{err}"
+    );
+    let f = ConfigFuzzer::<FakeConfig>::new(planted, 0)
+        .keep_default("e_bool")
+        .unwrap();
     // With e_bool held, the planted bug cannot be reached.
     assert!(f.bisect(5, 1.0).is_empty());
 }
@@ -254,6 +289,8 @@ fn results_render_as_html_with_the_grid_and_details() {
     let fuzzer = ConfigFuzzer::<FakeConfig>::new(planted, 100);
     let html = fuzzer.fuzz_n_tuple(2, 30).to_html();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("<td class=\"failed\" title=\"failed: returned false\ne_bool = false\ne_optional = None"));
+    assert!(html.contains(
+        "<td class=\"failed\" title=\"failed: returned false\ne_bool = false\ne_optional = None"
+    ));
     assert!(html.contains("R returned false"));
 }

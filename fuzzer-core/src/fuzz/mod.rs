@@ -6,6 +6,7 @@ mod results;
 mod runner;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -27,6 +28,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// One field change, by field index.
 type Change = (u32, Value);
+/// A borrowed [`Change`].
+type ChangeRef<'a> = (u32, &'a Value);
+
+fn borrowed(changes: &[Change]) -> Vec<ChangeRef<'_>> {
+    changes.iter().map(|(i, v)| (*i, v)).collect()
+}
 
 /// What the fuzzer reports while it works, for progress displays.
 #[derive(Clone, Debug)]
@@ -49,8 +56,31 @@ type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 struct State<C> {
     runner: Runner<C>,
     /// Every run by (names, values) of the full config, pins included.
-    memo: HashMap<u128, RunRecord>,
+    memo: HashMap<u128, RunRecord, BuildHasherDefault<KeyIdentity>>,
     runs: usize,
+    /// Declared defaults with env force applied: where every run starts.
+    base: C,
+    /// The config of the last run and the fields it changed from `base`;
+    /// reset and reused by the next run, so a run allocates little.
+    scratch: Option<(Arc<C>, Vec<u32>)>,
+}
+
+/// The memo's keys are already well-mixed 128-bit hashes.
+#[derive(Default)]
+struct KeyIdentity(u64);
+
+impl Hasher for KeyIdentity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.0 = v as u64;
+    }
 }
 
 /// Hunts for configs that make a test fail.
@@ -82,6 +112,8 @@ pub struct ConfigFuzzer<C: FuzzableConfig> {
     sampling: SamplingMethod,
     /// Explicit pins (`pin`, `keep_default`) by field index.
     explicit_pins: Vec<Option<Value>>,
+    /// Every pin that differs from the declared default, sorted by index.
+    active_pins: Vec<Change>,
     progress: Option<ProgressFn>,
     state: Mutex<State<C>>,
     _config: PhantomData<fn() -> C>,
@@ -107,18 +139,24 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         O: TestOutcome,
     {
         let test: TestFn = Arc::new(move || test().into_outcome());
-        ConfigFuzzer {
+        let registry = C::__registry();
+        let mut fuzzer = ConfigFuzzer {
             seed,
             sampling: SamplingMethod::Toggle,
             explicit_pins: vec![None; C::__FIELD_COUNT],
+            active_pins: Vec::new(),
             progress: None,
             state: Mutex::new(State {
                 runner: Runner::new(test, Some(DEFAULT_TIMEOUT)),
-                memo: HashMap::new(),
+                memo: HashMap::default(),
                 runs: 0,
+                base: registry.declared_with_force(),
+                scratch: None,
             }),
             _config: PhantomData,
-        }
+        };
+        fuzzer.refresh_pins();
+        fuzzer
     }
 
     /// How fields are sampled (default [`SamplingMethod::Toggle`]).
@@ -152,9 +190,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// shrinking.
     pub fn pin(mut self, name: &str, value: Value) -> Result<Self, ConfigError> {
         let i = C::field_index(name)?;
-        let mut probe = C::__registry().declared().clone();
-        probe.__set_index(i, &value).map_err(|e| e.for_field(name))?;
+        let mut check = C::__registry().declared().clone();
+        check
+            .__set_index(i, &value)
+            .map_err(|e| e.for_field(name))?;
         self.explicit_pins[i] = Some(value);
+        self.refresh_pins();
         Ok(self)
     }
 
@@ -171,7 +212,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     pub fn pinned(&self) -> ConfigDiff {
         C::fields()
             .iter()
-            .filter_map(|f| self.pin_of(f.index()).map(|v| (f.name().to_string(), v.clone())))
+            .filter_map(|f| {
+                self.pin_of(f.index())
+                    .map(|v| (f.name().to_string(), v.clone()))
+            })
             .collect()
     }
 
@@ -184,8 +228,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// values). A `diff` naming an unknown field, or with a value of the wrong
     /// type, is not run: it is [`Status::Skipped`].
     pub fn test_config(&self, diff: &ConfigDiff) -> Status {
-        match self.changes(diff) {
-            Ok(changes) => self.run(&changes, "test", None, 0).status,
+        match self
+            .changes(diff)
+            .and_then(|changes| self.try_run(&changes, "test", None, 0))
+        {
+            Ok(record) => record.status,
             Err(_) => Status::Skipped,
         }
     }
@@ -196,7 +243,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// fail or is not a valid config.
     pub fn minimize(&self, diff: &ConfigDiff) -> Option<ConfigDiff> {
         let changes = self.changes(diff).ok()?;
-        let status = self.run(&changes, "minimize", None, 0).status;
+        let status = self.try_run(&changes, "minimize", None, 0).ok()?.status;
         if !status.is_failing() {
             return None;
         }
@@ -205,7 +252,9 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// PyTorch's `bisect`: `num_attempts` times, sample each fuzzable field
     /// with probability `p`, run, and shrink every failing config. Returns
-    /// one minimal config per failing attempt.
+    /// one minimal config per failing attempt. A failing config that contains
+    /// a minimal config already found, failing the same way, reports that one
+    /// without shrinking again.
     ///
     /// It runs the pins alone first; if the test already fails there, it
     /// says so on stderr and returns nothing, since every config would fail.
@@ -221,12 +270,44 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             return Vec::new();
         }
         let mut found = Vec::new();
+        // Minimal configs found so far, with how they fail.
+        let mut known: Vec<(Status, Vec<Change>)> = Vec::new();
         for attempt in 1..=num_attempts {
-            let changes = self.sample(&mut rng, p);
-            let record = self.run(&changes, "bisect", Some((attempt, num_attempts)), found.len());
-            if record.status.is_failing() {
-                found.push(self.to_diff(&self.shrink(&changes, record.status, found.len())));
+            let owned = self.sample(&mut rng, p);
+            let changes = borrowed(&owned);
+            let record = self.run(
+                &changes,
+                "bisect",
+                Some((attempt, num_attempts)),
+                found.len(),
+            );
+            if !record.status.is_failing() {
+                continue;
             }
+            // A failing config that contains a known minimal config failing the
+            // same way has that one as a 1-minimal failing subset: no need to
+            // shrink again.
+            let reuse = known.iter().find(|(status, minimal)| {
+                *status == record.status
+                    && minimal.iter().all(|m| {
+                        owned
+                            .binary_search_by_key(&m.0, |c| c.0)
+                            .is_ok_and(|k| owned[k].1 == m.1)
+                    })
+            });
+            let minimal: Vec<Change> = match reuse {
+                Some((_, minimal)) => minimal.clone(),
+                None => {
+                    let shrunk: Vec<Change> = self
+                        .shrink(&changes, record.status, found.len())
+                        .into_iter()
+                        .map(|(i, v)| (i, v.clone()))
+                        .collect();
+                    known.push((record.status, shrunk.clone()));
+                    shrunk
+                }
+            };
+            found.push(self.to_diff(&borrowed(&minimal)));
         }
         found
     }
@@ -261,10 +342,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                     },
                 });
             } else {
-                let changes: Vec<Change> = combo
+                let owned: Vec<Change> = combo
                     .iter()
                     .map(|&i| (i as u32, fields[i].sample(self.sampling, &mut rng)))
                     .collect();
+                let changes = borrowed(&owned);
                 let record = self.run(&changes, "n-tuple", None, results.failures().count());
                 results.record(self.entry(&changes, record));
                 ran += 1;
@@ -282,9 +364,13 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     pub fn reproduce(&self, configs: &[ConfigDiff]) -> Results {
         let mut results = Results::new();
         for diff in configs {
-            match self.changes(diff) {
-                Ok(changes) => {
-                    let record = self.run(&changes, "reproduce", None, results.failures().count());
+            let failures = results.failures().count();
+            let run = self.changes(diff).and_then(|changes| {
+                let record = self.try_run(&changes, "reproduce", None, failures)?;
+                Ok((changes, record))
+            });
+            match run {
+                Ok((changes, record)) => {
                     let mut entry = self.entry(&changes, record);
                     entry.config = diff.clone();
                     results.record(entry);
@@ -316,6 +402,17 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn refresh_pins(&mut self) {
+        let fields = C::fields();
+        self.active_pins = (0..fields.len())
+            .filter_map(|i| {
+                self.pin_of(i)
+                    .filter(|v| *v != fields[i].default_ref())
+                    .map(|v| (i as u32, v.clone()))
+            })
+            .collect();
+    }
+
     fn pin_of(&self, i: usize) -> Option<&Value> {
         if let Some(v) = &self.explicit_pins[i] {
             return Some(v);
@@ -332,28 +429,26 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         self.pin_of(i).is_none()
     }
 
-    /// Validates a diff into changes sorted by field index.
-    fn changes(&self, diff: &ConfigDiff) -> Result<Vec<Change>, ConfigError> {
-        let mut probe = C::__registry().declared().clone();
+    /// Resolves a diff's names into changes sorted by field index. Value
+    /// types are checked when a run builds its config.
+    fn changes<'a>(&self, diff: &'a ConfigDiff) -> Result<Vec<ChangeRef<'a>>, ConfigError> {
         let mut out = Vec::with_capacity(diff.len());
         for (name, value) in diff {
-            let i = C::field_index(name)?;
-            probe.__set_index(i, value).map_err(|e| e.for_field(name))?;
-            out.push((i as u32, value.clone()));
+            out.push((C::field_index(name)? as u32, value));
         }
-        out.sort_by_key(|c| c.0);
+        out.sort_unstable_by_key(|c| c.0);
         Ok(out)
     }
 
-    fn to_diff(&self, changes: &[Change]) -> ConfigDiff {
+    fn to_diff(&self, changes: &[ChangeRef<'_>]) -> ConfigDiff {
         let fields = C::fields();
         changes
             .iter()
-            .map(|(i, v)| (fields[*i as usize].name().to_string(), v.clone()))
+            .map(|(i, v)| (fields[*i as usize].name().to_string(), (*v).clone()))
             .collect()
     }
 
-    fn entry(&self, changes: &[Change], record: RunRecord) -> Entry {
+    fn entry(&self, changes: &[ChangeRef<'_>], record: RunRecord) -> Entry {
         Entry {
             config: self.to_diff(changes),
             status: record.status,
@@ -380,41 +475,88 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         out
     }
 
-    /// The full config of a run: pins that differ from the declared default,
-    /// overridden by `changes`.
-    fn full(&self, changes: &[Change]) -> Vec<Change> {
-        let fields = C::fields();
-        let mut full: Vec<Change> = (0..fields.len())
-            .filter_map(|i| {
-                self.pin_of(i)
-                    .filter(|v| *v != fields[i].default_ref())
-                    .map(|v| (i as u32, v.clone()))
-            })
-            .filter(|(i, _)| changes.binary_search_by_key(i, |c| c.0).is_err())
-            .collect();
-        full.extend(changes.iter().cloned());
-        full.sort_by_key(|c| c.0);
-        full
+    /// The full config of a run: the pins that differ from the declared
+    /// default, overridden by `changes` (both sorted by field index).
+    fn full<'a>(&'a self, changes: &[ChangeRef<'a>]) -> Vec<ChangeRef<'a>> {
+        let mut full = Vec::with_capacity(self.active_pins.len() + changes.len());
+        let (mut p, mut c) = (
+            self.active_pins.iter().peekable(),
+            changes.iter().peekable(),
+        );
+        loop {
+            match (p.peek(), c.peek()) {
+                (Some(pin), Some(ch)) if pin.0 < ch.0 => {
+                    full.push((pin.0, &p.next().expect("peeked").1))
+                }
+                (Some(pin), Some(ch)) if pin.0 == ch.0 => {
+                    p.next();
+                    full.push(*c.next().expect("peeked"));
+                }
+                (_, Some(_)) => full.push(*c.next().expect("peeked")),
+                (Some(pin), None) => full.push((pin.0, &p.next().expect("peeked").1)),
+                (None, None) => return full,
+            }
+        }
     }
 
-    fn run(&self, changes: &[Change], phase: &'static str, attempt: Option<(usize, usize)>, failures: usize) -> RunRecord {
+    /// Runs changes the fuzzer made itself, which always type-check.
+    fn run(
+        &self,
+        changes: &[ChangeRef<'_>],
+        phase: &'static str,
+        attempt: Option<(usize, usize)>,
+        failures: usize,
+    ) -> RunRecord {
+        self.try_run(changes, phase, attempt, failures)
+            .unwrap_or_else(|e| RunRecord {
+                status: Status::Skipped,
+                message: Some(e.to_string()),
+                duration: Duration::ZERO,
+            })
+    }
+
+    /// Runs the pins plus `changes`, or returns the memoized record of the
+    /// same config. Fails, running nothing, if a value has the wrong type.
+    fn try_run(
+        &self,
+        changes: &[ChangeRef<'_>],
+        phase: &'static str,
+        attempt: Option<(usize, usize)>,
+        failures: usize,
+    ) -> Result<RunRecord, ConfigError> {
         let full = self.full(changes);
         let key = key_of(&full);
-        if let Some(hit) = self.lock().memo.get(&key) {
-            return hit.clone();
+        let mut st = self.lock();
+        if let Some(hit) = st.memo.get(&key) {
+            return Ok(hit.clone());
         }
-        let mut config = C::__registry().declared().clone();
-        for (i, v) in &full {
-            // Validated when the change was made.
-            let _ = config.__set_index(*i as usize, v);
+        let st = &mut *st;
+        // Reuse the last run's config when nothing else holds it: reset the
+        // fields it changed, then apply this run's.
+        let reused = st.scratch.take().and_then(|(mut arc, changed)| {
+            let c = Arc::get_mut(&mut arc)?;
+            for i in changed {
+                c.__copy_field(&st.base, i as usize);
+            }
+            Some(arc)
+        });
+        let mut config = reused.unwrap_or_else(|| Arc::new(st.base.clone()));
+        let c = Arc::get_mut(&mut config).expect("fresh or checked unique");
+        let touched: Vec<u32> = full.iter().map(|(i, _)| *i).collect();
+        let built = full.iter().try_for_each(|(i, v)| {
+            c.__set_index(*i as usize, v)
+                .map_err(|e| e.for_field(C::fields()[*i as usize].name()))
+        });
+        if let Err(e) = built {
+            st.scratch = Some((config, touched));
+            return Err(e);
         }
-        let (record, runs) = {
-            let mut st = self.lock();
-            let record = st.runner.run(Arc::new(config));
-            st.runs += 1;
-            st.memo.insert(key, record.clone());
-            (record, st.runs)
-        };
+        let record = st.runner.run(Arc::clone(&config));
+        st.scratch = Some((config, touched));
+        st.runs += 1;
+        st.memo.insert(key, record.clone());
+        let runs = st.runs;
+        drop(full);
         if let Some(report) = &self.progress {
             report(&Progress {
                 phase,
@@ -424,13 +566,20 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 last: record.status,
             });
         }
-        record
+        Ok(record)
     }
 
     /// Shrinks failing `changes` (known to end in `status`) to a 1-minimal
     /// subset that ends in the same status.
-    fn shrink(&self, changes: &[Change], status: Status, failures: usize) -> Vec<Change> {
-        let mut probe = |subset: &[Change]| self.run(subset, "minimize", None, failures).status == status;
+    fn shrink<'a>(
+        &self,
+        changes: &[ChangeRef<'a>],
+        status: Status,
+        failures: usize,
+    ) -> Vec<ChangeRef<'a>> {
+        let mut probe = |subset: &[ChangeRef<'a>]| {
+            self.run(subset, "minimize", None, failures).status == status
+        };
         minimize::minimize(changes, &mut probe).0
     }
 }
@@ -457,7 +606,7 @@ fn next_combination(combo: &mut [usize], n: usize) -> bool {
 /// lanes over a tagged encoding of (field index, value). Collisions between
 /// distinct configs are astronomically unlikely for a campaign's few million
 /// runs.
-fn key_of(changes: &[Change]) -> u128 {
+fn key_of(changes: &[(u32, &Value)]) -> u128 {
     let mut h = KeyHasher::default();
     for (i, v) in changes {
         h.word(u64::from(*i) | 0xFF00_0000_0000_0000);
@@ -474,8 +623,12 @@ struct KeyHasher {
 
 impl KeyHasher {
     fn word(&mut self, w: u64) {
-        self.a = (self.a ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
-        self.b = (self.b ^ w.rotate_left(17)).wrapping_mul(0xC2B2_AE3D_27D4_EB4F).rotate_left(31);
+        self.a = (self.a ^ w)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+        self.b = (self.b ^ w.rotate_left(17))
+            .wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+            .rotate_left(31);
     }
 
     fn bytes(&mut self, bytes: &[u8]) {
@@ -519,7 +672,10 @@ impl KeyHasher {
                 self.bytes(variant.as_bytes());
             }
             Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-                self.word(10 + matches!(v, Value::Set(_)) as u64 + 2 * matches!(v, Value::Tuple(_)) as u64);
+                self.word(
+                    10 + matches!(v, Value::Set(_)) as u64
+                        + 2 * matches!(v, Value::Tuple(_)) as u64,
+                );
                 self.word(items.len() as u64);
                 items.iter().for_each(|x| self.value(x));
             }
@@ -556,17 +712,28 @@ mod tests {
         while next_combination(&mut c, 4) {
             all.push(c.clone());
         }
-        assert_eq!(all, vec![vec![0, 1], vec![0, 2], vec![0, 3], vec![1, 2], vec![1, 3], vec![2, 3]]);
+        assert_eq!(
+            all,
+            vec![
+                vec![0, 1],
+                vec![0, 2],
+                vec![0, 3],
+                vec![1, 2],
+                vec![1, 3],
+                vec![2, 3]
+            ]
+        );
     }
 
     #[test]
     fn keys_tell_values_apart() {
-        let a = key_of(&[(0, Value::Bool(true))]);
-        let b = key_of(&[(0, Value::Bool(false))]);
-        let c = key_of(&[(1, Value::Bool(true))]);
-        let d = key_of(&[(0, Value::Some(Box::new(Value::Bool(true))))]);
+        let key = |i: u32, v: Value| key_of(&[(i, &v)]);
+        let a = key(0, Value::Bool(true));
+        let b = key(0, Value::Bool(false));
+        let c = key(1, Value::Bool(true));
+        let d = key(0, Value::Some(Box::new(Value::Bool(true))));
         assert!(a != b && a != c && b != c && a != d);
-        assert_eq!(a, key_of(&[(0, Value::Bool(true))]));
-        assert_ne!(key_of(&[(0, Value::List(vec![]))]), key_of(&[(0, Value::Set(vec![]))]));
+        assert_eq!(a, key(0, Value::Bool(true)));
+        assert_ne!(key(0, Value::List(vec![])), key(0, Value::Set(vec![])));
     }
 }

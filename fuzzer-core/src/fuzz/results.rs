@@ -115,7 +115,10 @@ impl Results {
 
     /// Number of configs that actually ran (not skipped).
     pub fn num_ran(&self) -> usize {
-        self.entries.iter().filter(|e| e.status != Status::Skipped).count()
+        self.entries
+            .iter()
+            .filter(|e| e.status != Status::Skipped)
+            .count()
     }
 
     /// The status of the config with exactly these field names, in any order.
@@ -128,15 +131,18 @@ impl Results {
     /// ```
     pub fn lookup<S: AsRef<str>>(&self, names: &[S]) -> Option<Status> {
         let want: BTreeSet<&str> = names.iter().map(AsRef::as_ref).collect();
-        let mut matching = self
-            .entries
-            .iter()
-            .filter(|e| e.config.len() == want.len() && e.config.keys().all(|k| want.contains(k.as_str())));
+        let mut matching = self.entries.iter().filter(|e| {
+            e.config.len() == want.len() && e.config.keys().all(|k| want.contains(k.as_str()))
+        });
         let first = matching.next()?;
         if first.status.is_failing() {
             return Some(first.status);
         }
-        Some(matching.find(|e| e.status.is_failing()).map_or(first.status, |e| e.status))
+        Some(
+            matching
+                .find(|e| e.status.is_failing())
+                .map_or(first.status, |e| e.status),
+        )
     }
 
     /// The entry for exactly this config (names and values), if tested.

@@ -13,7 +13,7 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::fmt::Display;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
@@ -133,35 +133,97 @@ fn run_here<C: FuzzableConfig>(test: &TestFn, config: Arc<C>) -> RunRecord {
     }
 }
 
-const IDLE: u32 = 0;
-const JOB: u32 = 1;
-const DONE: u32 = 2;
-
 /// How long each side spins before parking: long enough to cover the
 /// fuzzer's own work between two fast runs.
 const SPIN: Duration = Duration::from_micros(200);
 
+/// A one-way, one-slot channel. Its sequence number and its slot share a
+/// cache line, so a hand-off moves that line between cores once or twice
+/// and nothing else.
+#[repr(align(128))]
+struct Mailbox<T> {
+    /// Bumped by the sender after filling `slot`.
+    seq: AtomicU64,
+    slot: Mutex<Option<T>>,
+    /// Set by the receiver while parked, so the sender unparks only then.
+    parked: AtomicBool,
+}
+
+impl<T> Mailbox<T> {
+    fn new() -> Self {
+        Mailbox {
+            seq: AtomicU64::new(0),
+            slot: Mutex::new(None),
+            parked: AtomicBool::new(false),
+        }
+    }
+
+    fn send(&self, value: T, receiver: &Thread) {
+        *lock(&self.slot) = Some(value);
+        self.seq.fetch_add(1, Ordering::SeqCst);
+        if self.parked.load(Ordering::SeqCst) {
+            receiver.unpark();
+        }
+    }
+
+    /// Waits until `seq` passes `seen`, spinning first, then parking until
+    /// `deadline`. `None` on timeout or when `stop` says so.
+    fn recv(&self, seen: u64, deadline: Option<Instant>, stop: &AtomicBool) -> Option<T> {
+        let start = Instant::now();
+        let mut spins = 0u32;
+        loop {
+            if self.seq.load(Ordering::Acquire) != seen {
+                return lock(&self.slot).take();
+            }
+            spins = spins.wrapping_add(1);
+            if spins % 128 != 0 {
+                std::hint::spin_loop();
+                continue;
+            }
+            if stop.load(Ordering::Acquire) {
+                return None;
+            }
+            let now = Instant::now();
+            if deadline.is_some_and(|d| now >= d) {
+                return None;
+            }
+            if now - start > SPIN {
+                self.parked.store(true, Ordering::SeqCst);
+                // Re-check after announcing, so a send in between is not missed.
+                if self.seq.load(Ordering::SeqCst) == seen {
+                    let nap = deadline.map_or(Duration::from_millis(50), |d| {
+                        (d - now).min(Duration::from_millis(50))
+                    });
+                    thread::park_timeout(nap);
+                }
+                self.parked.store(false, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
 struct Shared<C> {
-    state: AtomicU32,
-    job: Mutex<Option<Arc<C>>>,
-    done: Mutex<Option<RunRecord>>,
-    waiter: Mutex<Option<Thread>>,
-    abandoned: std::sync::atomic::AtomicBool,
+    jobs: Mailbox<Arc<C>>,
+    done: Mailbox<RunRecord>,
+    /// The thread waiting on `done`.
+    waiter: Mutex<Thread>,
+    abandoned: AtomicBool,
 }
 
 struct Worker<C> {
     shared: Arc<Shared<C>>,
     thread: Thread,
+    /// Jobs sent so far.
+    sent: u64,
 }
 
 impl<C: FuzzableConfig> Worker<C> {
     fn spawn(test: TestFn) -> Self {
         let shared = Arc::new(Shared {
-            state: AtomicU32::new(IDLE),
-            job: Mutex::new(None),
-            done: Mutex::new(None),
-            waiter: Mutex::new(None),
-            abandoned: std::sync::atomic::AtomicBool::new(false),
+            jobs: Mailbox::new(),
+            done: Mailbox::new(),
+            waiter: Mutex::new(thread::current()),
+            abandoned: AtomicBool::new(false),
         });
         let inner = Arc::clone(&shared);
         let handle = thread::Builder::new()
@@ -171,34 +233,21 @@ impl<C: FuzzableConfig> Worker<C> {
         Worker {
             shared,
             thread: handle.thread().clone(),
+            sent: 0,
         }
     }
 }
 
 fn worker_loop<C: FuzzableConfig>(shared: &Shared<C>, test: &TestFn) {
+    let mut seen = 0;
     loop {
-        let start = Instant::now();
-        let mut spins = 0u32;
-        while shared.state.load(Ordering::Acquire) != JOB {
-            if shared.abandoned.load(Ordering::Acquire) {
-                return;
-            }
-            spins += 1;
-            if spins % 64 == 0 && start.elapsed() > SPIN {
-                thread::park_timeout(Duration::from_millis(50));
-            } else {
-                std::hint::spin_loop();
-            }
-        }
-        let Some(config) = lock(&shared.job).take() else {
-            continue;
+        let Some(config) = shared.jobs.recv(seen, None, &shared.abandoned) else {
+            return;
         };
+        seen += 1;
         let record = run_here(test, config);
-        *lock(&shared.done) = Some(record);
-        shared.state.store(DONE, Ordering::Release);
-        if let Some(t) = lock(&shared.waiter).as_ref() {
-            t.unpark();
-        }
+        let waiter = lock(&shared.waiter).clone();
+        shared.done.send(record, &waiter);
         if shared.abandoned.load(Ordering::Acquire) {
             return;
         }
@@ -236,33 +285,17 @@ impl<C: FuzzableConfig> Runner<C> {
         let test = Arc::clone(&self.test);
         let worker = self.worker.get_or_insert_with(|| Worker::spawn(test));
         let shared = &worker.shared;
-        *lock(&shared.waiter) = Some(thread::current());
-        *lock(&shared.job) = Some(config);
-        shared.state.store(JOB, Ordering::Release);
-        worker.thread.unpark();
-
+        let me = thread::current();
+        if lock(&shared.waiter).id() != me.id() {
+            *lock(&shared.waiter) = me;
+        }
         let start = Instant::now();
-        let deadline = start + timeout;
-        let mut spins = 0u32;
-        loop {
-            if shared.state.load(Ordering::Acquire) == DONE {
-                shared.state.store(IDLE, Ordering::Release);
-                if let Some(record) = lock(&shared.done).take() {
-                    return record;
-                }
-            }
-            spins += 1;
-            if spins % 64 != 0 {
-                std::hint::spin_loop();
-                continue;
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                break;
-            }
-            if now - start > SPIN {
-                thread::park_timeout((deadline - now).min(Duration::from_millis(100)));
-            }
+        let seen = worker.sent;
+        shared.jobs.send(config, &worker.thread);
+        worker.sent += 1;
+        let never = AtomicBool::new(false);
+        if let Some(record) = shared.done.recv(seen, Some(start + timeout), &never) {
+            return record;
         }
         // Timed out: leave the worker to its fate and use a new one next time.
         if let Some(w) = self.worker.take() {

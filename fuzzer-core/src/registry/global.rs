@@ -2,6 +2,7 @@
 //! `set` overrides, and the base config every thread starts from.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -14,7 +15,29 @@ use crate::value::Value;
 #[derive(Debug)]
 pub(crate) struct Meta {
     fields: Vec<FieldMeta>,
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<String, usize, BuildHasherDefault<NameHasher>>,
+}
+
+/// FNV-1a: field names are short and not adversarial, and by-name lookups
+/// sit on the fuzzer's per-run path.
+#[derive(Default)]
+pub(crate) struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 impl Meta {
@@ -69,25 +92,48 @@ impl<C: FuzzableConfig> Overlay<C> {
 
 /// What a thread needs to build its effective config.
 #[derive(Debug)]
-pub(crate) struct Snapshot<C> {
+pub(crate) struct Snapshot<C: 'static> {
     pub(crate) gen: u64,
-    pub(crate) base: Arc<C>,
+    pub(crate) base: &'static Arc<C>,
     pub(crate) force: Arc<Overlay<C>>,
 }
 
 #[derive(Debug)]
-struct Inner<C> {
+struct Inner<C: 'static> {
     env_default: Overlay<C>,
     force: Arc<Overlay<C>>,
     set: Overlay<C>,
-    base: Arc<C>,
+    base: &'static Arc<C>,
+    /// Every distinct base config so far. Bases live for the rest of the
+    /// process, so that a thread with no patch can read one through a plain
+    /// `&'static` kept in a thread-local: no lock, no reference count, no
+    /// shared write. They change only on `set`, `reset`, `load_json` and
+    /// `reload_env`, and equal bases are shared, so this holds one config per
+    /// distinct process-wide state.
+    interned: Vec<&'static Arc<C>>,
+}
+
+impl<C: FuzzableConfig> Inner<C> {
+    fn intern(&mut self, c: C) -> &'static Arc<C> {
+        if let Some(found) = self.interned.iter().find(|b| ****b == c) {
+            return found;
+        }
+        let leaked: &'static Arc<C> = Box::leak(Box::new(Arc::new(c)));
+        self.interned.push(leaked);
+        leaked
+    }
+
+    fn rebuild(&mut self, registry: &Registry<C>) {
+        let c = registry.build_base(&self.env_default, &self.force, &self.set);
+        self.base = self.intern(c);
+    }
 }
 
 /// The per-type process-wide state. One static of this type is emitted by
 /// the derive for each config.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct Registry<C> {
+pub struct Registry<C: 'static> {
     /// Bumped on every process-wide change; threads compare it on each read.
     pub(crate) gen: AtomicU64,
     inner: Mutex<Option<Inner<C>>>,
@@ -95,7 +141,7 @@ pub struct Registry<C> {
     declared: OnceLock<C>,
 }
 
-impl<C> Registry<C> {
+impl<C: 'static> Registry<C> {
     /// An empty registry; everything is built on first use.
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
@@ -140,12 +186,17 @@ impl<C: FuzzableConfig> Registry<C> {
                 Err(e) => panic!("{e}"),
             };
             let set = Overlay::new(self.declared().clone());
-            let base = Arc::new(self.build_base(&env_default, &force, &set));
+            let base: &'static Arc<C> = Box::leak(Box::new(Arc::new(self.build_base(
+                &env_default,
+                &force,
+                &set,
+            ))));
             *guard = Some(Inner {
                 env_default,
                 force: Arc::new(force),
                 set,
                 base,
+                interned: vec![base],
             });
             self.gen.fetch_add(1, Ordering::Release);
         }
@@ -157,9 +208,17 @@ impl<C: FuzzableConfig> Registry<C> {
         let inner = guard.as_ref().expect("initialized by lock_init");
         Snapshot {
             gen: self.gen.load(Ordering::Acquire),
-            base: Arc::clone(&inner.base),
+            base: inner.base,
             force: Arc::clone(&inner.force),
         }
+    }
+
+    /// The declared defaults with env-forced fields at their forced values:
+    /// the starting point of every fuzzer run.
+    pub(crate) fn declared_with_force(&self) -> C {
+        let mut c = self.declared().clone();
+        self.snapshot().force.apply_to(&mut c);
+        c
     }
 
     fn build_base(&self, env_default: &Overlay<C>, force: &Overlay<C>, set: &Overlay<C>) -> C {
@@ -200,9 +259,9 @@ impl<C: FuzzableConfig> Registry<C> {
         let (env_default, force) = self.read_env()?;
         let mut guard = self.lock_init();
         let inner = guard.as_mut().expect("initialized by lock_init");
-        inner.base = Arc::new(self.build_base(&env_default, &force, &inner.set));
         inner.env_default = env_default;
         inner.force = Arc::new(force);
+        inner.rebuild(self);
         self.gen.fetch_add(1, Ordering::Release);
         Ok(())
     }
@@ -215,8 +274,8 @@ impl<C: FuzzableConfig> Registry<C> {
         for i in fields {
             set.take_field(values, i);
         }
-        inner.base = Arc::new(self.build_base(&inner.env_default, &inner.force, &set));
         inner.set = set;
+        inner.rebuild(self);
         self.gen.fetch_add(1, Ordering::Release);
     }
 
@@ -224,7 +283,7 @@ impl<C: FuzzableConfig> Registry<C> {
         let mut guard = self.lock_init();
         let inner = guard.as_mut().expect("initialized by lock_init");
         inner.set = Overlay::new(self.declared().clone());
-        inner.base = Arc::new(self.build_base(&inner.env_default, &inner.force, &inner.set));
+        inner.rebuild(self);
         self.gen.fetch_add(1, Ordering::Release);
     }
 

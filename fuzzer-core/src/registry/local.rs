@@ -1,8 +1,18 @@
 //! The thread-local half of the singleton: this thread's patch layers and
 //! its cached effective config.
+//!
+//! Two thread-locals per config type:
+//!
+//! - [`Fast`]: two `Cell`s, no destructor. While this thread has no patch it
+//!   holds the registry generation and a `&'static` to the process-wide base
+//!   config, so a read is a thread-local load, one atomic load, a compare,
+//!   and the field access.
+//! - [`Local`]: the patch layers and the effective config while any patch is
+//!   active (behind a `RefCell`, since patching may happen inside a read).
 
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
+use std::ops::Deref;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -11,6 +21,73 @@ use crate::config::FuzzableConfig;
 
 /// `gen` value meaning "rebuild before use".
 const STALE: u64 = u64::MAX;
+
+/// The read fast path of one thread: valid when `gen` equals the registry's.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Fast<C: 'static> {
+    gen: Cell<u64>,
+    /// The base config, when this thread has no patch.
+    base: Cell<Option<&'static C>>,
+}
+
+impl<C: FuzzableConfig> Fast<C> {
+    /// The base config, if this thread has no patch and nothing changed.
+    #[inline(always)]
+    pub(crate) fn base_if_fresh(&self, reg: &super::Registry<C>) -> Option<&'static C> {
+        if self.gen.get() == reg.gen.load(Ordering::Acquire) {
+            self.base.get()
+        } else {
+            None
+        }
+    }
+}
+
+impl<C: 'static> Fast<C> {
+    /// Empty: the first read takes the slow path.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Fast {
+            gen: Cell::new(STALE),
+            base: Cell::new(None),
+        }
+    }
+}
+
+/// The effective config: the process-wide base, or a patched copy.
+#[derive(Debug)]
+enum Eff<C: 'static> {
+    Base(&'static Arc<C>),
+    Patched(Arc<C>),
+}
+
+impl<C> Clone for Eff<C> {
+    fn clone(&self) -> Self {
+        match self {
+            Eff::Base(b) => Eff::Base(b),
+            Eff::Patched(a) => Eff::Patched(Arc::clone(a)),
+        }
+    }
+}
+
+impl<C> Deref for Eff<C> {
+    type Target = C;
+    fn deref(&self) -> &C {
+        match self {
+            Eff::Base(b) => b,
+            Eff::Patched(a) => a,
+        }
+    }
+}
+
+impl<C> Eff<C> {
+    fn into_arc(self) -> Arc<C> {
+        match self {
+            Eff::Base(b) => Arc::clone(b),
+            Eff::Patched(a) => a,
+        }
+    }
+}
 
 /// Which fields a patch layer overrides.
 #[derive(Debug)]
@@ -32,7 +109,7 @@ struct Layer<C> {
 }
 
 #[derive(Debug)]
-struct State<C> {
+struct State<C: 'static> {
     snapshot: Option<Snapshot<C>>,
     base_version: u64,
     layers: Vec<Layer<C>>,
@@ -41,21 +118,23 @@ struct State<C> {
     scratch: Option<Arc<C>>,
     scratch_version: u64,
     next_version: u64,
+    next_id: u64,
     spare: Vec<Vec<u32>>,
 }
 
-/// The per-type thread-local state. One `thread_local!` of this type is
-/// emitted by the derive for each config.
+/// The per-type thread-local patch state. One `thread_local!` of this type
+/// is emitted by the derive for each config.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct Local<C> {
-    /// The registry generation `cached` was built under, or `STALE`.
+pub struct Local<C: 'static> {
+    /// The registry generation the layers were built under, or `STALE`.
     gen: Cell<u64>,
+    /// The top layer's config while any patch is active.
     cached: RefCell<Option<Arc<C>>>,
     state: RefCell<State<C>>,
 }
 
-impl<C> Local<C> {
+impl<C: 'static> Local<C> {
     /// Empty state; built on first use.
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
@@ -69,16 +148,11 @@ impl<C> Local<C> {
                 scratch: None,
                 scratch_version: u64::MAX,
                 next_version: 0,
+                next_id: 0,
                 spare: Vec::new(),
             }),
         }
     }
-}
-
-fn next_layer_id() -> u64 {
-    use std::sync::atomic::AtomicU64;
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl<C: FuzzableConfig> State<C> {
@@ -87,26 +161,27 @@ impl<C: FuzzableConfig> State<C> {
         self.next_version
     }
 
+    fn snapshot(&self) -> &Snapshot<C> {
+        self.snapshot.as_ref().expect("refreshed before use")
+    }
+
     /// The effective config and its version, from the layers.
-    fn top(&self) -> (Arc<C>, u64) {
+    fn top(&self) -> (Eff<C>, u64) {
         match self.layers.last() {
-            Some(l) => (Arc::clone(&l.applied), l.version),
-            None => (
-                Arc::clone(&self.snapshot.as_ref().expect("refreshed before use").base),
-                self.base_version,
-            ),
+            Some(l) => (Eff::Patched(Arc::clone(&l.applied)), l.version),
+            None => (Eff::Base(self.snapshot().base), self.base_version),
         }
     }
 
     fn force(&self) -> &Overlay<C> {
-        &self.snapshot.as_ref().expect("refreshed before use").force
+        &self.snapshot().force
     }
 
     /// Rebuilds every layer on a fresh process-wide snapshot.
-    fn rebuild(&mut self, snapshot: Snapshot<C>) -> Arc<C> {
+    fn rebuild(&mut self, snapshot: Snapshot<C>) -> Eff<C> {
         self.base_version = self.new_version();
-        let mut prev = Arc::clone(&snapshot.base);
         self.snapshot = Some(snapshot);
+        let mut prev = Eff::Base(self.snapshot().base);
         let mut layers = std::mem::take(&mut self.layers);
         for layer in &mut layers {
             let mut c = match &layer.fields {
@@ -122,7 +197,7 @@ impl<C: FuzzableConfig> State<C> {
             self.force().apply_to(&mut c);
             layer.applied = Arc::new(c);
             layer.version = self.new_version();
-            prev = Arc::clone(&layer.applied);
+            prev = Eff::Patched(Arc::clone(&layer.applied));
         }
         self.layers = layers;
         self.scratch = None;
@@ -130,41 +205,57 @@ impl<C: FuzzableConfig> State<C> {
     }
 }
 
+/// Points this thread's fast path at `base` (no patch active), or turns it
+/// off (`None`).
+fn set_fast<C: FuzzableConfig>(gen: u64, base: Option<&'static C>) {
+    // `Fast` has no destructor, so it is always accessible.
+    C::__fast().with(|f| {
+        f.base.set(base);
+        f.gen.set(gen);
+    });
+}
+
 impl<C: FuzzableConfig> Local<C> {
     /// The effective config, rebuilt if the registry or the layers changed.
-    /// Caches it unless a `read` on this thread is borrowing the cache.
-    fn effective(&self) -> Arc<C> {
+    fn effective(&self) -> Eff<C> {
         let reg = C::__registry();
         if self.gen.get() == reg.gen.load(Ordering::Acquire) {
-            if let Ok(cached) = self.cached.try_borrow() {
-                if let Some(c) = cached.as_ref() {
-                    return Arc::clone(c);
-                }
+            if let Ok(st) = self.state.try_borrow() {
+                return st.top().0;
             }
         }
         let snapshot = reg.snapshot();
         let gen = snapshot.gen;
-        let top = self.state.borrow_mut().rebuild(snapshot);
-        if let Ok(mut cached) = self.cached.try_borrow_mut() {
-            *cached = Some(Arc::clone(&top));
-            self.gen.set(gen);
-        }
+        let mut st = self.state.borrow_mut();
+        let top = st.rebuild(snapshot);
+        let patched = !st.layers.is_empty();
+        drop(st);
+        self.publish(gen, &top, patched);
         top
     }
 
-    /// Makes the top layer's config the cached one, or marks the cache stale
-    /// when a `read` on this thread is borrowing it.
-    fn publish(&self, top: Arc<C>) -> Option<Arc<C>> {
-        match self.cached.try_borrow_mut() {
-            Ok(mut cached) => cached.replace(top),
-            Err(_) => {
-                self.gen.set(STALE);
-                None
-            }
+    /// Makes `top` what reads see: through `cached` while a patch is active,
+    /// through the fast path otherwise. If a read on this thread is borrowing
+    /// `cached`, marks everything stale instead, to rebuild on the next read.
+    /// Returns the config `cached` held before.
+    fn publish(&self, gen: u64, top: &Eff<C>, patched: bool) -> Option<Arc<C>> {
+        let Ok(mut cached) = self.cached.try_borrow_mut() else {
+            self.gen.set(STALE);
+            set_fast::<C>(STALE, None);
+            return None;
+        };
+        let old = match top {
+            Eff::Patched(a) if patched => cached.replace(Arc::clone(a)),
+            _ => cached.take(),
+        };
+        self.gen.set(gen);
+        match top {
+            Eff::Base(b) if !patched => set_fast::<C>(gen, Some(&***b)),
+            _ => set_fast::<C>(gen, None),
         }
+        old
     }
 
-    #[inline]
     pub(crate) fn read<R>(&self, f: impl FnOnce(&C) -> R) -> R {
         if self.gen.get() == C::__registry().gen.load(Ordering::Acquire) {
             if let Ok(cached) = self.cached.try_borrow() {
@@ -173,24 +264,20 @@ impl<C: FuzzableConfig> Local<C> {
                 }
             }
         }
-        self.read_slow(f)
-    }
-
-    #[cold]
-    fn read_slow<R>(&self, f: impl FnOnce(&C) -> R) -> R {
         let c = self.effective();
         f(&c)
     }
 
     pub(crate) fn current(&self) -> Arc<C> {
-        self.effective()
+        self.effective().into_arc()
     }
 
-    /// Pushes a layer whose values are `new` (a private, unique `Arc`) for
-    /// `fields`; returns the layer id.
+    /// Pushes a layer whose values are `new` (a private `Arc`) for `fields`;
+    /// returns the layer id.
     fn push(&self, new: Arc<C>, fields: Fields) -> u64 {
-        let id = next_layer_id();
         let mut st = self.state.borrow_mut();
+        st.next_id += 1;
+        let id = st.next_id;
         let version = st.new_version();
         st.layers.push(Layer {
             id,
@@ -199,9 +286,10 @@ impl<C: FuzzableConfig> Local<C> {
             version,
         });
         drop(st);
-        // The old cached config is still referenced by the layer below or
-        // the snapshot; dropping this handle frees nothing.
-        drop(self.publish(new));
+        let gen = self.gen.get();
+        // The old cached config is still referenced by the layer below;
+        // dropping this handle frees nothing.
+        drop(self.publish(gen, &Eff::Patched(new), true));
         id
     }
 
@@ -220,24 +308,26 @@ impl<C: FuzzableConfig> Local<C> {
         f(work);
         let mut fields = self.state.borrow_mut().spare.pop().unwrap_or_default();
         fields.clear();
+        work.__diff(&cur, 0, &mut fields);
         {
             let st = self.state.borrow();
             let force = st.force();
-            for i in 0..C::__FIELD_COUNT {
-                if !work.__field_eq(&cur, i) {
-                    if force.contains(i) {
-                        // Env force beats patches.
-                        work.__copy_field(&cur, i);
-                    } else {
-                        fields.push(i as u32);
+            if !force.fields.is_empty() {
+                // Env force beats patches.
+                fields.retain(|&i| {
+                    let forced = force.contains(i as usize);
+                    if forced {
+                        work.__copy_field(&cur, i as usize);
                     }
-                }
+                    !forced
+                });
             }
         }
         self.push(scratch, Fields::Some(fields))
     }
 
     pub(crate) fn patch_fields(&self, new: C, touched: Vec<usize>) -> u64 {
+        let _ = self.effective();
         let mut new = new;
         let fields = {
             let st = self.state.borrow();
@@ -255,8 +345,15 @@ impl<C: FuzzableConfig> Local<C> {
     pub(crate) fn install(&self, snapshot: Arc<C>) -> u64 {
         // Make sure the process-wide snapshot (and env force) is loaded.
         let _ = self.effective();
-        let force_empty = self.state.borrow().force().fields.is_empty();
-        let applied = if force_empty {
+        let forced_already = {
+            let st = self.state.borrow();
+            let force = st.force();
+            force
+                .fields
+                .iter()
+                .all(|&i| snapshot.__field_eq(&force.values, i as usize))
+        };
+        let applied = if forced_already {
             snapshot
         } else {
             let mut c = (*snapshot).clone();
@@ -274,21 +371,24 @@ impl<C: FuzzableConfig> Local<C> {
         };
         let layer = st.layers.remove(pos);
         let on_top = pos == st.layers.len();
-        let fresh = self.gen.get() == C::__registry().gen.load(Ordering::Acquire);
+        let gen = self.gen.get();
+        let fresh = gen == C::__registry().gen.load(Ordering::Acquire);
         if !(on_top && fresh) {
             // Out of order, or the process-wide config changed: rebuild on
             // the next read.
             drop(st);
             drop(layer);
             self.gen.set(STALE);
+            set_fast::<C>(STALE, None);
             return;
         }
         let (prev, prev_version) = st.top();
+        let patched = !st.layers.is_empty();
         let Layer {
             fields, applied, ..
         } = layer;
         drop(applied);
-        let popped = self.publish(Arc::clone(&prev));
+        let popped = self.publish(gen, &prev, patched);
         // Turn the popped config back into the scratch copy of `prev` by
         // restoring just the fields this layer changed.
         if let (Some(mut popped), Fields::Some(mut fields)) = (popped, fields) {

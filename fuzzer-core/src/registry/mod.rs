@@ -13,7 +13,7 @@ mod local;
 use std::sync::Arc;
 
 pub use global::Registry;
-pub use local::{Local, PatchGuard};
+pub use local::{Fast, Local, PatchGuard};
 
 use crate::config::FuzzableConfig;
 use crate::error::ConfigError;
@@ -21,19 +21,30 @@ use crate::value::Value;
 
 #[inline]
 pub(crate) fn read<C: FuzzableConfig, R>(f: impl FnOnce(&C) -> R) -> R {
+    let reg = C::__registry();
+    // `Fast` has no destructor, so `with` never fails.
+    C::__fast().with(|fast| match fast.base_if_fresh(reg) {
+        Some(base) => f(base),
+        None => read_slow(f),
+    })
+}
+
+#[cold]
+#[inline(never)]
+fn read_slow<C: FuzzableConfig, R>(f: impl FnOnce(&C) -> R) -> R {
     let mut f = Some(f);
     match C::__local().try_with(|l| l.read(|c| (f.take().expect("called once"))(c))) {
         Ok(r) => r,
         // Only during thread teardown: no patches can be active, read the
         // process-wide config.
-        Err(_) => (f.take().expect("not called"))(&C::__registry().snapshot().base),
+        Err(_) => (f.take().expect("not called"))(C::__registry().snapshot().base),
     }
 }
 
 pub(crate) fn current<C: FuzzableConfig>() -> Arc<C> {
     C::__local()
         .try_with(|l| l.current())
-        .unwrap_or_else(|_| C::__registry().snapshot().base)
+        .unwrap_or_else(|_| Arc::clone(C::__registry().snapshot().base))
 }
 
 pub(crate) fn patch<C: FuzzableConfig>(f: impl FnOnce(&mut C)) -> PatchGuard<C> {
@@ -60,7 +71,7 @@ pub(crate) fn install<C: FuzzableConfig>(snapshot: Arc<C>) -> PatchGuard<C> {
 pub(crate) fn set<C: FuzzableConfig>(f: impl FnOnce(&mut C)) {
     let reg = C::__registry();
     let base = reg.snapshot().base;
-    let mut c = (*base).clone();
+    let mut c = (**base).clone();
     // The closure runs without the lock held, so it may read the config.
     f(&mut c);
     let changed = (0..C::__FIELD_COUNT).filter(|&i| !c.__field_eq(&base, i));

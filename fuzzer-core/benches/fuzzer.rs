@@ -1,0 +1,96 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+//! Fuzzer overhead per test: everything `test_config` does around a trivial
+//! passing test (validate the diff, memo lookup, build the config, hand it
+//! to the worker thread, install it, run, restore, record), with the default
+//! settings (a timeout is on) and a distinct config each iteration so no
+//! result comes from the memo.
+//!
+//! Run: `cargo bench -p fuzzer-core --bench fuzzer`. Results: BENCHMARKS.md.
+
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use fake_config::{FakeConfig, InductorConfig};
+use fuzzer_core::prelude::*;
+use fuzzer_core::{rng, FuzzRole};
+
+/// A p = 0.5 toggled diff of the fuzzable fields, minus `vary`.
+fn random_diff<C: FuzzableConfig>(seed: u64, vary: &str) -> ConfigDiff {
+    let mut r = rng(seed);
+    let mut diff = ConfigDiff::new();
+    for f in C::fields() {
+        if *f.fuzz_role() == FuzzRole::Fuzzed && f.name() != vary && r.chance(0.5) {
+            diff.insert(
+                f.name().to_string(),
+                f.sample(SamplingMethod::Toggle, &mut r),
+            );
+        }
+    }
+    diff
+}
+
+/// The first fuzzable `i64` field: varied per iteration to keep configs distinct.
+fn int_field<C: FuzzableConfig>() -> String {
+    C::fields()
+        .iter()
+        .find(|f| *f.fuzz_role() == FuzzRole::Fuzzed && f.type_name() == "i64")
+        .expect("an i64 field")
+        .name()
+        .to_string()
+}
+
+fn overhead<C: FuzzableConfig>(c: &mut Criterion, label: &str) {
+    let vary = int_field::<C>();
+    let mut g = c.benchmark_group(format!("fuzzer overhead {label}"));
+    let mut n = 0i128;
+    // A fresh diff per iteration (made outside the timing), each distinct.
+    let mut distinct = |base: &ConfigDiff| {
+        n += 1;
+        let mut d = base.clone();
+        d.insert(vary.clone(), Value::Int(1_000_000 + n));
+        d
+    };
+    let fuzzer = ConfigFuzzer::<C>::new(|| true, 0);
+    let empty = ConfigDiff::new();
+    g.bench_function("pins only (+1 distinct field)", |b| {
+        b.iter_batched_ref(
+            || distinct(&empty),
+            |d| fuzzer.test_config(d),
+            BatchSize::SmallInput,
+        )
+    });
+    let random = random_diff::<C>(7, &vary);
+    println!(
+        "{label}: the p=0.5 diff has {} fields of {}",
+        random.len() + 1,
+        C::fields().len()
+    );
+    g.bench_function("p=0.5 random diff", |b| {
+        b.iter_batched_ref(
+            || distinct(&random),
+            |d| fuzzer.test_config(d),
+            BatchSize::SmallInput,
+        )
+    });
+    let quick = ConfigFuzzer::<C>::new(|| true, 0).without_timeout();
+    g.bench_function("p=0.5 random diff, without_timeout", |b| {
+        b.iter_batched_ref(
+            || distinct(&random),
+            |d| quick.test_config(d),
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    overhead::<FakeConfig>(c, "FakeConfig");
+    overhead::<InductorConfig>(c, "InductorConfig");
+}
+
+criterion_group! {
+    name = fuzzer;
+    config = Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
+    targets = benches
+}
+criterion_main!(fuzzer);
