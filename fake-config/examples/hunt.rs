@@ -37,9 +37,15 @@ impl TestOutcome for Outcome {
 
 /// The planted bugs: (the fields that must all be changed, how it fails).
 const PLANTED: &[(&[&str], &str)] = &[
-    (&["freezing", "pattern_matcher", "triton.cudagraphs"], "error (3 fields)"),
+    (
+        &["freezing", "pattern_matcher", "triton.cudagraphs"],
+        "error (3 fields)",
+    ),
     (&["cpu_backend", "epilogue_fusion"], "panic (2 fields)"),
-    (&["coordinate_descent_tuning", "reorder_for_locality"], "hang (2 fields)"),
+    (
+        &["coordinate_descent_tuning", "reorder_for_locality"],
+        "hang (2 fields)",
+    ),
     (&["fallback_random"], "wrong result (1 field)"),
 ];
 
@@ -47,7 +53,9 @@ const PLANTED: &[(&[&str], &str)] = &[
 fn toy_compiler() -> Outcome {
     let c = InductorConfig::current();
     if c.freezing && !c.pattern_matcher && c.triton.cudagraphs {
-        return Outcome::Error("cudagraph capture of a frozen graph without pattern rewrites aliases an output");
+        return Outcome::Error(
+            "cudagraph capture of a frozen graph without pattern rewrites aliases an output",
+        );
     }
     if c.cpu_backend == CpuBackend::Halide && !c.epilogue_fusion {
         panic!("halide codegen: an unfused epilogue leaves a dangling store");
@@ -71,7 +79,10 @@ fn main() {
         .timeout(Duration::from_millis(250))
         .on_progress(move |p| {
             if let Some((attempt, of)) = p.attempt {
-                eprint!("\r  attempt {attempt:>3}/{of} · {:>5} runs · {} failing attempts", p.runs, p.failures);
+                eprint!(
+                    "\r  attempt {attempt:>3}/{of} · {:>5} runs · {} failing attempts",
+                    p.runs, p.failures
+                );
                 let _ = std::io::stderr().flush();
             }
         });
@@ -92,7 +103,11 @@ fn main() {
     let configs: Vec<ConfigDiff> = distinct.values().map(|(m, _)| m.clone()).collect();
     let results = fuzzer.reproduce(&configs);
 
-    println!("\n{} failing attempts shrank to {} distinct minimal configs:\n", found.len(), distinct.len());
+    println!(
+        "\n{} failing attempts shrank to {} distinct minimal configs:\n",
+        found.len(),
+        distinct.len()
+    );
     for (m, hits) in distinct.values() {
         let entry = results.get(m).expect("just reproduced");
         println!("== {} (from {hits} attempts)", entry.status);
@@ -114,8 +129,14 @@ fn main() {
 
     let mut missed = 0;
     for (fields, kind) in PLANTED {
-        let hit = distinct.values().any(|(m, _)| m.len() == fields.len() && fields.iter().all(|f| m.contains_key(*f)));
-        println!("  planted {kind:<24} {:<60} {}", fields.join(" + "), if hit { "found" } else { "MISSED" });
+        let hit = distinct
+            .values()
+            .any(|(m, _)| m.len() == fields.len() && fields.iter().all(|f| m.contains_key(*f)));
+        println!(
+            "  planted {kind:<24} {:<60} {}",
+            fields.join(" + "),
+            if hit { "found" } else { "MISSED" }
+        );
         missed += usize::from(!hit);
     }
     if missed > 0 {

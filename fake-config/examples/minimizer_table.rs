@@ -37,7 +37,10 @@ fn bound(n: usize, m: usize) -> u32 {
 fn cell<C: FuzzableConfig>(m: usize) -> f64 {
     let names: Vec<String> = C::fields().iter().map(|f| f.name().to_string()).collect();
     let n = names.len();
-    let all_off: ConfigDiff = names.iter().map(|k| (k.clone(), Value::Bool(false))).collect();
+    let all_off: ConfigDiff = names
+        .iter()
+        .map(|k| (k.clone(), Value::Bool(false)))
+        .collect();
     let mut total = 0;
     for seed in 0..SEEDS {
         let mut r = rng(seed);
@@ -52,7 +55,9 @@ fn cell<C: FuzzableConfig>(m: usize) -> f64 {
         let fuzzer = ConfigFuzzer::<C>::new(
             move || {
                 let c = C::current();
-                !test_culprits.iter().all(|k| c.get_value(k) == Ok(Value::Bool(false)))
+                !test_culprits
+                    .iter()
+                    .all(|k| c.get_value(k) == Ok(Value::Bool(false)))
             },
             seed,
         )
@@ -61,7 +66,11 @@ fn cell<C: FuzzableConfig>(m: usize) -> f64 {
         let mut got: Vec<&String> = minimal.keys().collect();
         got.sort();
         culprits.sort();
-        assert_eq!(got, culprits.iter().collect::<Vec<_>>(), "n={n} m={m} seed={seed}");
+        assert_eq!(
+            got,
+            culprits.iter().collect::<Vec<_>>(),
+            "n={n} m={m} seed={seed}"
+        );
         // The first run confirms that the full diff fails; the rest shrink it.
         total += fuzzer.num_runs() - 1;
     }
@@ -72,7 +81,11 @@ fn main() {
     println!("| n | m | mean runs (this crate) | bound ⌈log2 C(n,m)⌉ | bound + m | PyTorch 2.15 | ratio PyTorch / ours |");
     println!("|---|---|---|---|---|---|---|");
     for m in 1..=3 {
-        for (n, mean) in [(20, cell::<Wide20>(m)), (100, cell::<Wide100>(m)), (300, cell::<Wide300>(m))] {
+        for (n, mean) in [
+            (20, cell::<Wide20>(m)),
+            (100, cell::<Wide100>(m)),
+            (300, cell::<Wide300>(m)),
+        ] {
             let b = bound(n, m);
             let ok = mean <= f64::from(b) + m as f64;
             let (py, ratio) = match pytorch(n, m) {
