@@ -158,11 +158,13 @@ impl<T> Mailbox<T> {
         }
     }
 
-    fn send(&self, value: T, receiver: &Thread) {
+    /// Sends `value`; wakes the receiver (found by `receiver`) only if it
+    /// is parked, so a spinning receiver costs the sender nothing more.
+    fn send(&self, value: T, receiver: impl FnOnce() -> Thread) {
         *lock(&self.slot) = Some(value);
         self.seq.fetch_add(1, Ordering::SeqCst);
         if self.parked.load(Ordering::SeqCst) {
-            receiver.unpark();
+            receiver().unpark();
         }
     }
 
@@ -246,8 +248,7 @@ fn worker_loop<C: FuzzableConfig>(shared: &Shared<C>, test: &TestFn) {
         };
         seen += 1;
         let record = run_here(test, config);
-        let waiter = lock(&shared.waiter).clone();
-        shared.done.send(record, &waiter);
+        shared.done.send(record, || lock(&shared.waiter).clone());
         if shared.abandoned.load(Ordering::Acquire) {
             return;
         }
@@ -285,13 +286,13 @@ impl<C: FuzzableConfig> Runner<C> {
         let test = Arc::clone(&self.test);
         let worker = self.worker.get_or_insert_with(|| Worker::spawn(test));
         let shared = &worker.shared;
-        let me = thread::current();
-        if lock(&shared.waiter).id() != me.id() {
-            *lock(&shared.waiter) = me;
+        let me = thread::current().id();
+        if lock(&shared.waiter).id() != me {
+            *lock(&shared.waiter) = thread::current();
         }
         let start = Instant::now();
         let seen = worker.sent;
-        shared.jobs.send(config, &worker.thread);
+        shared.jobs.send(config, || worker.thread.clone());
         worker.sent += 1;
         let never = AtomicBool::new(false);
         if let Some(record) = shared.done.recv(seen, Some(start + timeout), &never) {

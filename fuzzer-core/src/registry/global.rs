@@ -18,24 +18,30 @@ pub(crate) struct Meta {
     by_name: HashMap<String, usize, BuildHasherDefault<NameHasher>>,
 }
 
-/// FNV-1a: field names are short and not adversarial, and by-name lookups
-/// sit on the fuzzer's per-run path.
+/// A word-at-a-time multiplicative hash: field names are short and not
+/// adversarial, and by-name lookups sit on the fuzzer's per-run path.
 #[derive(Default)]
 pub(crate) struct NameHasher(u64);
 
 impl Hasher for NameHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // A final mix so the table's low bits depend on every byte.
+        let z = self.0;
+        let z = (z ^ (z >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 29)
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        // Eight bytes a step: names are hashed on the fuzzer's per-run path.
+        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            h = (h ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
         }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        h = (h ^ u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 56)
+            .wrapping_mul(0x0100_0000_01b3);
         self.0 = h;
     }
 }

@@ -74,7 +74,7 @@ pub(crate) fn set<C: FuzzableConfig>(f: impl FnOnce(&mut C)) {
     let mut c = (**base).clone();
     // The closure runs without the lock held, so it may read the config.
     f(&mut c);
-    let changed = (0..C::__FIELD_COUNT).filter(|&i| !c.__field_eq(&base, i));
+    let changed = (0..C::__FIELD_COUNT).filter(|&i| !c.__field_eq(base, i));
     reg.set_fields(&c, changed);
 }
 
@@ -86,7 +86,7 @@ where
 {
     let reg = C::__registry();
     let base = reg.snapshot().base;
-    let (c, touched) = reg.apply_named(&base, values)?;
+    let (c, touched) = reg.apply_named(base, values)?;
     reg.set_fields(&c, touched);
     Ok(())
 }
