@@ -8,7 +8,7 @@
 //! every planted bug was found (exit status 1 if not).
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::time::{Duration, Instant};
 
 use fake_config::inductor::CpuBackend;
@@ -92,7 +92,9 @@ fn main() {
         fuzzer.pinned().len()
     );
     let found = fuzzer.bisect(attempts, 0.35);
-    eprintln!();
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
 
     // Distinct minimal configs, with how many attempts shrank to each.
     let mut distinct: BTreeMap<String, (ConfigDiff, usize)> = BTreeMap::new();
