@@ -114,6 +114,10 @@ pub struct ConfigFuzzer<C: FuzzableConfig> {
     explicit_pins: Vec<Option<Value>>,
     /// Every pin that differs from the declared default, sorted by index.
     active_pins: Vec<Change>,
+    /// The key term of each active pin, by field index.
+    pin_terms: Vec<Option<u128>>,
+    /// The sum of the active pins' key terms.
+    pins_key: u128,
     progress: Option<ProgressFn>,
     state: Mutex<State<C>>,
     _config: PhantomData<fn() -> C>,
@@ -145,6 +149,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             sampling: SamplingMethod::Toggle,
             explicit_pins: vec![None; C::__FIELD_COUNT],
             active_pins: Vec::new(),
+            pin_terms: vec![None; C::__FIELD_COUNT],
+            pins_key: 0,
             progress: None,
             state: Mutex::new(State {
                 runner: Runner::new(test, Some(DEFAULT_TIMEOUT)),
@@ -411,6 +417,13 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                     .map(|v| (i as u32, v.clone()))
             })
             .collect();
+        self.pin_terms = vec![None; C::__FIELD_COUNT];
+        self.pins_key = 0;
+        for (i, v) in &self.active_pins {
+            let t = key_term(*i, v);
+            self.pin_terms[*i as usize] = Some(t);
+            self.pins_key = self.pins_key.wrapping_add(t);
+        }
     }
 
     fn pin_of(&self, i: usize) -> Option<&Value> {
@@ -429,19 +442,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         self.pin_of(i).is_none()
     }
 
-    /// Resolves a diff's names into changes sorted by field index. Value
-    /// types are checked when a run builds its config.
+    /// Resolves a diff's names into changes (in name order). Value types
+    /// are checked when a run builds its config.
     fn changes<'a>(&self, diff: &'a ConfigDiff) -> Result<Vec<ChangeRef<'a>>, ConfigError> {
-        // Place by index rather than sort: linear in the number of fields.
-        let mut slots: Vec<Option<&'a Value>> = vec![None; C::__FIELD_COUNT];
-        for (name, value) in diff {
-            slots[C::field_index(name)?] = Some(value);
-        }
-        Ok(slots
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (i as u32, v)))
-            .collect())
+        diff.iter()
+            .map(|(name, value)| Ok((C::field_index(name)? as u32, value)))
+            .collect()
     }
 
     fn to_diff(&self, changes: &[ChangeRef<'_>]) -> ConfigDiff {
@@ -479,30 +485,6 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         out
     }
 
-    /// The full config of a run: the pins that differ from the declared
-    /// default, overridden by `changes` (both sorted by field index).
-    fn full<'a>(&'a self, changes: &[ChangeRef<'a>]) -> Vec<ChangeRef<'a>> {
-        let mut full = Vec::with_capacity(self.active_pins.len() + changes.len());
-        let (mut p, mut c) = (
-            self.active_pins.iter().peekable(),
-            changes.iter().peekable(),
-        );
-        loop {
-            match (p.peek(), c.peek()) {
-                (Some(pin), Some(ch)) if pin.0 < ch.0 => {
-                    full.push((pin.0, &p.next().expect("peeked").1))
-                }
-                (Some(pin), Some(ch)) if pin.0 == ch.0 => {
-                    p.next();
-                    full.push(*c.next().expect("peeked"));
-                }
-                (_, Some(_)) => full.push(*c.next().expect("peeked")),
-                (Some(pin), None) => full.push((pin.0, &p.next().expect("peeked").1)),
-                (None, None) => return full,
-            }
-        }
-    }
-
     /// Runs changes the fuzzer made itself, which always type-check.
     fn run(
         &self,
@@ -528,8 +510,15 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         attempt: Option<(usize, usize)>,
         failures: usize,
     ) -> Result<RunRecord, ConfigError> {
-        let full = self.full(changes);
-        let key = key_of(&full);
+        // The key of the full config (pins overridden by `changes`): a sum of
+        // per-field terms, so it needs no sorting.
+        let mut key = self.pins_key;
+        for &(i, v) in changes {
+            if let Some(t) = self.pin_terms[i as usize] {
+                key = key.wrapping_sub(t);
+            }
+            key = key.wrapping_add(key_term(i, v));
+        }
         let mut st = self.lock();
         if let Some(hit) = st.memo.get(&key) {
             return Ok(hit.clone());
@@ -537,20 +526,32 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         let st = &mut *st;
         // Reuse the last run's config when nothing else holds it: reset the
         // fields it changed, then apply this run's.
-        let reused = st.scratch.take().and_then(|(mut arc, changed)| {
-            let c = Arc::get_mut(&mut arc)?;
-            for i in changed {
-                c.__copy_field(&st.base, i as usize);
-            }
-            Some(arc)
-        });
+        let (reused, mut touched) = match st.scratch.take() {
+            Some((mut arc, mut changed)) => match Arc::get_mut(&mut arc) {
+                Some(c) => {
+                    for &i in &changed {
+                        c.__copy_field(&st.base, i as usize);
+                    }
+                    changed.clear();
+                    (Some(arc), changed)
+                }
+                None => (None, changed),
+            },
+            None => (None, Vec::new()),
+        };
+        touched.clear();
         let mut config = reused.unwrap_or_else(|| Arc::new(st.base.clone()));
         let c = Arc::get_mut(&mut config).expect("fresh or checked unique");
-        let touched: Vec<u32> = full.iter().map(|(i, _)| *i).collect();
-        let built = full.iter().try_for_each(|(i, v)| {
-            c.__set_index(*i as usize, v)
-                .map_err(|e| e.for_field(C::fields()[*i as usize].name()))
-        });
+        let built = self
+            .active_pins
+            .iter()
+            .map(|(i, v)| (*i, v))
+            .chain(changes.iter().copied())
+            .try_for_each(|(i, v)| {
+                touched.push(i);
+                c.__set_index(i as usize, v)
+                    .map_err(|e| e.for_field(C::fields()[i as usize].name()))
+            });
         if let Err(e) = built {
             st.scratch = Some((config, touched));
             return Err(e);
@@ -560,7 +561,6 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         st.runs += 1;
         st.memo.insert(key, record.clone());
         let runs = st.runs;
-        drop(full);
         if let Some(report) = &self.progress {
             report(&Progress {
                 phase,
@@ -606,17 +606,24 @@ fn next_combination(combo: &mut [usize], n: usize) -> bool {
     false
 }
 
-/// A 128-bit key for a full config: two independent 64-bit multiply-xor
-/// lanes over a tagged encoding of (field index, value). Collisions between
-/// distinct configs are astronomically unlikely for a campaign's few million
-/// runs.
-fn key_of(changes: &[(u32, &Value)]) -> u128 {
+/// The memo key's term for one field: a 128-bit hash of (field index,
+/// value) from two independent 64-bit multiply-xor lanes. A config's key is
+/// the wrapping sum of its fields' terms, so it does not depend on order;
+/// collisions between distinct configs are astronomically unlikely for a
+/// campaign's few million runs.
+fn key_term(i: u32, v: &Value) -> u128 {
     let mut h = KeyHasher::default();
-    for (i, v) in changes {
-        h.word(u64::from(*i) | 0xFF00_0000_0000_0000);
-        h.value(v);
-    }
+    h.word(u64::from(i) | 0xFF00_0000_0000_0000);
+    h.value(v);
     h.finish()
+}
+
+/// The memo key of a whole config.
+#[cfg(test)]
+fn key_of(changes: &[(u32, &Value)]) -> u128 {
+    changes
+        .iter()
+        .fold(0u128, |k, (i, v)| k.wrapping_add(key_term(*i, v)))
 }
 
 #[derive(Default)]
