@@ -217,6 +217,9 @@ struct Worker<C> {
     thread: Thread,
     /// Jobs sent so far.
     sent: u64,
+    /// The thread in `shared.waiter`, kept here so that checking it does not
+    /// write to memory the worker reads.
+    waiter: thread::ThreadId,
 }
 
 impl<C: FuzzableConfig> Worker<C> {
@@ -236,6 +239,7 @@ impl<C: FuzzableConfig> Worker<C> {
             shared,
             thread: handle.thread().clone(),
             sent: 0,
+            waiter: thread::current().id(),
         }
     }
 }
@@ -287,8 +291,9 @@ impl<C: FuzzableConfig> Runner<C> {
         let worker = self.worker.get_or_insert_with(|| Worker::spawn(test));
         let shared = &worker.shared;
         let me = thread::current().id();
-        if lock(&shared.waiter).id() != me {
+        if worker.waiter != me {
             *lock(&shared.waiter) = thread::current();
+            worker.waiter = me;
         }
         let start = Instant::now();
         let seen = worker.sent;
