@@ -294,3 +294,51 @@ fn results_render_as_html_with_the_grid_and_details() {
     ));
     assert!(html.contains("R returned false"));
 }
+
+#[test]
+fn saved_results_load_back_and_replay_with_the_same_statuses() {
+    let fuzzer = ConfigFuzzer::<FakeConfig>::new(
+        || FakeConfig::read(|c| c.e_tuple == (1,) && c.e_dict.len() == 1 && c.e_optional.is_some()),
+        0,
+    );
+    let configs = vec![
+        diff(&[("e_tuple", Value::Tuple(vec![Value::Int(5)]))]),
+        diff(&[(
+            "e_dict",
+            Value::Map(vec![
+                (Value::Int(3), Value::Int(4)),
+                (Value::Int(5), Value::Int(6)),
+            ]),
+        )]),
+        diff(&[("e_optional", Value::None), ("e_float", Value::Float(2.5))]),
+        diff(&[("e_float", Value::Float(2.0))]),
+    ];
+    let first = fuzzer.reproduce(&configs);
+    let statuses: Vec<Status> = first.iter().map(|(_, s)| s).collect();
+    assert_eq!(
+        statuses,
+        [
+            Status::FailedReturn,
+            Status::FailedReturn,
+            Status::FailedReturn,
+            Status::Passed
+        ]
+    );
+    let loaded = fuzzer_core::Results::load_json(&first.save_json()).unwrap();
+    assert_eq!(loaded.len(), 4);
+    assert_eq!(
+        loaded.entries()[0].detail.message.as_deref(),
+        Some("the test returned false")
+    );
+    let replay: Vec<ConfigDiff> = loaded.iter().map(|(c, _)| c.clone()).collect();
+    let again = fuzzer.reproduce(&replay);
+    assert_eq!(again.iter().map(|(_, s)| s).collect::<Vec<_>>(), statuses);
+
+    let err =
+        fuzzer_core::Results::load_json(r#"[{"config": {}, "status": "exploded"}]"#).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown status `exploded`"),
+        "{err}"
+    );
+    assert!(fuzzer_core::Results::load_json("{").is_err());
+}

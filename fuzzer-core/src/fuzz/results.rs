@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::time::Duration;
 
-use crate::value::ConfigDiff;
+use crate::error::ConfigError;
+use crate::value::{ConfigDiff, Value};
 
 /// How a test run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,6 +45,49 @@ impl Status {
             Status::FailedTimeout => 'T',
             Status::FailedCrash => 'C',
         }
+    }
+}
+
+impl Status {
+    /// Every status, in declaration order.
+    pub const ALL: [Status; 7] = [
+        Status::Passed,
+        Status::Skipped,
+        Status::FailedReturn,
+        Status::FailedError,
+        Status::FailedPanic,
+        Status::FailedTimeout,
+        Status::FailedCrash,
+    ];
+
+    /// The stable name used in saved results: `passed`, `failed_return`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Skipped => "skipped",
+            Status::FailedReturn => "failed_return",
+            Status::FailedError => "failed_error",
+            Status::FailedPanic => "failed_panic",
+            Status::FailedTimeout => "failed_timeout",
+            Status::FailedCrash => "failed_crash",
+        }
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = ConfigError;
+
+    /// Parses a name written by [`Status::as_str`].
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| ConfigError::Invalid {
+                message: format!(
+                    "unknown status `{s}`; expected one of {}",
+                    Status::ALL.map(Status::as_str).join(", ")
+                ),
+            })
     }
 }
 
@@ -163,6 +207,95 @@ impl Results {
     /// The failing entries.
     pub fn failures(&self) -> impl Iterator<Item = &Entry> + '_ {
         self.entries.iter().filter(|e| e.status.is_failing())
+    }
+
+    /// The results as JSON, to keep findings and replay them later with
+    /// [`load_json`](Self::load_json) and `ConfigFuzzer::reproduce`:
+    ///
+    /// ```
+    /// use fake_config::FakeConfig;
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| FakeConfig::read(|c| c.e_bool), 0);
+    /// let found = fuzzer.reproduce(&[ConfigDiff::from([("e_bool".into(), Value::Bool(false))])]);
+    /// let saved = found.save_json();
+    /// // ... in a later session:
+    /// let loaded = Results::load_json(&saved).unwrap();
+    /// let failing: Vec<ConfigDiff> = loaded.failures().map(|e| e.config.clone()).collect();
+    /// assert_eq!(fuzzer.reproduce(&failing).lookup(&["e_bool"]), Some(Status::FailedReturn));
+    /// ```
+    pub fn save_json(&self) -> String {
+        let mut out = String::from("[");
+        for (k, e) in self.entries.iter().enumerate() {
+            out.push_str(if k == 0 { "\n  " } else { ",\n  " });
+            let config = Value::Map(
+                e.config
+                    .iter()
+                    .map(|(name, v)| (Value::Str(name.clone()), v.clone()))
+                    .collect(),
+            );
+            let message = match &e.detail.message {
+                Some(m) => Value::Str(m.clone()).to_json(),
+                None => "null".into(),
+            };
+            out.push_str(&format!(
+                "{{\"config\": {}, \"status\": \"{}\", \"message\": {}, \"duration_us\": {}}}",
+                config.to_json(),
+                e.status.as_str(),
+                message,
+                e.detail.duration.as_micros()
+            ));
+        }
+        out.push_str(if self.entries.is_empty() { "]" } else { "\n]" });
+        out
+    }
+
+    /// Reads results written by [`save_json`](Self::save_json). Values come
+    /// back in their JSON form (a tuple as a list, an enum variant as a
+    /// string); `ConfigFuzzer::reproduce` and `test_config` accept those.
+    pub fn load_json(json: &str) -> Result<Results, ConfigError> {
+        let parsed: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| ConfigError::json(&e))?;
+        let bad = |what: &str| ConfigError::Json {
+            line: 0,
+            column: 0,
+            message: format!("not saved results: {what}"),
+        };
+        let items = parsed
+            .as_array()
+            .ok_or_else(|| bad("expected an array of entries"))?;
+        let mut results = Results::new();
+        for item in items {
+            let config = item
+                .get("config")
+                .and_then(serde_json::Value::as_object)
+                .ok_or_else(|| bad("an entry has no `config` object"))?
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                .collect();
+            let status = item
+                .get("status")
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| bad("an entry has no `status`"))?
+                .parse()?;
+            let message = item
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string);
+            let micros = item
+                .get("duration_us")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
+            results.record(Entry {
+                config,
+                status,
+                detail: Detail {
+                    message,
+                    duration: Duration::from_micros(micros),
+                },
+            });
+        }
+        Ok(results)
     }
 
     /// A self-contained HTML page: the grid of 2-field configs (as PyTorch's
