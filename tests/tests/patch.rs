@@ -267,3 +267,15 @@ fn field_meta_carries_docs_types_and_flags() {
         ["FAKE_CONFIG_NESTED__E_BOOL"]
     );
 }
+
+#[test]
+fn spec_095_a_snapshot_is_a_deep_copy_unaffected_by_later_changes() {
+    let snap = FakeConfig::current();
+    let _g = FakeConfig::patch(|c| {
+        c.e_dict.insert(2, 3);
+        c.e_list.push(2);
+    });
+    assert_eq!(snap.e_dict.len(), 1);
+    assert_eq!(snap.e_list, vec![1]);
+    assert_eq!(FakeConfig::read(|c| c.e_dict.len()), 2);
+}
