@@ -342,3 +342,28 @@ fn saved_results_load_back_and_replay_with_the_same_statuses() {
     );
     assert!(fuzzer_core::Results::load_json("{").is_err());
 }
+
+#[test]
+fn a_config_with_a_wrong_type_runs_nothing_and_leaves_no_trace_in_later_runs() {
+    let fuzzer = ConfigFuzzer::<FakeConfig>::new(
+        || FakeConfig::read(|c| c.e_int == 1 && c.e_string == "string" && c.e_bool),
+        0,
+    );
+    let earlier = diff(&[("e_string", Value::Str("earlier".into()))]);
+    assert_eq!(fuzzer.test_config(&earlier), Status::FailedReturn);
+    // e_bool is applied before the badly typed e_int is met; e_string,
+    // changed by the run before, is never reached.
+    let bad = diff(&[
+        ("e_bool", Value::Bool(false)),
+        ("e_int", Value::Str("nine".into())),
+        ("e_string", Value::Str("changed".into())),
+    ]);
+    assert_eq!(fuzzer.test_config(&bad), Status::Skipped);
+    let results = fuzzer.reproduce(&[bad]);
+    let msg = results.entries()[0].detail.message.as_deref().unwrap();
+    assert!(msg.contains("field `e_int` has type `i64`"), "{msg}");
+    // Nothing of the rejected config leaks into the next run.
+    let next = diff(&[("e_float", Value::Float(4.0))]);
+    assert_eq!(fuzzer.test_config(&next), Status::Passed);
+    assert_eq!(fuzzer.num_runs(), 2);
+}

@@ -63,6 +63,9 @@ struct State<C> {
     /// The config of the last run and the fields it changed from `base`;
     /// reset and reused by the next run, so a run allocates little.
     scratch: Option<(Arc<C>, Vec<u32>)>,
+    /// `marks[i] == stamp` when this run sets field `i`.
+    marks: Vec<u32>,
+    stamp: u32,
 }
 
 /// The memo's keys are already well-mixed 128-bit hashes.
@@ -118,6 +121,9 @@ pub struct ConfigFuzzer<C: FuzzableConfig> {
     pin_terms: Vec<Option<u128>>,
     /// The sum of the active pins' key terms.
     pins_key: u128,
+    /// Each field's key terms for `false`, `true` and `None`, the commonest
+    /// values, computed once.
+    small_terms: Vec<[u128; 3]>,
     progress: Option<ProgressFn>,
     state: Mutex<State<C>>,
     _config: PhantomData<fn() -> C>,
@@ -151,6 +157,15 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             active_pins: Vec::new(),
             pin_terms: vec![None; C::__FIELD_COUNT],
             pins_key: 0,
+            small_terms: (0..C::__FIELD_COUNT as u32)
+                .map(|i| {
+                    [
+                        key_term(i, &Value::Bool(false)),
+                        key_term(i, &Value::Bool(true)),
+                        key_term(i, &Value::None),
+                    ]
+                })
+                .collect(),
             progress: None,
             state: Mutex::new(State {
                 runner: Runner::new(test, Some(DEFAULT_TIMEOUT)),
@@ -158,6 +173,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 runs: 0,
                 base: registry.declared_with_force(),
                 scratch: None,
+                marks: vec![0; C::__FIELD_COUNT],
+                stamp: 0,
             }),
             _config: PhantomData,
         };
@@ -517,7 +534,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             if let Some(t) = self.pin_terms[i as usize] {
                 key = key.wrapping_sub(t);
             }
-            key = key.wrapping_add(key_term(i, v));
+            let term = match v {
+                Value::Bool(b) => self.small_terms[i as usize][usize::from(*b)],
+                Value::None => self.small_terms[i as usize][2],
+                other => key_term(i, other),
+            };
+            key = key.wrapping_add(term);
         }
         let mut st = self.lock();
         if let Some(hit) = st.memo.get(&key) {
@@ -525,12 +547,22 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         }
         let st = &mut *st;
         // Reuse the last run's config when nothing else holds it: reset the
-        // fields it changed, then apply this run's.
+        // fields it changed that this run does not set, then apply this run's.
+        st.stamp = st.stamp.wrapping_add(1);
+        let stamp = st.stamp;
+        for (i, _) in &self.active_pins {
+            st.marks[*i as usize] = stamp;
+        }
+        for (i, _) in changes {
+            st.marks[*i as usize] = stamp;
+        }
         let (reused, mut touched) = match st.scratch.take() {
             Some((mut arc, mut changed)) => match Arc::get_mut(&mut arc) {
                 Some(c) => {
                     for &i in &changed {
-                        c.__copy_field(&st.base, i as usize);
+                        if st.marks[i as usize] != stamp {
+                            c.__copy_field(&st.base, i as usize);
+                        }
                     }
                     changed.clear();
                     (Some(arc), changed)
@@ -539,7 +571,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             },
             None => (None, Vec::new()),
         };
+        // Every field this run sets, or that kept an older value because it
+        // was about to be set: the next run resets these.
         touched.clear();
+        touched.extend(self.active_pins.iter().map(|(i, _)| *i));
+        touched.extend(changes.iter().map(|(i, _)| *i));
         let mut config = reused.unwrap_or_else(|| Arc::new(st.base.clone()));
         let c = Arc::get_mut(&mut config).expect("fresh or checked unique");
         let built = self
@@ -548,7 +584,6 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             .map(|(i, v)| (*i, v))
             .chain(changes.iter().copied())
             .try_for_each(|(i, v)| {
-                touched.push(i);
                 c.__set_index(i as usize, v)
                     .map_err(|e| e.for_field(C::fields()[i as usize].name()))
             });
