@@ -130,6 +130,12 @@ pub trait FuzzableConfig: Clone + Debug + PartialEq + Send + Sync + Sized + 'sta
 
     /// Changes, for every thread, the fields the closure changes. For
     /// start-up code; tests should prefer [`patch`](Self::patch).
+    ///
+    /// Only changed values are recorded: assigning a field the value it
+    /// already has (say, one that came from an env var) records nothing, so
+    /// the field keeps following its env var after `reload_env()`. To hold a
+    /// field at a value whatever the environment says, name it with
+    /// [`set_values`](Self::set_values), which records every field it is given.
     fn set(f: impl FnOnce(&mut Self)) {
         registry::set::<Self>(f);
     }

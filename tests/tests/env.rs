@@ -164,3 +164,19 @@ fn bad_json_in_an_env_var_for_a_list() {
         "{err}"
     );
 }
+
+#[test]
+fn set_values_holds_a_field_against_later_env_changes_and_set_records_only_changes() {
+    let _l = global_lock();
+    let _r = EnvReset;
+    // e_env_default is already true from ENV_TRUE.
+    FakeConfig::set(|c| c.e_env_default = true);
+    FakeConfig::set_values([("e_env_default_false", Value::Bool(false))]).unwrap();
+    std::env::set_var("ENV_TRUE", "0");
+    std::env::set_var("ENV_FALSE", "1");
+    FakeConfig::reload_env().unwrap();
+    // `set` changed nothing, so the field follows its env var...
+    assert!(!FakeConfig::read(|c| c.e_env_default));
+    // ...while `set_values` recorded its field and holds it.
+    assert!(!FakeConfig::read(|c| c.e_env_default_false));
+}

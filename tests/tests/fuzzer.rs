@@ -367,3 +367,32 @@ fn a_config_with_a_wrong_type_runs_nothing_and_leaves_no_trace_in_later_runs() {
     assert_eq!(fuzzer.test_config(&next), Status::Passed);
     assert_eq!(fuzzer.num_runs(), 2);
 }
+
+#[test]
+fn a_huge_timeout_means_no_deadline_and_progress_callbacks_may_query_the_fuzzer() {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let s = Arc::clone(&seen);
+    let fuzzer = Arc::new(std::sync::OnceLock::<ConfigFuzzer<FakeConfig>>::new());
+    let f2 = Arc::clone(&fuzzer);
+    let built = ConfigFuzzer::<FakeConfig>::new(planted, 1)
+        .timeout(Duration::MAX)
+        .on_progress(move |p| {
+            // Calling back into the fuzzer from its own callback must not deadlock.
+            if let Some(f) = f2.get() {
+                assert_eq!(f.num_runs(), p.runs);
+            }
+            s.fetch_add(1, Ordering::SeqCst);
+        });
+    assert!(fuzzer.set(built).is_ok());
+    let fuzzer = fuzzer.get().unwrap();
+    assert_eq!(fuzzer.bisect(3, 1.0).len(), 3);
+    assert_eq!(seen.load(Ordering::SeqCst), fuzzer.num_runs());
+}
+
+#[test]
+fn n_tuple_sweeps_scale_to_tens_of_thousands_of_configs() {
+    let fuzzer = ConfigFuzzer::<fake_config::Wide300>::new(|| true, 0).without_timeout();
+    let results = fuzzer.fuzz_n_tuple(2, 20_000);
+    assert_eq!(results.num_ran(), 20_000);
+    assert_eq!(results.len(), 20_000);
+}

@@ -279,3 +279,15 @@ fn spec_095_a_snapshot_is_a_deep_copy_unaffected_by_later_changes() {
     assert_eq!(snap.e_list, vec![1]);
     assert_eq!(FakeConfig::read(|c| c.e_dict.len()), 2);
 }
+
+#[test]
+fn a_patch_made_inside_another_patch_closure_stays_visible() {
+    let mut inner = Vec::new();
+    let _outer = FakeConfig::patch(|c| {
+        inner.push(FakeConfig::patch(|i| i.e_float = 9.0));
+        c.e_int = 3;
+    });
+    assert_eq!(FakeConfig::read(|c| (c.e_float, c.e_int)), (9.0, 3));
+    drop(inner);
+    assert_eq!(FakeConfig::read(|c| (c.e_float, c.e_int)), (1.0, 3));
+}

@@ -176,14 +176,21 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// [`Status::FailedTimeout`] (default [`DEFAULT_TIMEOUT`]). A test that
     /// times out keeps running on an abandoned thread.
     pub fn timeout(self, timeout: Duration) -> Self {
-        self.lock().runner.set_timeout(Some(timeout));
+        let mut st = self.lock();
+        st.runner.set_timeout(Some(timeout));
+        // Runs that timed out under the old limit deserve another try.
+        st.memo.retain(|_, r| r.status != Status::FailedTimeout);
+        drop(st);
         self
     }
 
     /// Runs tests on the calling thread with no timeout: slightly faster,
     /// but a hanging test hangs the campaign.
     pub fn without_timeout(self) -> Self {
-        self.lock().runner.set_timeout(None);
+        let mut st = self.lock();
+        st.runner.set_timeout(None);
+        st.memo.retain(|_, r| r.status != Status::FailedTimeout);
+        drop(st);
         self
     }
 
@@ -334,6 +341,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         }
         let mut combo: Vec<usize> = (0..n).collect();
         let mut ran = 0;
+        let mut failures = 0;
         while ran < max_combinations {
             if combo.iter().any(|&i| !self.fuzzable(i)) {
                 let config = combo
@@ -354,7 +362,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                     .map(|&i| (i as u32, fields[i].sample(self.sampling, &mut rng)))
                     .collect();
                 let changes = borrowed(&owned);
-                let record = self.run(&changes, "n-tuple", None, results.failures().count());
+                let record = self.run(&changes, "n-tuple", None, failures);
+                failures += usize::from(record.status.is_failing());
                 results.record(self.entry(&changes, record));
                 ran += 1;
             }
@@ -525,11 +534,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             };
             key = key.wrapping_add(term);
         }
-        let mut st = self.lock();
-        if let Some(hit) = st.memo.get(&key) {
+        let mut guard = self.lock();
+        if let Some(hit) = guard.memo.get(&key) {
             return Ok(hit.clone());
         }
-        let st = &mut *st;
+        let st = &mut *guard;
         // Reuse the last run's config when nothing else holds it: reset the
         // fields it changed that this run does not set, then apply this run's.
         st.stamp = st.stamp.wrapping_add(1);
@@ -580,6 +589,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         st.runs += 1;
         st.memo.insert(key, record.clone());
         let runs = st.runs;
+        drop(guard);
+        // Outside the lock, so the callback may query the fuzzer.
         if let Some(report) = &self.progress {
             report(&Progress {
                 phase,

@@ -1,6 +1,6 @@
 //! [`Status`] of a run and [`Results`] of a campaign.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::time::Duration;
 
@@ -128,9 +128,29 @@ pub struct Entry {
 /// The results of `fuzz_n_tuple` or `reproduce`: one entry per tested
 /// config, keyed by its fields *and* values (pins left out), in the order
 /// they were tested.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Results {
     entries: Vec<Entry>,
+    /// Entry position by the config's canonical JSON, so recording stays
+    /// constant-time on sweeps of hundreds of thousands of configs.
+    index: HashMap<String, usize>,
+}
+
+impl PartialEq for Results {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+fn canonical(config: &ConfigDiff) -> String {
+    let mut out = String::new();
+    for (k, v) in config {
+        out.push_str(k);
+        out.push('=');
+        v.write_json(&mut out);
+        out.push('\n');
+    }
+    out
 }
 
 impl Results {
@@ -141,9 +161,12 @@ impl Results {
 
     /// Records an entry; a config seen before keeps one entry, updated.
     pub(crate) fn record(&mut self, entry: Entry) {
-        match self.entries.iter_mut().find(|e| e.config == entry.config) {
-            Some(e) => *e = entry,
-            None => self.entries.push(entry),
+        match self.index.entry(canonical(&entry.config)) {
+            std::collections::hash_map::Entry::Occupied(at) => self.entries[*at.get()] = entry,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(self.entries.len());
+                self.entries.push(entry);
+            }
         }
     }
 
@@ -191,7 +214,9 @@ impl Results {
 
     /// The entry for exactly this config (names and values), if tested.
     pub fn get(&self, config: &ConfigDiff) -> Option<&Entry> {
-        self.entries.iter().find(|e| &e.config == config)
+        self.index
+            .get(&canonical(config))
+            .map(|&i| &self.entries[i])
     }
 
     /// Every (config, status), in the order tested.

@@ -74,8 +74,11 @@ fn install_quiet_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let captured = CAPTURE.with(|c| {
-                let mut c = c.borrow_mut();
+            // `try_with`: a panic during thread teardown must not panic here.
+            let captured = CAPTURE.try_with(|c| {
+                let Ok(mut c) = c.try_borrow_mut() else {
+                    return false;
+                };
                 match c.as_mut() {
                     Some(slot) => {
                         let msg = payload_text(info.payload());
@@ -88,7 +91,7 @@ fn install_quiet_hook() {
                     None => false,
                 }
             });
-            if !captured {
+            if !captured.unwrap_or(false) {
                 previous(info);
             }
         }));
@@ -300,7 +303,8 @@ impl<C: FuzzableConfig> Runner<C> {
         shared.jobs.send(config, || worker.thread.clone());
         worker.sent += 1;
         let never = AtomicBool::new(false);
-        if let Some(record) = shared.done.recv(seen, Some(start + timeout), &never) {
+        // A timeout too large to add to `now` means no deadline.
+        if let Some(record) = shared.done.recv(seen, start.checked_add(timeout), &never) {
             return record;
         }
         // Timed out: leave the worker to its fate and use a new one next time.

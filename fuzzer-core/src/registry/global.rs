@@ -96,11 +96,44 @@ impl<C: FuzzableConfig> Overlay<C> {
     }
 }
 
+/// The process-wide base config: interned for the life of the process
+/// (readable through a plain `&'static`), or, past [`MAX_INTERNED`]
+/// distinct bases, an ordinary shared `Arc`.
+#[derive(Debug)]
+pub(crate) enum Base<C: 'static> {
+    Static(&'static Arc<C>),
+    Shared(Arc<C>),
+}
+
+impl<C> Clone for Base<C> {
+    fn clone(&self) -> Self {
+        match self {
+            Base::Static(b) => Base::Static(b),
+            Base::Shared(a) => Base::Shared(Arc::clone(a)),
+        }
+    }
+}
+
+impl<C> Base<C> {
+    pub(crate) fn arc(&self) -> &Arc<C> {
+        match self {
+            Base::Static(b) => b,
+            Base::Shared(a) => a,
+        }
+    }
+}
+
+/// How many distinct base configs are kept for the life of the process.
+/// Past this (a program calling `set` with ever new values), bases are
+/// ordinary `Arc`s and threads read them through the slower patched path,
+/// so memory stays bounded.
+pub(crate) const MAX_INTERNED: usize = 256;
+
 /// What a thread needs to build its effective config.
 #[derive(Debug)]
 pub(crate) struct Snapshot<C: 'static> {
     pub(crate) gen: u64,
-    pub(crate) base: &'static Arc<C>,
+    pub(crate) base: Base<C>,
     pub(crate) force: Arc<Overlay<C>>,
 }
 
@@ -109,24 +142,49 @@ struct Inner<C: 'static> {
     env_default: Overlay<C>,
     force: Arc<Overlay<C>>,
     set: Overlay<C>,
-    base: &'static Arc<C>,
-    /// Every distinct base config so far. Bases live for the rest of the
-    /// process, so that a thread with no patch can read one through a plain
-    /// `&'static` kept in a thread-local: no lock, no reference count, no
-    /// shared write. They change only on `set`, `reset`, `load_json` and
-    /// `reload_env`, and equal bases are shared, so this holds one config per
-    /// distinct process-wide state.
-    interned: Vec<&'static Arc<C>>,
+    base: Base<C>,
+    /// Distinct base configs so far, by a hash of every field. Bases live
+    /// for the rest of the process, so that a thread with no patch can read
+    /// one through a plain `&'static` kept in a thread-local: no lock, no
+    /// reference count, no shared write. They change only on `set`, `reset`,
+    /// `load_json` and `reload_env`; equal bases are shared, and at most
+    /// [`MAX_INTERNED`] are kept.
+    interned: HashMap<u128, Vec<&'static Arc<C>>>,
+    interned_count: usize,
+}
+
+/// Equal field by field, with each field type's own `PartialEq` (not a
+/// user's `PartialEq` for the whole struct, which may be approximate), and
+/// values that are not equal to themselves (NaN) compared by their text.
+fn same_config<C: FuzzableConfig>(a: &C, b: &C) -> bool {
+    (0..C::__FIELD_COUNT)
+        .all(|i| a.__field_eq(b, i) || a.__get_index(i).to_json() == b.__get_index(i).to_json())
+}
+
+/// A hash of every field's value, for finding equal bases.
+fn identity_hash<C: FuzzableConfig>(c: &C) -> u128 {
+    let mut text = String::new();
+    for i in 0..C::__FIELD_COUNT {
+        c.__get_index(i).write_json(&mut text);
+        text.push('\n');
+    }
+    crate::persist::fnv128(text.as_bytes())
 }
 
 impl<C: FuzzableConfig> Inner<C> {
-    fn intern(&mut self, c: C) -> &'static Arc<C> {
-        if let Some(found) = self.interned.iter().find(|b| ****b == c) {
-            return found;
+    fn intern(&mut self, c: C) -> Base<C> {
+        let key = identity_hash(&c);
+        let bucket = self.interned.entry(key).or_default();
+        if let Some(found) = bucket.iter().find(|b| same_config(&****b, &c)) {
+            return Base::Static(found);
+        }
+        if self.interned_count >= MAX_INTERNED {
+            return Base::Shared(Arc::new(c));
         }
         let leaked: &'static Arc<C> = Box::leak(Box::new(Arc::new(c)));
-        self.interned.push(leaked);
-        leaked
+        bucket.push(leaked);
+        self.interned_count += 1;
+        Base::Static(leaked)
     }
 
     fn rebuild(&mut self, registry: &Registry<C>) {
@@ -192,18 +250,17 @@ impl<C: FuzzableConfig> Registry<C> {
                 Err(e) => panic!("{e}"),
             };
             let set = Overlay::new(self.declared().clone());
-            let base: &'static Arc<C> = Box::leak(Box::new(Arc::new(self.build_base(
-                &env_default,
-                &force,
-                &set,
-            ))));
-            *guard = Some(Inner {
+            let first = self.build_base(&env_default, &force, &set);
+            let mut inner = Inner {
                 env_default,
                 force: Arc::new(force),
                 set,
-                base,
-                interned: vec![base],
-            });
+                base: Base::Shared(Arc::new(self.declared().clone())),
+                interned: HashMap::new(),
+                interned_count: 0,
+            };
+            inner.base = inner.intern(first);
+            *guard = Some(inner);
             self.gen.fetch_add(1, Ordering::Release);
         }
         guard
@@ -214,7 +271,7 @@ impl<C: FuzzableConfig> Registry<C> {
         let inner = guard.as_ref().expect("initialized by lock_init");
         Snapshot {
             gen: self.gen.load(Ordering::Acquire),
-            base: inner.base,
+            base: inner.base.clone(),
             force: Arc::clone(&inner.force),
         }
     }

@@ -16,7 +16,7 @@ use std::ops::Deref;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::global::{Overlay, Snapshot};
+use super::global::{Base, Overlay, Snapshot};
 use crate::config::FuzzableConfig;
 
 /// `gen` value meaning "rebuild before use".
@@ -169,7 +169,16 @@ impl<C: FuzzableConfig> State<C> {
     fn top(&self) -> (Eff<C>, u64) {
         match self.layers.last() {
             Some(l) => (Eff::Patched(Arc::clone(&l.applied)), l.version),
-            None => (Eff::Base(self.snapshot().base), self.base_version),
+            None => (self.base(), self.base_version),
+        }
+    }
+
+    /// The process-wide base; a non-interned base is read like a patched
+    /// config (through `cached`).
+    fn base(&self) -> Eff<C> {
+        match &self.snapshot().base {
+            Base::Static(b) => Eff::Base(b),
+            Base::Shared(a) => Eff::Patched(Arc::clone(a)),
         }
     }
 
@@ -181,7 +190,7 @@ impl<C: FuzzableConfig> State<C> {
     fn rebuild(&mut self, snapshot: Snapshot<C>) -> Eff<C> {
         self.base_version = self.new_version();
         self.snapshot = Some(snapshot);
-        let mut prev = Eff::Base(self.snapshot().base);
+        let mut prev = self.base();
         let mut layers = std::mem::take(&mut self.layers);
         for layer in &mut layers {
             let mut c = match &layer.fields {
@@ -228,9 +237,8 @@ impl<C: FuzzableConfig> Local<C> {
         let gen = snapshot.gen;
         let mut st = self.state.borrow_mut();
         let top = st.rebuild(snapshot);
-        let patched = !st.layers.is_empty();
         drop(st);
-        self.publish(gen, &top, patched);
+        self.publish(gen, &top);
         top
     }
 
@@ -238,20 +246,20 @@ impl<C: FuzzableConfig> Local<C> {
     /// through the fast path otherwise. If a read on this thread is borrowing
     /// `cached`, marks everything stale instead, to rebuild on the next read.
     /// Returns the config `cached` held before.
-    fn publish(&self, gen: u64, top: &Eff<C>, patched: bool) -> Option<Arc<C>> {
+    fn publish(&self, gen: u64, top: &Eff<C>) -> Option<Arc<C>> {
         let Ok(mut cached) = self.cached.try_borrow_mut() else {
             self.gen.set(STALE);
             set_fast::<C>(STALE, None);
             return None;
         };
         let old = match top {
-            Eff::Patched(a) if patched => cached.replace(Arc::clone(a)),
-            _ => cached.take(),
+            Eff::Patched(a) => cached.replace(Arc::clone(a)),
+            Eff::Base(_) => cached.take(),
         };
         self.gen.set(gen);
         match top {
-            Eff::Base(b) if !patched => set_fast::<C>(gen, Some(&***b)),
-            _ => set_fast::<C>(gen, None),
+            Eff::Base(b) => set_fast::<C>(gen, Some(&***b)),
+            Eff::Patched(_) => set_fast::<C>(gen, None),
         }
         old
     }
@@ -272,10 +280,22 @@ impl<C: FuzzableConfig> Local<C> {
         self.effective().into_arc()
     }
 
+    /// Where a new layer's config was copied from: the registry generation
+    /// and the version of the effective config at that moment.
+    fn basis(&self) -> (u64, u64) {
+        (self.gen.get(), self.state.borrow().top().1)
+    }
+
     /// Pushes a layer whose values are `new` (a private `Arc`) for `fields`;
-    /// returns the layer id.
-    fn push(&self, new: Arc<C>, fields: Fields) -> u64 {
+    /// returns the layer id. `basis` says what `new` was copied from: if the
+    /// process-wide config or this thread's layers changed since (a `set` on
+    /// another thread, a patch made inside the patch closure), `new` holds
+    /// stale values outside `fields`, so it is not published; the next read
+    /// rebuilds from each layer's own fields.
+    fn push(&self, new: Arc<C>, fields: Fields, basis: (u64, u64)) -> u64 {
         let mut st = self.state.borrow_mut();
+        let current = (self.gen.get(), st.top().1);
+        let fresh = current == basis && basis.0 == C::__registry().gen.load(Ordering::Acquire);
         st.next_id += 1;
         let id = st.next_id;
         let version = st.new_version();
@@ -286,16 +306,21 @@ impl<C: FuzzableConfig> Local<C> {
             version,
         });
         drop(st);
-        let gen = self.gen.get();
-        // The old cached config is still referenced by the layer below;
-        // dropping this handle frees nothing.
-        drop(self.publish(gen, &Eff::Patched(new), true));
+        if fresh {
+            // The old cached config is still referenced by the layer below;
+            // dropping this handle frees nothing.
+            drop(self.publish(basis.0, &Eff::Patched(new)));
+        } else {
+            self.gen.set(STALE);
+            set_fast::<C>(STALE, None);
+        }
         id
     }
 
     pub(crate) fn patch(&self, f: impl FnOnce(&mut C)) -> u64 {
         let cur = self.effective();
-        let cur_version = self.state.borrow().top().1;
+        let basis = self.basis();
+        let cur_version = basis.1;
         let mut scratch = {
             let mut st = self.state.borrow_mut();
             match st.scratch.take() {
@@ -323,12 +348,19 @@ impl<C: FuzzableConfig> Local<C> {
                 });
             }
         }
-        self.push(scratch, Fields::Some(fields))
+        self.push(scratch, Fields::Some(fields), basis)
     }
 
-    pub(crate) fn patch_fields(&self, new: C, touched: Vec<usize>) -> u64 {
-        let _ = self.effective();
-        let mut new = new;
+    /// `patch` by name: `values` are checked against a copy of the
+    /// effective config before anything is applied.
+    pub(crate) fn patch_values<N, I>(&self, values: I) -> Result<u64, crate::error::ConfigError>
+    where
+        N: AsRef<str>,
+        I: IntoIterator<Item = (N, crate::value::Value)>,
+    {
+        let cur = self.effective();
+        let basis = self.basis();
+        let (mut new, touched) = C::__registry().apply_named(&cur, values)?;
         let fields = {
             let st = self.state.borrow();
             let force = st.force();
@@ -339,12 +371,13 @@ impl<C: FuzzableConfig> Local<C> {
                 .map(|i| i as u32)
                 .collect()
         };
-        self.push(Arc::new(new), Fields::Some(fields))
+        Ok(self.push(Arc::new(new), Fields::Some(fields), basis))
     }
 
     pub(crate) fn install(&self, snapshot: Arc<C>) -> u64 {
         // Make sure the process-wide snapshot (and env force) is loaded.
         let _ = self.effective();
+        let basis = self.basis();
         let forced_already = {
             let st = self.state.borrow();
             let force = st.force();
@@ -360,7 +393,7 @@ impl<C: FuzzableConfig> Local<C> {
             self.state.borrow().force().apply_to(&mut c);
             Arc::new(c)
         };
-        self.push(applied, Fields::All)
+        self.push(applied, Fields::All, basis)
     }
 
     /// Removes the layer `id`, wherever it is in the stack.
@@ -383,12 +416,11 @@ impl<C: FuzzableConfig> Local<C> {
             return;
         }
         let (prev, prev_version) = st.top();
-        let patched = !st.layers.is_empty();
         let Layer {
             fields, applied, ..
         } = layer;
         drop(applied);
-        let popped = self.publish(gen, &prev, patched);
+        let popped = self.publish(gen, &prev);
         // Turn the popped config back into the scratch copy of `prev` by
         // restoring just the fields this layer changed.
         if let (Some(mut popped), Fields::Some(mut fields)) = (popped, fields) {

@@ -37,14 +37,14 @@ fn read_slow<C: FuzzableConfig, R>(f: impl FnOnce(&C) -> R) -> R {
         Ok(r) => r,
         // Only during thread teardown: no patches can be active, read the
         // process-wide config.
-        Err(_) => (f.take().expect("not called"))(C::__registry().snapshot().base),
+        Err(_) => (f.take().expect("not called"))(C::__registry().snapshot().base.arc()),
     }
 }
 
 pub(crate) fn current<C: FuzzableConfig>() -> Arc<C> {
     C::__local()
         .try_with(|l| l.current())
-        .unwrap_or_else(|_| Arc::clone(C::__registry().snapshot().base))
+        .unwrap_or_else(|_| Arc::clone(C::__registry().snapshot().base.arc()))
 }
 
 pub(crate) fn patch<C: FuzzableConfig>(f: impl FnOnce(&mut C)) -> PatchGuard<C> {
@@ -57,11 +57,9 @@ where
     N: AsRef<str>,
     I: IntoIterator<Item = (N, Value)>,
 {
-    let cur = current::<C>();
-    let (new, touched) = C::__registry().apply_named(&cur, values)?;
-    Ok(PatchGuard::new(
-        C::__local().with(|l| l.patch_fields(new, touched)),
-    ))
+    C::__local()
+        .with(|l| l.patch_values(values))
+        .map(PatchGuard::new)
 }
 
 pub(crate) fn install<C: FuzzableConfig>(snapshot: Arc<C>) -> PatchGuard<C> {
@@ -71,6 +69,7 @@ pub(crate) fn install<C: FuzzableConfig>(snapshot: Arc<C>) -> PatchGuard<C> {
 pub(crate) fn set<C: FuzzableConfig>(f: impl FnOnce(&mut C)) {
     let reg = C::__registry();
     let base = reg.snapshot().base;
+    let base = base.arc();
     let mut c = (**base).clone();
     // The closure runs without the lock held, so it may read the config.
     f(&mut c);
@@ -86,7 +85,7 @@ where
 {
     let reg = C::__registry();
     let base = reg.snapshot().base;
-    let (c, touched) = reg.apply_named(base, values)?;
+    let (c, touched) = reg.apply_named(base.arc(), values)?;
     reg.set_fields(&c, touched);
     Ok(())
 }
