@@ -205,43 +205,61 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         }
     });
 
-    // Per-field match arms over the flattened index.
+    // Per-field match arms. The flattened index goes through `__ROUTE` (the
+    // struct field it belongs to) so that one jump table reaches plain and
+    // nested fields alike.
     let mut get_arms = Vec::new();
     let mut set_arms = Vec::new();
     let mut copy_arms = Vec::new();
     let mut eq_arms = Vec::new();
-    let mut nested_get = Vec::new();
-    let mut nested_set = Vec::new();
-    let mut nested_copy = Vec::new();
-    let mut nested_eq = Vec::new();
     let mut diffs = Vec::new();
     for (k, f) in cfg.fields.iter().enumerate() {
         let off = format_ident!("__OFFSET_{}", k);
+        let k = k as u16;
         let id = f.ident;
         if f.attrs.nested.is_some() {
             let c = as_config(f.ty);
-            let guard = quote!(__i if __i >= #off && __i < #off + #c::__FIELD_COUNT);
-            nested_get.push(quote!(#guard => #c::__get_index(&self.#id, __i - #off),));
-            nested_set.push(quote!(#guard => #c::__set_index(&mut self.#id, __i - #off, __value),));
-            nested_copy
-                .push(quote!(#guard => #c::__copy_field(&mut self.#id, &__src.#id, __i - #off),));
-            nested_eq.push(quote!(#guard => #c::__field_eq(&self.#id, &__other.#id, __i - #off),));
+            get_arms.push(quote!(#k => #c::__get_index(&self.#id, __i - #off),));
+            set_arms.push(quote!(#k => #c::__set_index(&mut self.#id, __i - #off, __value),));
+            copy_arms.push(quote!(#k => #c::__copy_field(&mut self.#id, &__src.#id, __i - #off),));
+            eq_arms.push(quote!(#k => #c::__field_eq(&self.#id, &__other.#id, __i - #off),));
             diffs.push(quote!(#c::__diff(&self.#id, &__other.#id, __offset + #off as ::core::primitive::u32, __out);));
         } else {
             let v = as_value(f.ty);
-            get_arms.push(quote!(#off => #v::to_value(&self.#id),));
-            set_arms.push(quote!(#off => {
+            get_arms.push(quote!(#k => #v::to_value(&self.#id),));
+            set_arms.push(quote!(#k => {
                 self.#id = #v::from_value(__value)?;
                 ::core::result::Result::Ok(())
             }));
             copy_arms
-                .push(quote!(#off => ::core::clone::Clone::clone_from(&mut self.#id, &__src.#id),));
-            eq_arms.push(quote!(#off => self.#id == __other.#id,));
+                .push(quote!(#k => ::core::clone::Clone::clone_from(&mut self.#id, &__src.#id),));
+            eq_arms.push(quote!(#k => self.#id == __other.#id,));
             diffs.push(quote!(if self.#id != __other.#id {
                 __out.push(__offset + #off as ::core::primitive::u32);
             }));
         }
     }
+    let offsets: Vec<_> = (0..cfg.fields.len())
+        .map(|k| format_ident!("__OFFSET_{}", k))
+        .collect();
+    let route = quote! {
+        /// The struct field (by position) that each flattened index belongs to.
+        const __ROUTE: [::core::primitive::u16; __COUNT] = {
+            let __offsets: [::core::primitive::usize; #n_specs] = [#(#offsets),*];
+            let mut __route = [0u16; __COUNT];
+            let mut __k = 0;
+            while __k < #n_specs {
+                let __end = if __k + 1 < #n_specs { __offsets[__k + 1] } else { __COUNT };
+                let mut __i = __offsets[__k];
+                while __i < __end {
+                    __route[__i] = __k as ::core::primitive::u16;
+                    __i += 1;
+                }
+                __k += 1;
+            }
+            __route
+        };
+    };
 
     let env_prefix = match &cfg.attrs.env_prefix {
         Some(s) => quote!(::core::option::Option::Some(#s)),
@@ -256,6 +274,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         const _: () = {
             #(#offset_consts)*
             const __COUNT: ::core::primitive::usize = #count_expr;
+            #route
 
             static __REGISTRY: #p::Registry<#ident> = #p::Registry::new();
             ::std::thread_local! {
@@ -282,33 +301,29 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 }
 
                 fn __get_index(&self, __i: ::core::primitive::usize) -> #p::Value {
-                    match __i {
+                    match __ROUTE[__i] {
                         #(#get_arms)*
-                        #(#nested_get)*
                         _ => #oob,
                     }
                 }
 
                 fn __set_index(&mut self, __i: ::core::primitive::usize, __value: &#p::Value) -> ::core::result::Result<(), #p::ConfigError> {
-                    match __i {
+                    match __ROUTE[__i] {
                         #(#set_arms)*
-                        #(#nested_set)*
                         _ => #oob,
                     }
                 }
 
                 fn __copy_field(&mut self, __src: &Self, __i: ::core::primitive::usize) {
-                    match __i {
+                    match __ROUTE[__i] {
                         #(#copy_arms)*
-                        #(#nested_copy)*
                         _ => #oob,
                     }
                 }
 
                 fn __field_eq(&self, __other: &Self, __i: ::core::primitive::usize) -> ::core::primitive::bool {
-                    match __i {
+                    match __ROUTE[__i] {
                         #(#eq_arms)*
-                        #(#nested_eq)*
                         _ => #oob,
                     }
                 }

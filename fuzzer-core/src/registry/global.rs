@@ -19,29 +19,45 @@ pub(crate) struct Meta {
 }
 
 /// A word-at-a-time multiplicative hash: field names are short and not
-/// adversarial, and by-name lookups sit on the fuzzer's per-run path.
+/// adversarial, and by-name look-ups sit on the fuzzer's per-run path.
 #[derive(Default)]
 pub(crate) struct NameHasher(u64);
 
 impl Hasher for NameHasher {
     fn finish(&self) -> u64 {
-        // A final mix so the table's low bits depend on every byte.
-        let z = self.0;
-        let z = (z ^ (z >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 29)
+        let h = self.0;
+        h.wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (h >> 32)
     }
+
+    /// `str`'s `Hash` ends with a `0xff` byte; fold it in cheaply rather than
+    /// through a second `write`.
+    fn write_u8(&mut self, i: u8) {
+        self.0 = self.0.rotate_left(8) ^ u64::from(i);
+    }
+
     fn write(&mut self, bytes: &[u8]) {
-        // Eight bytes a step: names are hashed on the fuzzer's per-run path.
-        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        // Eight bytes a step, each folded in with a full-width multiply, so
+        // names that share long prefixes (`triton.…`) still spread out.
+        let mut h = self.0 ^ (bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            h = (h ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
+            h = (h ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            h ^= h >> 29;
         }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        h = (h ^ u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 56)
-            .wrapping_mul(0x0100_0000_01b3);
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            // The tail as one word: the last eight bytes (overlapping the
+            // chunks) when there are that many, else the bytes one by one.
+            // Either way no small stores feed a wide load.
+            let tail = if bytes.len() >= 8 {
+                u64::from_le_bytes(bytes[bytes.len() - 8..].try_into().expect("8 bytes"))
+            } else {
+                rest.iter().fold(0u64, |w, &b| (w << 8) | u64::from(b))
+            };
+            h = (h ^ tail).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            h ^= h >> 29;
+        }
         self.0 = h;
     }
 }
