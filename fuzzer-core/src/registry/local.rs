@@ -173,6 +173,11 @@ impl<C: FuzzableConfig> State<C> {
         }
     }
 
+    /// The version of the effective config, without touching its `Arc`.
+    fn top_version(&self) -> u64 {
+        self.layers.last().map_or(self.base_version, |l| l.version)
+    }
+
     /// The process-wide base; a non-interned base is read like a patched
     /// config (through `cached`).
     fn base(&self) -> Eff<C> {
@@ -283,7 +288,7 @@ impl<C: FuzzableConfig> Local<C> {
     /// Where a new layer's config was copied from: the registry generation
     /// and the version of the effective config at that moment.
     fn basis(&self) -> (u64, u64) {
-        (self.gen.get(), self.state.borrow().top().1)
+        (self.gen.get(), self.state.borrow().top_version())
     }
 
     /// Pushes a layer whose values are `new` (a private `Arc`) for `fields`;
@@ -294,7 +299,7 @@ impl<C: FuzzableConfig> Local<C> {
     /// rebuilds from each layer's own fields.
     fn push(&self, new: Arc<C>, fields: Fields, basis: (u64, u64)) -> u64 {
         let mut st = self.state.borrow_mut();
-        let current = (self.gen.get(), st.top().1);
+        let current = (self.gen.get(), st.top_version());
         let fresh = current == basis && basis.0 == C::__registry().gen.load(Ordering::Acquire);
         st.next_id += 1;
         let id = st.next_id;
