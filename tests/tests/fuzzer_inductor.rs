@@ -36,7 +36,13 @@ fn test_config_fuzzer_inductor_bisect() {
         ("compute_all_bounds".to_string(), Value::Bool(true)),
         ("split_reductions".to_string(), Value::Bool(false)),
     ]);
-    assert_eq!(found, vec![expected.clone(), expected]);
+    assert_eq!(found, vec![expected.clone(), expected.clone()]);
+    // The snippet carries the pins that differ from the defaults, and only those.
+    let snippet = fuzzer.repro_snippet(&expected);
+    assert_eq!(
+        snippet,
+        "#[allow(deprecated)]\nlet _config = InductorConfig::patch(|c| {\n    c.force_disable_caches = true;\n    c.split_reductions = false;\n    c.compute_all_bounds = true;\n});\n"
+    );
     let results = fuzzer.reproduce(&found);
     assert_eq!(results.len(), 1);
     let names: BTreeSet<&str> = results

@@ -57,7 +57,8 @@ type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
 struct State<C> {
     runner: Runner<C>,
-    /// Every run by (names, values) of the full config, pins included.
+    /// Every run, by the memo key of its full config (field indices and
+    /// values, pins included).
     memo: HashMap<u128, RunRecord, BuildHasherDefault<KeyIdentity>>,
     runs: usize,
     /// Declared defaults with env force applied: where every run starts.
@@ -379,14 +380,15 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// [`Status::Skipped`] with the reason.
     pub fn reproduce(&self, configs: &[ConfigDiff]) -> Results {
         let mut results = Results::new();
+        let mut failures = 0;
         for diff in configs {
-            let failures = results.failures().count();
             let run = self.changes(diff).and_then(|changes| {
                 let record = self.try_run(&changes, "reproduce", None, failures)?;
                 Ok((changes, record))
             });
             match run {
                 Ok((changes, record)) => {
+                    failures += usize::from(record.status.is_failing());
                     let mut entry = self.entry(&changes, record);
                     entry.config = diff.clone();
                     results.record(entry);
@@ -405,9 +407,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     }
 
     /// A Rust snippet that installs the pins plus `diff` as a patch.
+    /// Pins left at their declared default are left out, since they change
+    /// nothing.
     pub fn repro_snippet(&self, diff: &ConfigDiff) -> String {
-        let mut full = self.pinned();
-        full.retain(|name, v| C::fields()[C::field_index(name).unwrap_or(0)].default_ref() != v);
+        let mut full = self.to_diff(&borrowed(&self.active_pins));
         full.extend(diff.iter().map(|(k, v)| (k.clone(), v.clone())));
         crate::repro::repro_snippet::<C>(&full)
     }
