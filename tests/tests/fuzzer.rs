@@ -285,6 +285,14 @@ fn pin_and_keep_default_check_names_and_types() {
 }
 
 #[test]
+fn results_print_a_terminal_summary() {
+    let fuzzer = ConfigFuzzer::<FakeConfig>::new(planted, 100);
+    let text = fuzzer.fuzz_n_tuple(2, 30).to_string();
+    assert!(text.starts_with("33 configs, 30 ran, 1 failed\n"), "{text}");
+    assert!(text.contains("  failed: returned false  e_bool = false, e_optional = None\n      the test returned false\n"), "{text}");
+}
+
+#[test]
 fn results_render_as_html_with_the_grid_and_details() {
     let fuzzer = ConfigFuzzer::<FakeConfig>::new(planted, 100);
     let html = fuzzer.fuzz_n_tuple(2, 30).to_html();

@@ -136,6 +136,35 @@ pub struct Results {
     index: HashMap<String, usize>,
 }
 
+/// A terminal summary: the counts, then each failing config with its status
+/// and message.
+///
+/// ```text
+/// 30 configs, 25 ran, 1 failed
+///   failed: returned false  e_bool = false, e_optional = None
+///       the test returned false
+/// ```
+impl fmt::Display for Results {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let failures: Vec<&Entry> = self.failures().collect();
+        writeln!(
+            f,
+            "{} configs, {} ran, {} failed",
+            self.len(),
+            self.num_ran(),
+            failures.len()
+        )?;
+        for e in failures {
+            let config: Vec<String> = e.config.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            writeln!(f, "  {}  {}", e.status, config.join(", "))?;
+            if let Some(m) = &e.detail.message {
+                writeln!(f, "      {m}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl PartialEq for Results {
     fn eq(&self, other: &Self) -> bool {
         self.entries == other.entries
