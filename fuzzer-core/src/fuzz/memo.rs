@@ -3,7 +3,38 @@
 
 use std::hash::Hasher;
 
+use std::time::Duration;
+
+use super::results::Status;
+use super::runner::RunRecord;
 use crate::value::Value;
+
+/// A run as the memo keeps it: compact, since a long campaign remembers
+/// millions of runs and every insert touches this memory.
+#[derive(Debug)]
+pub(super) struct Remembered {
+    pub(super) status: Status,
+    nanos: u64,
+    message: Option<Box<str>>,
+}
+
+impl Remembered {
+    pub(super) fn new(r: &RunRecord) -> Self {
+        Remembered {
+            status: r.status,
+            nanos: u64::try_from(r.duration.as_nanos()).unwrap_or(u64::MAX),
+            message: r.message.as_deref().map(Box::from),
+        }
+    }
+
+    pub(super) fn record(&self) -> RunRecord {
+        RunRecord {
+            status: self.status,
+            message: self.message.as_deref().map(str::to_string),
+            duration: Duration::from_nanos(self.nanos),
+        }
+    }
+}
 
 /// The memo's keys are already well-mixed 128-bit hashes.
 #[derive(Default)]

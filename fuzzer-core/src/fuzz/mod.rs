@@ -20,7 +20,7 @@ use crate::error::ConfigError;
 use crate::field::FuzzRole;
 use crate::sample::{rng, FuzzRng, SamplingMethod};
 use crate::value::{ConfigDiff, Value};
-use memo::{key_term, KeyIdentity};
+use memo::{key_term, KeyIdentity, Remembered};
 use runner::{RunRecord, Runner, TestFn};
 
 /// The timeout a fuzzer starts with. PyTorch's is an hour; five minutes
@@ -59,7 +59,7 @@ struct State<C> {
     runner: Runner<C>,
     /// Every run, by the memo key of its full config (field indices and
     /// values, pins included).
-    memo: HashMap<u128, RunRecord, BuildHasherDefault<KeyIdentity>>,
+    memo: HashMap<u128, Remembered, BuildHasherDefault<KeyIdentity>>,
     runs: usize,
     /// Declared defaults with env force applied: where every run starts.
     base: C,
@@ -539,7 +539,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         }
         let mut guard = self.lock();
         if let Some(hit) = guard.memo.get(&key) {
-            return Ok(hit.clone());
+            return Ok(hit.record());
         }
         let st = &mut *guard;
         // Reuse the last run's config when nothing else holds it: reset the
@@ -590,7 +590,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         let record = st.runner.run(Arc::clone(&config));
         st.scratch = Some((config, touched));
         st.runs += 1;
-        st.memo.insert(key, record.clone());
+        st.memo.insert(key, Remembered::new(&record));
         let runs = st.runs;
         drop(guard);
         // Outside the lock, so the callback may query the fuzzer.
