@@ -134,6 +134,8 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     skip: ::core::option::Option::None,
                     pin: ::core::option::Option::None,
                     domain: || #p::Domain::Type,
+                    // Never called: a nested field is replaced by the nested
+                    // config's own fields when the metadata is flattened.
                     sampler: #p::sample_field::<::core::primitive::bool>,
                     env_parser: #p::parse_env::<::core::primitive::bool>,
                     nested: ::core::option::Option::Some(|| ::std::vec::Vec::from(#c::fields())),
