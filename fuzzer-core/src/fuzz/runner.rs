@@ -171,10 +171,12 @@ impl<T> Mailbox<T> {
         }
     }
 
-    /// Waits until `seq` passes `seen`, spinning first, then parking until
-    /// `deadline`. `None` on timeout or when `stop` says so.
-    fn recv(&self, seen: u64, deadline: Option<Instant>, stop: &AtomicBool) -> Option<T> {
-        let start = Instant::now();
+    /// Waits until `seq` passes `seen`, spinning first, then parking, for at
+    /// most `timeout` (counted from the first time check, a few hundred
+    /// nanoseconds in: a fast hand-off never reads the clock). `None` on
+    /// timeout or when `stop` says so.
+    fn recv(&self, seen: u64, timeout: Option<Duration>, stop: &AtomicBool) -> Option<T> {
+        let mut start: Option<Instant> = None;
         let mut spins = 0u32;
         loop {
             if self.seq.load(Ordering::Acquire) != seen {
@@ -189,15 +191,17 @@ impl<T> Mailbox<T> {
                 return None;
             }
             let now = Instant::now();
-            if deadline.is_some_and(|d| now >= d) {
+            let waited = now - *start.get_or_insert(now);
+            let left = timeout.map(|t| t.saturating_sub(waited));
+            if left == Some(Duration::ZERO) {
                 return None;
             }
-            if now - start > SPIN {
+            if waited > SPIN {
                 self.parked.store(true, Ordering::SeqCst);
                 // Re-check after announcing, so a send in between is not missed.
                 if self.seq.load(Ordering::SeqCst) == seen {
-                    let nap = deadline.map_or(Duration::from_millis(50), |d| {
-                        (d - now).min(Duration::from_millis(50))
+                    let nap = left.map_or(Duration::from_millis(50), |l| {
+                        l.min(Duration::from_millis(50))
                     });
                     thread::park_timeout(nap);
                 }
@@ -298,13 +302,11 @@ impl<C: FuzzableConfig> Runner<C> {
             *lock(&shared.waiter) = thread::current();
             worker.waiter = me;
         }
-        let start = Instant::now();
         let seen = worker.sent;
         shared.jobs.send(config, || worker.thread.clone());
         worker.sent += 1;
         let never = AtomicBool::new(false);
-        // A timeout too large to add to `now` means no deadline.
-        if let Some(record) = shared.done.recv(seen, start.checked_add(timeout), &never) {
+        if let Some(record) = shared.done.recv(seen, Some(timeout), &never) {
             return record;
         }
         // Timed out: leave the worker to its fate and use a new one next time.
@@ -316,7 +318,7 @@ impl<C: FuzzableConfig> Runner<C> {
             message: Some(format!(
                 "the test did not finish within {timeout:?}; its thread was abandoned and keeps running in the background"
             )),
-            duration: start.elapsed(),
+            duration: timeout,
         }
     }
 }
