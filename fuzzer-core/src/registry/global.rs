@@ -112,9 +112,9 @@ impl<C: FuzzableConfig> Overlay<C> {
     }
 }
 
-/// The process-wide base config: interned for the life of the process
-/// (readable through a plain `&'static`), or, past [`MAX_INTERNED`]
-/// distinct bases, an ordinary shared `Arc`.
+/// A config a thread reads: interned for the life of the process (readable
+/// through a plain `&'static`), or an ordinary shared `Arc` (a patched
+/// config, or a base past [`MAX_INTERNED`] distinct ones).
 #[derive(Debug)]
 pub(crate) enum Base<C: 'static> {
     Static(&'static Arc<C>),
@@ -136,6 +136,20 @@ impl<C> Base<C> {
             Base::Static(b) => b,
             Base::Shared(a) => a,
         }
+    }
+
+    pub(crate) fn into_arc(self) -> Arc<C> {
+        match self {
+            Base::Static(b) => Arc::clone(b),
+            Base::Shared(a) => a,
+        }
+    }
+}
+
+impl<C> std::ops::Deref for Base<C> {
+    type Target = C;
+    fn deref(&self) -> &C {
+        self.arc()
     }
 }
 

@@ -12,7 +12,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
-use std::ops::Deref;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -50,41 +49,6 @@ impl<C: 'static> Fast<C> {
         Fast {
             gen: Cell::new(STALE),
             base: Cell::new(None),
-        }
-    }
-}
-
-/// The effective config: the process-wide base, or a patched copy.
-#[derive(Debug)]
-enum Eff<C: 'static> {
-    Base(&'static Arc<C>),
-    Patched(Arc<C>),
-}
-
-impl<C> Clone for Eff<C> {
-    fn clone(&self) -> Self {
-        match self {
-            Eff::Base(b) => Eff::Base(b),
-            Eff::Patched(a) => Eff::Patched(Arc::clone(a)),
-        }
-    }
-}
-
-impl<C> Deref for Eff<C> {
-    type Target = C;
-    fn deref(&self) -> &C {
-        match self {
-            Eff::Base(b) => b,
-            Eff::Patched(a) => a,
-        }
-    }
-}
-
-impl<C> Eff<C> {
-    fn into_arc(self) -> Arc<C> {
-        match self {
-            Eff::Base(b) => Arc::clone(b),
-            Eff::Patched(a) => a,
         }
     }
 }
@@ -166,9 +130,9 @@ impl<C: FuzzableConfig> State<C> {
     }
 
     /// The effective config and its version, from the layers.
-    fn top(&self) -> (Eff<C>, u64) {
+    fn top(&self) -> (Base<C>, u64) {
         match self.layers.last() {
-            Some(l) => (Eff::Patched(Arc::clone(&l.applied)), l.version),
+            Some(l) => (Base::Shared(Arc::clone(&l.applied)), l.version),
             None => (self.base(), self.base_version),
         }
     }
@@ -180,11 +144,8 @@ impl<C: FuzzableConfig> State<C> {
 
     /// The process-wide base; a non-interned base is read like a patched
     /// config (through `cached`).
-    fn base(&self) -> Eff<C> {
-        match &self.snapshot().base {
-            Base::Static(b) => Eff::Base(b),
-            Base::Shared(a) => Eff::Patched(Arc::clone(a)),
-        }
+    fn base(&self) -> Base<C> {
+        self.snapshot().base.clone()
     }
 
     fn force(&self) -> &Overlay<C> {
@@ -192,7 +153,7 @@ impl<C: FuzzableConfig> State<C> {
     }
 
     /// Rebuilds every layer on a fresh process-wide snapshot.
-    fn rebuild(&mut self, snapshot: Snapshot<C>) -> Eff<C> {
+    fn rebuild(&mut self, snapshot: Snapshot<C>) -> Base<C> {
         self.base_version = self.new_version();
         self.snapshot = Some(snapshot);
         let mut prev = self.base();
@@ -211,7 +172,7 @@ impl<C: FuzzableConfig> State<C> {
             self.force().apply_to(&mut c);
             layer.applied = Arc::new(c);
             layer.version = self.new_version();
-            prev = Eff::Patched(Arc::clone(&layer.applied));
+            prev = Base::Shared(Arc::clone(&layer.applied));
         }
         self.layers = layers;
         self.scratch = None;
@@ -231,7 +192,7 @@ fn set_fast<C: FuzzableConfig>(gen: u64, base: Option<&'static C>) {
 
 impl<C: FuzzableConfig> Local<C> {
     /// The effective config, rebuilt if the registry or the layers changed.
-    fn effective(&self) -> Eff<C> {
+    fn effective(&self) -> Base<C> {
         let reg = C::__registry();
         if self.gen.get() == reg.gen.load(Ordering::Acquire) {
             if let Ok(st) = self.state.try_borrow() {
@@ -251,20 +212,20 @@ impl<C: FuzzableConfig> Local<C> {
     /// through the fast path otherwise. If a read on this thread is borrowing
     /// `cached`, marks everything stale instead, to rebuild on the next read.
     /// Returns the config `cached` held before.
-    fn publish(&self, gen: u64, top: &Eff<C>) -> Option<Arc<C>> {
+    fn publish(&self, gen: u64, top: &Base<C>) -> Option<Arc<C>> {
         let Ok(mut cached) = self.cached.try_borrow_mut() else {
             self.gen.set(STALE);
             set_fast::<C>(STALE, None);
             return None;
         };
         let old = match top {
-            Eff::Patched(a) => cached.replace(Arc::clone(a)),
-            Eff::Base(_) => cached.take(),
+            Base::Shared(a) => cached.replace(Arc::clone(a)),
+            Base::Static(_) => cached.take(),
         };
         self.gen.set(gen);
         match top {
-            Eff::Base(b) => set_fast::<C>(gen, Some(&***b)),
-            Eff::Patched(_) => set_fast::<C>(gen, None),
+            Base::Static(b) => set_fast::<C>(gen, Some(&***b)),
+            Base::Shared(_) => set_fast::<C>(gen, None),
         }
         old
     }
@@ -314,7 +275,7 @@ impl<C: FuzzableConfig> Local<C> {
         if fresh {
             // The old cached config is still referenced by the layer below;
             // dropping this handle frees nothing.
-            drop(self.publish(basis.0, &Eff::Patched(new)));
+            drop(self.publish(basis.0, &Base::Shared(new)));
         } else {
             self.gen.set(STALE);
             set_fast::<C>(STALE, None);
