@@ -13,6 +13,11 @@
 
 #![doc(html_root_url = "https://docs.rs/fuzzer-core/0.1.0")]
 
+// Lets unit tests use `#[derive(FuzzableConfig)]`, whose code names this
+// crate by its path.
+#[cfg(test)]
+extern crate self as fuzzer_core;
+
 mod config;
 mod error;
 mod field;
@@ -31,7 +36,7 @@ pub use fuzz::{
     ConfigFuzzer, Detail, Entry, Progress, Results, Status, TestOutcome, DEFAULT_TIMEOUT,
 };
 pub use persist::ConfigHash;
-pub use registry::PatchGuard;
+pub use registry::{PatchGuard, Snapshot};
 pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
@@ -50,7 +55,8 @@ pub struct ReadmeDoctests;
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        ConfigDiff, ConfigFuzzer, FuzzValue, FuzzableConfig, Results, SamplingMethod, Status, Value,
+        ConfigDiff, ConfigFuzzer, FuzzValue, FuzzableConfig, Results, SamplingMethod, Snapshot,
+        Status, Value,
     };
 }
 

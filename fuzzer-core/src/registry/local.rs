@@ -96,6 +96,9 @@ pub struct Local<C: 'static> {
     /// The top layer's config while any patch is active.
     cached: RefCell<Option<Arc<C>>>,
     state: RefCell<State<C>>,
+    /// Whether this thread's [`Snapshot`](super::Snapshot) capture list
+    /// knows this type yet (done on the first layer pushed).
+    registered: Cell<bool>,
 }
 
 impl<C: 'static> Local<C> {
@@ -115,6 +118,7 @@ impl<C: 'static> Local<C> {
                 next_id: 0,
                 spare: Vec::new(),
             }),
+            registered: Cell::new(false),
         }
     }
 }
@@ -259,6 +263,9 @@ impl<C: FuzzableConfig> Local<C> {
     /// stale values outside `fields`, so it is not published; the next read
     /// rebuilds from each layer's own fields.
     fn push(&self, new: Arc<C>, fields: Fields, basis: (u64, u64)) -> u64 {
+        if !self.registered.get() {
+            self.registered.set(super::snapshot::register::<C>());
+        }
         let mut st = self.state.borrow_mut();
         let current = (self.gen.get(), st.top_version());
         let fresh = current == basis && basis.0 == C::__registry().gen.load(Ordering::Acquire);
@@ -283,17 +290,21 @@ impl<C: FuzzableConfig> Local<C> {
         id
     }
 
+    /// A private copy of `cur` (the effective config, of version
+    /// `cur_version`): the scratch buffer if it holds that version, else a
+    /// new clone.
+    fn scratch_copy(&self, cur: &C, cur_version: u64) -> Arc<C> {
+        let mut st = self.state.borrow_mut();
+        match st.scratch.take() {
+            Some(s) if st.scratch_version == cur_version => s,
+            _ => Arc::new(cur.clone()),
+        }
+    }
+
     pub(crate) fn patch(&self, f: impl FnOnce(&mut C)) -> u64 {
         let cur = self.effective();
         let basis = self.basis();
-        let cur_version = basis.1;
-        let mut scratch = {
-            let mut st = self.state.borrow_mut();
-            match st.scratch.take() {
-                Some(s) if st.scratch_version == cur_version => s,
-                _ => Arc::new((*cur).clone()),
-            }
-        };
+        let mut scratch = self.scratch_copy(&cur, basis.1);
         let work = Arc::get_mut(&mut scratch).expect("the scratch config is never shared");
         // No borrow is held here: the closure may read or patch.
         f(work);
@@ -360,6 +371,59 @@ impl<C: FuzzableConfig> Local<C> {
             Arc::new(c)
         };
         self.push(applied, Fields::All, basis)
+    }
+
+    /// What this thread's layers override, for a [`Snapshot`](super::Snapshot):
+    /// the effective config and the union of the fields the layers override
+    /// (`None`: every field, when some layer is an `install`). `None` when no
+    /// layer overrides anything.
+    pub(crate) fn capture(&self) -> Option<(Arc<C>, Option<Vec<u32>>)> {
+        if self.state.borrow().layers.is_empty() {
+            return None;
+        }
+        let top = self.effective().into_arc();
+        let st = self.state.borrow();
+        let mut union = Vec::new();
+        for layer in &st.layers {
+            match &layer.fields {
+                Fields::All => return Some((top, None)),
+                Fields::Some(fields) => union.extend_from_slice(fields),
+            }
+        }
+        if union.is_empty() {
+            return None;
+        }
+        union.sort_unstable();
+        union.dedup();
+        Some((top, Some(union)))
+    }
+
+    /// Pushes one layer carrying a captured config: `fields` of `captured`
+    /// (every field, if `None`, as `install` does) over the effective config.
+    /// Env-forced fields keep their forced values.
+    pub(crate) fn enter_captured(&self, captured: &Arc<C>, fields: Option<&[u32]>) -> u64 {
+        let Some(fields) = fields else {
+            return self.install(Arc::clone(captured));
+        };
+        let cur = self.effective();
+        let basis = self.basis();
+        let mut scratch = self.scratch_copy(&cur, basis.1);
+        let work = Arc::get_mut(&mut scratch).expect("the scratch config is never shared");
+        let kept = {
+            let mut st = self.state.borrow_mut();
+            let mut kept = st.spare.pop().unwrap_or_default();
+            kept.clear();
+            let force = st.force();
+            for &i in fields {
+                // Env force beats patches.
+                if !force.contains(i as usize) {
+                    work.__copy_field(captured, i as usize);
+                    kept.push(i);
+                }
+            }
+            kept
+        };
+        self.push(scratch, Fields::Some(kept), basis)
     }
 
     /// Removes the layer `id`, wherever it is in the stack.

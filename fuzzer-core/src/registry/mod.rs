@@ -3,17 +3,20 @@
 //! Each config type gets, from its derive, one process-wide [`Registry`]
 //! (declared defaults, env values, `set` overrides, and the resulting base
 //! config behind an `Arc`) and one thread-local [`Local`] (this thread's patch
-//! layers and its cached effective config). A read compares the thread's
+//! layers and its cached effective config). A [`Snapshot`] carries a thread's
+//! layers of every type to other threads. A read compares the thread's
 //! cached generation with the registry's; when they match it reads the cached
 //! config in place: no lock, no allocation, no shared-memory write.
 
 mod global;
 mod local;
+mod snapshot;
 
 use std::sync::Arc;
 
 pub use global::Registry;
 pub use local::{Fast, Local, PatchGuard};
+pub use snapshot::Snapshot;
 
 use crate::config::FuzzableConfig;
 use crate::error::ConfigError;
