@@ -33,7 +33,9 @@ pub use config::FuzzableConfig;
 pub use error::ConfigError;
 pub use field::{Domain, FieldMeta, FuzzRole};
 pub use fuzz::{
-    ConfigFuzzer, Detail, Entry, Progress, Results, Status, TestOutcome, DEFAULT_TIMEOUT,
+    ConfigFuzzer, Detail, Entry, Finding, FuzzError, Hunt, Isolation, Phase, Progress, Results,
+    ShrinkLimit, Status, TestOutcome, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_MAX_SHRINK_TIME,
+    DEFAULT_STACK_SIZE, DEFAULT_TIMEOUT,
 };
 pub use persist::ConfigHash;
 pub use registry::{PatchGuard, Snapshot};
@@ -55,8 +57,8 @@ pub struct ReadmeDoctests;
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        ConfigDiff, ConfigFuzzer, FuzzValue, FuzzableConfig, Results, SamplingMethod, Snapshot,
-        Status, Value,
+        ConfigDiff, ConfigFuzzer, Finding, FuzzError, FuzzValue, FuzzableConfig, Hunt, Isolation,
+        Results, SamplingMethod, Snapshot, Status, Value,
     };
 }
 

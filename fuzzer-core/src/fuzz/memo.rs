@@ -5,8 +5,8 @@ use std::hash::Hasher;
 
 use std::time::Duration;
 
+use super::exec::RunRecord;
 use super::results::Status;
-use super::runner::RunRecord;
 use crate::value::Value;
 
 /// A run as the memo keeps it: compact, since a long campaign remembers

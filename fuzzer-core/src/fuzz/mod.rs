@@ -1,74 +1,103 @@
 //! [`ConfigFuzzer`]: runs a test under sampled configs, shrinks failing ones
 //! to the few fields that matter, sweeps n-tuples, and replays findings.
+//!
+//! The parts, one concern a file:
+//!
+//! - `candidate`: pins, sampled changes, memo keys, building configs;
+//! - `memo`: what is known of configs already judged;
+//! - `engine`: candidates to verdicts: memo, batches of `jobs` runs,
+//!   confirmation, flakiness, progress;
+//! - `exec`: where a run happens (a worker thread, or a child process);
+//! - `campaign`: hunt, bisect, shrinking, n-tuples, replays;
+//! - `minimize`: the shrinking algorithm itself;
+//! - `results`, `hunt`: what campaigns return.
 
+mod campaign;
+mod candidate;
+mod engine;
+mod exec;
+mod hunt;
 mod memo;
 mod minimize;
 mod results;
-mod runner;
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use engine::{Phase, Progress};
+pub use exec::{Isolation, TestOutcome};
+pub use hunt::{Finding, FuzzError, Hunt, ShrinkLimit};
 pub use results::{Detail, Entry, Results, Status};
-pub use runner::TestOutcome;
 
 use crate::config::FuzzableConfig;
 use crate::error::ConfigError;
-use crate::field::FuzzRole;
-use crate::sample::{rng, FuzzRng, SamplingMethod};
+use crate::sample::SamplingMethod;
 use crate::value::{ConfigDiff, Value};
-use memo::{key_term, KeyIdentity, Remembered};
-use runner::{RunRecord, Runner, TestFn};
+use candidate::{borrowed, Buffers, Pins};
+use engine::Exec;
+use exec::process::{ChildTarget, ProcessExec};
+use exec::thread::ThreadExec;
+use exec::TestFn;
+use memo::{KeyIdentity, Remembered};
 
 /// The timeout a fuzzer starts with. PyTorch's is an hour; five minutes
 /// is long for one test of a flag combination and short enough that a hang
 /// does not stall a campaign for long.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// One field change, by field index.
-type Change = (u32, Value);
-/// A borrowed [`Change`].
-type ChangeRef<'a> = (u32, &'a Value);
+/// The stack a thread-mode worker (and the test thread of a child process)
+/// gets by default: the size of a main thread's on Linux, so a test that
+/// runs from `main` also runs under the fuzzer.
+pub const DEFAULT_STACK_SIZE: usize = 8 << 20;
 
-fn borrowed(changes: &[Change]) -> Vec<ChangeRef<'_>> {
-    changes.iter().map(|(i, v)| (*i, v)).collect()
-}
+/// The runs a single shrink may make by default.
+pub const DEFAULT_MAX_SHRINK_RUNS: usize = 500;
 
-/// What the fuzzer reports while it works, for progress displays.
-#[derive(Clone, Debug)]
-pub struct Progress {
-    /// What the fuzzer is doing: `"bisect"`, `"minimize"`, `"n-tuple"`,
-    /// `"reproduce"`, `"test"`.
-    pub phase: &'static str,
-    /// Runs of the test so far (cached results not counted).
-    pub runs: usize,
-    /// For `bisect`: the attempt (1-based) and the number of attempts.
-    pub attempt: Option<(usize, usize)>,
-    /// Failing configs found so far in this call.
-    pub failures: usize,
-    /// The status of the run just made.
-    pub last: Status,
-}
+/// The time a single shrink may take by default.
+pub const DEFAULT_MAX_SHRINK_TIME: Duration = Duration::from_secs(600);
 
 type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+type FindingFn = Arc<dyn Fn(&Finding) + Send + Sync>;
+
+/// Every knob, with its default.
+#[derive(Clone, Debug)]
+struct Options {
+    /// `None`: no deadline.
+    timeout: Option<Duration>,
+    isolation: Isolation,
+    jobs: usize,
+    confirm: usize,
+    stack_size: usize,
+    max_shrink_runs: usize,
+    /// `None`: no limit.
+    max_shrink_time: Option<Duration>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Some(DEFAULT_TIMEOUT),
+            isolation: Isolation::Thread,
+            jobs: 1,
+            confirm: 0,
+            stack_size: DEFAULT_STACK_SIZE,
+            max_shrink_runs: DEFAULT_MAX_SHRINK_RUNS,
+            max_shrink_time: Some(DEFAULT_MAX_SHRINK_TIME),
+        }
+    }
+}
 
 struct State<C> {
-    runner: Runner<C>,
-    /// Every run, by the memo key of its full config (field indices and
-    /// values, pins included).
+    /// The verdict on every config judged, by the memo key of its full
+    /// config (field indices and values, pins included).
     memo: HashMap<u128, Remembered, BuildHasherDefault<KeyIdentity>>,
     runs: usize,
-    /// Declared defaults with env force applied: where every run starts.
-    base: C,
-    /// The config of the last run and the fields it changed from `base`;
-    /// reset and reused by the next run, so a run allocates little.
-    scratch: Option<(Arc<C>, Vec<u32>)>,
-    /// `marks[i] == stamp` when this run sets field `i`.
-    marks: Vec<u32>,
-    stamp: u32,
+    buffers: Buffers<C>,
+    /// Some config has been judged [`Status::Flaky`].
+    flaky: bool,
 }
 
 /// Hunts for configs that make a test fail.
@@ -82,34 +111,45 @@ struct State<C> {
 ///     || FakeConfig::read(|c| c.e_bool || c.e_optional.is_some()),
 ///     100,
 /// );
-/// let found = fuzzer.bisect(2, 1.0);
-/// assert_eq!(found.len(), 2);
-/// for minimal in &found {
-///     assert_eq!(minimal.keys().collect::<Vec<_>>(), ["e_bool", "e_optional"]);
-///     assert_eq!(minimal["e_optional"], Value::None);
-/// }
+/// let hunt = fuzzer.hunt(2, 1.0).unwrap();
+/// assert_eq!(hunt.findings().len(), 1);
+/// let f = &hunt.findings()[0];
+/// assert_eq!(f.config().keys().collect::<Vec<_>>(), ["e_bool", "e_optional"]);
+/// assert_eq!(f.status(), Status::FailedReturn);
+/// assert_eq!(f.hits(), 2);
 /// ```
 ///
 /// Every run starts from the declared defaults plus the pins
 /// ([`pinned`](Self::pinned)), applies the candidate changes, and runs the
-/// test with that config installed as a thread-local patch on the thread
-/// that runs it. Env-forced fields keep their forced values. The same seed
-/// gives the same sequence of configs and the same results.
+/// test with that config installed: as a thread-local patch on a worker
+/// thread (over the caller's own patches of every config type), or
+/// process-wide in a child process ([`isolation`](Self::isolation)).
+/// Env-forced fields keep their forced values. The same seed gives the same
+/// sequence of configs and the same results, whatever [`jobs`](Self::jobs)
+/// is.
+///
+/// # Process isolation
+///
+/// With [`Isolation::Process`] each run happens in a child process that
+/// re-executes the current program: under `cargo test` or `cargo nextest`,
+/// the test binary with the current test selected (`--exact`); from a plain
+/// `main`, the program with its own arguments. The child runs the program
+/// up to the construction of this same fuzzer (same test closure type,
+/// same config type, the same count of such fuzzers built before on the
+/// thread), and there, instead of returning, runs the test once under the
+/// candidate and exits. So keep the code before `ConfigFuzzer::new` cheap
+/// and deterministic, and under a test harness build the fuzzer on the
+/// test's own thread.
 pub struct ConfigFuzzer<C: FuzzableConfig> {
     seed: u64,
     sampling: SamplingMethod,
-    /// Explicit pins (`pin`, `keep_default`) by field index.
-    explicit_pins: Vec<Option<Value>>,
-    /// Every pin that differs from the declared default, sorted by index.
-    active_pins: Vec<Change>,
-    /// The key term of each active pin, by field index.
-    pin_terms: Vec<Option<u128>>,
-    /// The sum of the active pins' key terms.
-    pins_key: u128,
-    /// Each field's key terms for `false`, `true` and `None`, the commonest
-    /// values, computed once.
-    small_terms: Vec<[u128; 3]>,
+    pins: Pins,
+    opts: Options,
     progress: Option<ProgressFn>,
+    on_finding: Option<FindingFn>,
+    test: TestFn,
+    target: ChildTarget,
+    exec: Exec<C>,
     state: Mutex<State<C>>,
     _config: PhantomData<fn() -> C>,
 }
@@ -120,51 +160,70 @@ impl<C: FuzzableConfig> std::fmt::Debug for ConfigFuzzer<C> {
             .field("config", &C::__NAME)
             .field("seed", &self.seed)
             .field("sampling", &self.sampling)
+            .field("options", &self.opts)
             .field("pinned", &self.pinned())
             .finish_non_exhaustive()
     }
 }
 
+/// Identifies a fuzzer across processes: its test's type and its config.
+fn child_key<F: 'static, C: FuzzableConfig>() -> u64 {
+    // The default hasher with its fixed keys: the same executable computes
+    // the same key in every process.
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new();
+    std::any::TypeId::of::<F>().hash(&mut h);
+    C::__NAME.hash(&mut h);
+    h.finish()
+}
+
 impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// A fuzzer for `test`, which returns `bool`, `()` or `Result<(), E>`;
-    /// `false`, `Err`, a panic and a timeout are failures.
+    /// `false`, `Err`, a panic, a timeout and (in process mode) a crash are
+    /// failures.
+    ///
+    /// In a child process of a process-mode fuzzer, building the fuzzer the
+    /// parent asked for runs the parent's candidate and ends the process:
+    /// see [Process isolation](Self#process-isolation).
     pub fn new<F, O>(test: F, seed: u64) -> Self
     where
         F: Fn() -> O + Send + Sync + 'static,
         O: TestOutcome,
     {
         let test: TestFn = Arc::new(move || test().into_outcome());
-        let registry = C::__registry();
-        let mut fuzzer = ConfigFuzzer {
+        let key = child_key::<F, C>();
+        let ordinal = exec::child::register::<C>(key, &test);
+        let opts = Options::default();
+        ConfigFuzzer {
             seed,
             sampling: SamplingMethod::Toggle,
-            explicit_pins: vec![None; C::__FIELD_COUNT],
-            active_pins: Vec::new(),
-            pin_terms: vec![None; C::__FIELD_COUNT],
-            pins_key: 0,
-            small_terms: (0..C::__FIELD_COUNT as u32)
-                .map(|i| {
-                    [
-                        key_term(i, &Value::Bool(false)),
-                        key_term(i, &Value::Bool(true)),
-                        key_term(i, &Value::None),
-                    ]
-                })
-                .collect(),
+            pins: Pins::new::<C>(),
+            exec: Exec::Thread(ThreadExec::new(Arc::clone(&test), opts.stack_size)),
+            opts,
             progress: None,
+            on_finding: None,
+            test,
+            target: ChildTarget::for_this_thread(key, ordinal),
             state: Mutex::new(State {
-                runner: Runner::new(test, Some(DEFAULT_TIMEOUT)),
                 memo: HashMap::default(),
                 runs: 0,
-                base: registry.declared_with_force(),
-                scratch: None,
-                marks: vec![0; C::__FIELD_COUNT],
-                stamp: 0,
+                buffers: Buffers::new(),
+                flaky: false,
             }),
             _config: PhantomData,
+        }
+    }
+
+    fn rebuild_exec(&mut self) {
+        self.exec = match self.opts.isolation {
+            Isolation::Thread => Exec::Thread(ThreadExec::new(
+                Arc::clone(&self.test),
+                self.opts.stack_size,
+            )),
+            Isolation::Process => {
+                Exec::Process(ProcessExec::new(self.target.clone(), self.opts.stack_size))
+            }
         };
-        fuzzer.refresh_pins();
-        fuzzer
     }
 
     /// How fields are sampled (default [`SamplingMethod::Toggle`]).
@@ -173,31 +232,98 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         self
     }
 
-    /// How long one run may take before it counts as
-    /// [`Status::FailedTimeout`] (default [`DEFAULT_TIMEOUT`]). A test that
-    /// times out keeps running on an abandoned thread.
-    pub fn timeout(self, timeout: Duration) -> Self {
-        let mut st = self.lock();
-        st.runner.set_timeout(Some(timeout));
-        // Runs that timed out under the old limit deserve another try.
-        st.memo.retain(|_, r| r.status != Status::FailedTimeout);
-        drop(st);
+    /// Where each run happens (default [`Isolation::Thread`]): see
+    /// [`Isolation`]. Use [`Isolation::Process`] when the test may crash,
+    /// hang while holding something, or spawn threads it does not control
+    /// (a rayon pool, a runtime): there the candidate is installed
+    /// process-wide, so every thread sees it.
+    pub fn isolation(mut self, isolation: Isolation) -> Self {
+        self.opts.isolation = isolation;
+        self.rebuild_exec();
         self
     }
 
-    /// Runs tests on the calling thread with no timeout: slightly faster,
-    /// but a hanging test hangs the campaign.
-    pub fn without_timeout(self) -> Self {
-        let mut st = self.lock();
-        st.runner.set_timeout(None);
-        st.memo.retain(|_, r| r.status != Status::FailedTimeout);
-        drop(st);
+    /// Runs up to `jobs` tests at once (default 1; 0 counts as 1): attempts
+    /// of a hunt, n-tuple combinations, replays and confirmation re-runs go
+    /// to `jobs` workers (threads or child processes). The same seed gives
+    /// the same findings and results as `jobs(1)` for a test whose outcome
+    /// depends only on the config.
+    pub fn jobs(mut self, jobs: usize) -> Self {
+        self.opts.jobs = jobs.max(1);
+        self
+    }
+
+    /// Re-runs every failure `k` more times before shrinking or reporting
+    /// it (default 0). A failure that does not come back every time is
+    /// [`Status::Flaky`], with the counts in its detail, and is never
+    /// shrunk; once the test has shown flakiness, every probe while
+    /// shrinking runs `max(k, 1) + 1` times.
+    pub fn confirm(mut self, k: usize) -> Self {
+        self.opts.confirm = k;
+        self
+    }
+
+    /// The stack size of the thread that runs the test (default
+    /// [`DEFAULT_STACK_SIZE`], 8 MiB), in both modes.
+    pub fn stack_size(mut self, bytes: usize) -> Self {
+        self.opts.stack_size = bytes;
+        self.rebuild_exec();
+        self
+    }
+
+    /// The most runs shrinking one failure may make (default
+    /// [`DEFAULT_MAX_SHRINK_RUNS`]). A finding whose shrinking stopped at a
+    /// limit says so ([`Finding::shrink_limit`]).
+    pub fn max_shrink_runs(mut self, runs: usize) -> Self {
+        self.opts.max_shrink_runs = runs;
+        self
+    }
+
+    /// The longest shrinking one failure may take (default
+    /// [`DEFAULT_MAX_SHRINK_TIME`]); `Duration::MAX` for no limit. Shrinking
+    /// a hang waits out the timeout on every probe that hangs, so this is
+    /// what bounds it.
+    pub fn max_shrink_time(mut self, time: Duration) -> Self {
+        self.opts.max_shrink_time = (time != Duration::MAX).then_some(time);
+        self
+    }
+
+    /// How long one run may take before it counts as
+    /// [`Status::FailedTimeout`] (default [`DEFAULT_TIMEOUT`]). In thread
+    /// mode a test that times out keeps running on an abandoned thread; in
+    /// process mode its process group is killed.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        // A timeout too large to add to an instant means no deadline.
+        self.opts.timeout = std::time::Instant::now()
+            .checked_add(timeout)
+            .map(|_| timeout);
+        // Runs that timed out under the old limit deserve another try.
+        self.lock()
+            .memo
+            .retain(|_, r| r.status != Status::FailedTimeout);
+        self
+    }
+
+    /// No deadline: a hanging test hangs the campaign.
+    pub fn without_timeout(mut self) -> Self {
+        self.opts.timeout = None;
+        self.lock()
+            .memo
+            .retain(|_, r| r.status != Status::FailedTimeout);
         self
     }
 
     /// Calls `report` after every run, for progress displays.
     pub fn on_progress(mut self, report: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(report));
+        self
+    }
+
+    /// Calls `report` with each distinct finding of a [`hunt`](Self::hunt)
+    /// as soon as it is confirmed, so an interrupted campaign keeps what it
+    /// found (write it to a file, print it).
+    pub fn on_finding(mut self, report: impl Fn(&Finding) + Send + Sync + 'static) -> Self {
+        self.on_finding = Some(Arc::new(report));
         self
     }
 
@@ -209,8 +335,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         check
             .__set_index(i, &value)
             .map_err(|e| e.for_field(name))?;
-        self.explicit_pins[i] = Some(value);
-        self.refresh_pins();
+        self.pins.set::<C>(i, value);
         Ok(self)
     }
 
@@ -228,103 +353,72 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         C::fields()
             .iter()
             .filter_map(|f| {
-                self.pin_of(f.index())
+                self.pins
+                    .pin_of::<C>(f.index())
                     .map(|v| (f.name().to_string(), v.clone()))
             })
             .collect()
     }
 
-    /// Runs of the test so far (cached results are not runs).
+    /// Runs of the test so far (memoized answers are not runs; confirmation
+    /// re-runs are).
     pub fn num_runs(&self) -> usize {
         self.lock().runs
     }
 
-    /// Runs the test under the pins plus `diff` (memoized by names and
-    /// values). A `diff` naming an unknown field, or with a value of the wrong
-    /// type, is not run: it is [`Status::Skipped`].
-    pub fn test_config(&self, diff: &ConfigDiff) -> Status {
-        match self
-            .changes(diff)
-            .and_then(|changes| self.try_run(&changes, "test", None, 0))
-        {
-            Ok(record) => record.status,
-            Err(_) => Status::Skipped,
-        }
-    }
-
-    /// Shrinks a failing config to a 1-minimal one: it fails the same way
-    /// (same [`Status`]), and dropping any one of its fields makes that
-    /// failure go away. Pins hold in every run. `None` if `diff` does not
-    /// fail or is not a valid config.
-    pub fn minimize(&self, diff: &ConfigDiff) -> Option<ConfigDiff> {
-        let changes = self.changes(diff).ok()?;
-        let status = self.try_run(&changes, "minimize", None, 0).ok()?.status;
-        if !status.is_failing() {
-            return None;
-        }
-        Some(self.to_diff(&self.shrink(&changes, status, 0)))
+    /// The campaign: `num_attempts` times, sample each fuzzable field with
+    /// probability `p` and run; shrink each failure to a 1-minimal config
+    /// that fails the same way, and group the results into distinct
+    /// findings (fields, values and status) with their hit counts and
+    /// reproduce snippets.
+    ///
+    /// It runs the pins alone first and returns
+    /// [`FuzzError::FailsAtBaseline`] if they already fail. Prints nothing;
+    /// see [`on_progress`](Self::on_progress) and
+    /// [`on_finding`](Self::on_finding) to follow it.
+    ///
+    /// ```
+    /// use fake_config::FakeConfig;
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| FakeConfig::read(|c| c.e_int < 100), 3);
+    /// // The test passes everywhere but fails at baseline? No: it passes.
+    /// assert!(fuzzer.hunt(5, 0.5).is_ok());
+    ///
+    /// let broken = ConfigFuzzer::<FakeConfig>::new(|| false, 3);
+    /// assert!(matches!(
+    ///     broken.hunt(5, 0.5),
+    ///     Err(FuzzError::FailsAtBaseline { status: Status::FailedReturn, .. })
+    /// ));
+    /// ```
+    pub fn hunt(&self, num_attempts: usize, p: f64) -> Result<Hunt, FuzzError> {
+        Ok(self.hunt_attempts(num_attempts, p)?.0)
     }
 
     /// PyTorch's `bisect`: `num_attempts` times, sample each fuzzable field
     /// with probability `p`, run, and shrink every failing config. Returns
-    /// one minimal config per failing attempt. A failing config that contains
-    /// a minimal config already found, failing the same way, reports that one
-    /// without shrinking again.
+    /// one minimal config per failing attempt (the same one for attempts
+    /// that shrink to it); flaky failures (see [`confirm`](Self::confirm))
+    /// are left out. A thin view of [`hunt`](Self::hunt), which says more.
     ///
-    /// It runs the pins alone first; if the test already fails there, it
-    /// says so on stderr and returns nothing, since every config would fail.
+    /// If the test already fails with the pins alone, it returns nothing,
+    /// since every config would fail; `hunt` says so as an error.
+    ///
+    /// # Panics
+    ///
+    /// If process isolation cannot bring a child to the test (the message
+    /// says why); `hunt` returns that as [`FuzzError::Process`].
     pub fn bisect(&self, num_attempts: usize, p: f64) -> Vec<ConfigDiff> {
-        let mut rng = rng(self.seed);
-        let baseline = self.run(&[], "bisect", None, 0);
-        if baseline.status.is_failing() {
-            eprintln!(
-                "config fuzzer: the test already fails at the default config with the pins ({}{}); fix that before fuzzing",
-                baseline.status,
-                baseline.message.map(|m| format!(": {m}")).unwrap_or_default()
-            );
-            return Vec::new();
+        match self.hunt_attempts(num_attempts, p) {
+            Ok((hunt, ends)) => ends
+                .into_iter()
+                .flatten()
+                .filter(|&i| hunt.findings[i].status != Status::Flaky)
+                .map(|i| hunt.findings[i].config.clone())
+                .collect(),
+            Err(FuzzError::FailsAtBaseline { .. }) => Vec::new(),
+            Err(e) => panic!("{e}"),
         }
-        let mut found = Vec::new();
-        // Minimal configs found so far, with how they fail.
-        let mut known: Vec<(Status, Vec<Change>)> = Vec::new();
-        for attempt in 1..=num_attempts {
-            let owned = self.sample(&mut rng, p);
-            let changes = borrowed(&owned);
-            let record = self.run(
-                &changes,
-                "bisect",
-                Some((attempt, num_attempts)),
-                found.len(),
-            );
-            if !record.status.is_failing() {
-                continue;
-            }
-            // A failing config that contains a known minimal config failing the
-            // same way has that one as a 1-minimal failing subset: no need to
-            // shrink again.
-            let reuse = known.iter().find(|(status, minimal)| {
-                *status == record.status
-                    && minimal.iter().all(|m| {
-                        owned
-                            .binary_search_by_key(&m.0, |c| c.0)
-                            .is_ok_and(|k| owned[k].1 == m.1)
-                    })
-            });
-            let minimal: Vec<Change> = match reuse {
-                Some((_, minimal)) => minimal.clone(),
-                None => {
-                    let shrunk: Vec<Change> = self
-                        .shrink(&changes, record.status, found.len())
-                        .into_iter()
-                        .map(|(i, v)| (i, v.clone()))
-                        .collect();
-                    known.push((record.status, shrunk.clone()));
-                    shrunk
-                }
-            };
-            found.push(self.to_diff(&borrowed(&minimal)));
-        }
-        found
     }
 
     /// PyTorch's `fuzz_n_tuple`: every combination of `n` fields in
@@ -332,334 +426,97 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// combinations have run. A combination with a field the fuzzer must not
     /// change (skipped or pinned) is recorded as [`Status::Skipped`] and does
     /// not count.
+    ///
+    /// # Panics
+    ///
+    /// If process isolation cannot bring a child to the test.
     pub fn fuzz_n_tuple(&self, n: usize, max_combinations: usize) -> Results {
-        let mut rng = rng(self.seed);
-        let mut results = Results::new();
-        let fields = C::fields();
-        let count = fields.len();
-        if n == 0 || n > count {
-            return results;
-        }
-        let mut combo: Vec<usize> = (0..n).collect();
-        let mut ran = 0;
-        let mut failures = 0;
-        while ran < max_combinations {
-            if combo.iter().any(|&i| !self.fuzzable(i)) {
-                let config = combo
-                    .iter()
-                    .map(|&i| (fields[i].name().to_string(), fields[i].default_value()))
-                    .collect();
-                results.record(Entry {
-                    config,
-                    status: Status::Skipped,
-                    detail: Detail {
-                        message: Some("touches a field the fuzzer must not change".into()),
-                        duration: Duration::ZERO,
-                    },
-                });
-            } else {
-                let owned: Vec<Change> = combo
-                    .iter()
-                    .map(|&i| (i as u32, fields[i].sample(self.sampling, &mut rng)))
-                    .collect();
-                let changes = borrowed(&owned);
-                let record = self.run(&changes, "n-tuple", None, failures);
-                failures += usize::from(record.status.is_failing());
-                results.record(self.entry(&changes, record));
-                ran += 1;
-            }
-            if !next_combination(&mut combo, count) {
-                break;
-            }
-        }
-        results
+        self.n_tuple(n, max_combinations)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// Runs each config (pins plus the config) and records it under its own
-    /// names and values. An invalid config is recorded as
-    /// [`Status::Skipped`] with the reason.
+    /// Runs each config (pins plus the config), always afresh, and records
+    /// it under its own names and values. An invalid config is recorded as
+    /// [`Status::Skipped`] with the reason. With [`confirm`](Self::confirm),
+    /// failures are re-run; a config that fails only sometimes, or that
+    /// now ends differently than it did before in this fuzzer, is
+    /// [`Status::Flaky`].
+    ///
+    /// # Panics
+    ///
+    /// If process isolation cannot bring a child to the test.
     pub fn reproduce(&self, configs: &[ConfigDiff]) -> Results {
-        let mut results = Results::new();
-        let mut failures = 0;
-        for diff in configs {
-            let run = self.changes(diff).and_then(|changes| {
-                let record = self.try_run(&changes, "reproduce", None, failures)?;
-                Ok((changes, record))
-            });
-            match run {
-                Ok((changes, record)) => {
-                    failures += usize::from(record.status.is_failing());
-                    let mut entry = self.entry(&changes, record);
-                    entry.config = diff.clone();
-                    results.record(entry);
-                }
-                Err(e) => results.record(Entry {
-                    config: diff.clone(),
-                    status: Status::Skipped,
-                    detail: Detail {
-                        message: Some(e.to_string()),
-                        duration: Duration::ZERO,
-                    },
-                }),
-            }
+        self.reproduce_all(configs)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Runs the test under the pins plus `diff`, always afresh (see
+    /// [`reproduce`](Self::reproduce) for flakiness). A `diff` naming an
+    /// unknown field, or with a value of the wrong type, is not run: it is
+    /// [`Status::Skipped`]; [`try_test_config`](Self::try_test_config) says
+    /// why.
+    ///
+    /// # Panics
+    ///
+    /// If process isolation cannot bring a child to the test.
+    pub fn test_config(&self, diff: &ConfigDiff) -> Status {
+        match self.test_diff(diff) {
+            Ok(status) => status,
+            Err(FuzzError::Config(_)) => Status::Skipped,
+            Err(e) => panic!("{e}"),
         }
-        results
+    }
+
+    /// [`test_config`](Self::test_config), with a bad name or value as
+    /// [`FuzzError::Config`].
+    ///
+    /// ```
+    /// use fake_config::FakeConfig;
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| true, 0);
+    /// let typo = ConfigDiff::from([("e_bol".to_string(), Value::Bool(false))]);
+    /// let err = fuzzer.try_test_config(&typo).unwrap_err();
+    /// assert!(err.to_string().contains("did you mean `e_bool`"));
+    /// ```
+    pub fn try_test_config(&self, diff: &ConfigDiff) -> Result<Status, FuzzError> {
+        self.test_diff(diff)
+    }
+
+    /// Shrinks a failing config to a 1-minimal one: it fails the same way
+    /// (same [`Status`]), and dropping any one of its fields makes that
+    /// failure go away. Pins hold in every run. `None` if `diff` does not
+    /// fail (or fails only sometimes), or is not a valid config.
+    ///
+    /// # Panics
+    ///
+    /// If process isolation cannot bring a child to the test.
+    pub fn minimize(&self, diff: &ConfigDiff) -> Option<ConfigDiff> {
+        match self.minimize_diff(diff) {
+            Ok(found) => found
+                .filter(|f| f.status != Status::Flaky)
+                .map(|f| f.config),
+            Err(FuzzError::Config(_)) => None,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`minimize`](Self::minimize) with errors, and the whole
+    /// [`Finding`]: `Ok(None)` if `diff` passes.
+    pub fn try_minimize(&self, diff: &ConfigDiff) -> Result<Option<Finding>, FuzzError> {
+        self.minimize_diff(diff)
     }
 
     /// A Rust snippet that installs the pins plus `diff` as a patch.
     /// Pins left at their declared default are left out, since they change
     /// nothing.
     pub fn repro_snippet(&self, diff: &ConfigDiff) -> String {
-        let mut full = self.to_diff(&borrowed(&self.active_pins));
+        let mut full = candidate::to_diff::<C>(&borrowed(&self.pins.active));
         full.extend(diff.iter().map(|(k, v)| (k.clone(), v.clone())));
         crate::repro::repro_snippet::<C>(&full)
     }
 
-    // ---- internals ----
-
     fn lock(&self) -> MutexGuard<'_, State<C>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn refresh_pins(&mut self) {
-        let fields = C::fields();
-        self.active_pins = (0..fields.len())
-            .filter_map(|i| {
-                self.pin_of(i)
-                    .filter(|v| *v != fields[i].default_ref())
-                    .map(|v| (i as u32, v.clone()))
-            })
-            .collect();
-        self.pin_terms = vec![None; C::__FIELD_COUNT];
-        self.pins_key = 0;
-        for (i, v) in &self.active_pins {
-            let t = key_term(*i, v);
-            self.pin_terms[*i as usize] = Some(t);
-            self.pins_key = self.pins_key.wrapping_add(t);
-        }
-    }
-
-    fn pin_of(&self, i: usize) -> Option<&Value> {
-        if let Some(v) = &self.explicit_pins[i] {
-            return Some(v);
-        }
-        let f = &C::fields()[i];
-        match f.fuzz_role() {
-            FuzzRole::Pin(v) => Some(v),
-            FuzzRole::Skip { .. } => Some(f.default_ref()),
-            FuzzRole::Fuzzed => None,
-        }
-    }
-
-    fn fuzzable(&self, i: usize) -> bool {
-        self.pin_of(i).is_none()
-    }
-
-    /// Resolves a diff's names into changes (in name order). Value types
-    /// are checked when a run builds its config.
-    fn changes<'a>(&self, diff: &'a ConfigDiff) -> Result<Vec<ChangeRef<'a>>, ConfigError> {
-        diff.iter()
-            .map(|(name, value)| Ok((C::field_index(name)? as u32, value)))
-            .collect()
-    }
-
-    fn to_diff(&self, changes: &[ChangeRef<'_>]) -> ConfigDiff {
-        let fields = C::fields();
-        changes
-            .iter()
-            .map(|(i, v)| (fields[*i as usize].name().to_string(), (*v).clone()))
-            .collect()
-    }
-
-    fn entry(&self, changes: &[ChangeRef<'_>], record: RunRecord) -> Entry {
-        Entry {
-            config: self.to_diff(changes),
-            status: record.status,
-            detail: Detail {
-                message: record.message,
-                duration: record.duration,
-            },
-        }
-    }
-
-    /// Samples each fuzzable field with probability `p`; values equal to the
-    /// declared default are left out, since they change nothing.
-    fn sample(&self, rng: &mut FuzzRng, p: f64) -> Vec<Change> {
-        let mut out = Vec::new();
-        for f in C::fields() {
-            if !self.fuzzable(f.index()) || !rng.chance(p) {
-                continue;
-            }
-            let v = f.sample(self.sampling, rng);
-            if &v != f.default_ref() {
-                out.push((f.index() as u32, v));
-            }
-        }
-        out
-    }
-
-    /// Runs changes the fuzzer made itself, which always type-check.
-    fn run(
-        &self,
-        changes: &[ChangeRef<'_>],
-        phase: &'static str,
-        attempt: Option<(usize, usize)>,
-        failures: usize,
-    ) -> RunRecord {
-        self.try_run(changes, phase, attempt, failures)
-            .unwrap_or_else(|e| RunRecord {
-                status: Status::Skipped,
-                message: Some(e.to_string()),
-                duration: Duration::ZERO,
-            })
-    }
-
-    /// Runs the pins plus `changes`, or returns the memoized record of the
-    /// same config. Fails, running nothing, if a value has the wrong type.
-    fn try_run(
-        &self,
-        changes: &[ChangeRef<'_>],
-        phase: &'static str,
-        attempt: Option<(usize, usize)>,
-        failures: usize,
-    ) -> Result<RunRecord, ConfigError> {
-        // The key of the full config (pins overridden by `changes`): a sum of
-        // per-field terms, so it needs no sorting.
-        let mut key = self.pins_key;
-        for &(i, v) in changes {
-            if let Some(t) = self.pin_terms[i as usize] {
-                key = key.wrapping_sub(t);
-            }
-            let term = match v {
-                Value::Bool(b) => self.small_terms[i as usize][usize::from(*b)],
-                Value::None => self.small_terms[i as usize][2],
-                other => key_term(i, other),
-            };
-            key = key.wrapping_add(term);
-        }
-        let mut guard = self.lock();
-        if let Some(hit) = guard.memo.get(&key) {
-            return Ok(hit.record());
-        }
-        let st = &mut *guard;
-        // Reuse the last run's config when nothing else holds it: reset the
-        // fields it changed that this run does not set, then apply this run's.
-        st.stamp = st.stamp.wrapping_add(1);
-        let stamp = st.stamp;
-        for (i, _) in &self.active_pins {
-            st.marks[*i as usize] = stamp;
-        }
-        for (i, _) in changes {
-            st.marks[*i as usize] = stamp;
-        }
-        let (reused, mut touched) = match st.scratch.take() {
-            Some((mut arc, mut changed)) => match Arc::get_mut(&mut arc) {
-                Some(c) => {
-                    for &i in &changed {
-                        if st.marks[i as usize] != stamp {
-                            c.__copy_field(&st.base, i as usize);
-                        }
-                    }
-                    changed.clear();
-                    (Some(arc), changed)
-                }
-                None => (None, changed),
-            },
-            None => (None, Vec::new()),
-        };
-        // Every field this run sets, or that kept an older value because it
-        // was about to be set: the next run resets these.
-        touched.clear();
-        touched.extend(self.active_pins.iter().map(|(i, _)| *i));
-        touched.extend(changes.iter().map(|(i, _)| *i));
-        let mut config = reused.unwrap_or_else(|| Arc::new(st.base.clone()));
-        let c = Arc::get_mut(&mut config).expect("fresh or checked unique");
-        let built = self
-            .active_pins
-            .iter()
-            .map(|(i, v)| (*i, v))
-            .chain(changes.iter().copied())
-            .try_for_each(|(i, v)| {
-                c.__set_index(i as usize, v)
-                    .map_err(|e| e.for_field(C::fields()[i as usize].name()))
-            });
-        if let Err(e) = built {
-            st.scratch = Some((config, touched));
-            return Err(e);
-        }
-        let record = st.runner.run(Arc::clone(&config));
-        st.scratch = Some((config, touched));
-        st.runs += 1;
-        st.memo.insert(key, Remembered::new(&record));
-        let runs = st.runs;
-        drop(guard);
-        // Outside the lock, so the callback may query the fuzzer.
-        if let Some(report) = &self.progress {
-            report(&Progress {
-                phase,
-                runs,
-                attempt,
-                failures: failures + usize::from(record.status.is_failing()),
-                last: record.status,
-            });
-        }
-        Ok(record)
-    }
-
-    /// Shrinks failing `changes` (known to end in `status`) to a 1-minimal
-    /// subset that ends in the same status.
-    fn shrink<'a>(
-        &self,
-        changes: &[ChangeRef<'a>],
-        status: Status,
-        failures: usize,
-    ) -> Vec<ChangeRef<'a>> {
-        let mut probe = |subset: &[ChangeRef<'a>]| {
-            self.run(subset, "minimize", None, failures).status == status
-        };
-        minimize::minimize(changes, &mut probe).0
-    }
-}
-
-/// Advances `combo` (sorted indices below `n`) to the next combination in
-/// lexicographic order; `false` after the last.
-fn next_combination(combo: &mut [usize], n: usize) -> bool {
-    let k = combo.len();
-    let mut i = k;
-    while i > 0 {
-        i -= 1;
-        if combo[i] < n - k + i {
-            combo[i] += 1;
-            for j in i + 1..k {
-                combo[j] = combo[j - 1] + 1;
-            }
-            return true;
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn combinations_in_lexicographic_order() {
-        let mut c = vec![0, 1];
-        let mut all = vec![c.clone()];
-        while next_combination(&mut c, 4) {
-            all.push(c.clone());
-        }
-        assert_eq!(
-            all,
-            vec![
-                vec![0, 1],
-                vec![0, 2],
-                vec![0, 3],
-                vec![1, 2],
-                vec![1, 3],
-                vec![2, 3]
-            ]
-        );
     }
 }

@@ -7,8 +7,12 @@ use std::time::Duration;
 use crate::error::ConfigError;
 use crate::value::{ConfigDiff, Value};
 
-/// How a test run ended.
+/// How a test run ended (or, for [`Status::Flaky`], how repeated runs of
+/// one config disagreed).
+///
+/// New statuses may be added, so a `match` needs a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Status {
     /// The test passed.
     Passed,
@@ -22,19 +26,27 @@ pub enum Status {
     FailedPanic,
     /// The test did not finish within the fuzzer's timeout.
     FailedTimeout,
-    /// The process running the test died. Only an out-of-process runner can
-    /// observe this; the in-process runner never reports it.
+    /// The process running the test died: a signal (abort, segfault, stack
+    /// overflow) or an exit code, in the detail with the tail of its stderr.
+    /// Only process isolation observes this; in thread mode a crash ends
+    /// the whole program.
     FailedCrash,
+    /// The config failed on some runs and passed (or failed differently) on
+    /// others: the detail has the counts. Re-runs come from
+    /// `ConfigFuzzer::confirm`; a flaky config is never shrunk or reported as
+    /// a minimal failing config.
+    Flaky,
 }
 
 impl Status {
-    /// `true` for every `Failed*` status.
+    /// `true` for every `Failed*` status and for [`Status::Flaky`] (it did
+    /// fail, only not every time).
     pub fn is_failing(self) -> bool {
         !matches!(self, Status::Passed | Status::Skipped)
     }
 
     /// One character for grids: `O` passed, `-` skipped, `R` returned false,
-    /// `E` error, `P` panic, `T` timeout, `C` crash.
+    /// `E` error, `P` panic, `T` timeout, `C` crash, `F` flaky.
     pub fn symbol(self) -> char {
         match self {
             Status::Passed => 'O',
@@ -44,13 +56,14 @@ impl Status {
             Status::FailedPanic => 'P',
             Status::FailedTimeout => 'T',
             Status::FailedCrash => 'C',
+            Status::Flaky => 'F',
         }
     }
 }
 
 impl Status {
     /// Every status, in declaration order.
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 8] = [
         Status::Passed,
         Status::Skipped,
         Status::FailedReturn,
@@ -58,6 +71,7 @@ impl Status {
         Status::FailedPanic,
         Status::FailedTimeout,
         Status::FailedCrash,
+        Status::Flaky,
     ];
 
     /// The stable name used in saved results: `passed`, `failed_return`, ...
@@ -70,6 +84,7 @@ impl Status {
             Status::FailedPanic => "failed_panic",
             Status::FailedTimeout => "failed_timeout",
             Status::FailedCrash => "failed_crash",
+            Status::Flaky => "flaky",
         }
     }
 }
@@ -101,6 +116,7 @@ impl fmt::Display for Status {
             Status::FailedPanic => "failed: panicked",
             Status::FailedTimeout => "failed: timed out",
             Status::FailedCrash => "failed: crashed",
+            Status::Flaky => "flaky: failed on some runs only",
         })
     }
 }

@@ -1,0 +1,494 @@
+//! The campaigns over the engine: hunt (and bisect, its PyTorch-shaped
+//! view), shrinking, n-tuple sweeps, replays and single configs.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use super::candidate::{borrowed, owned, resolve, to_diff, Change, ChangeRef};
+use super::engine::{Call, Judge, Phase};
+use super::exec::RunRecord;
+use super::hunt::{Finding, FuzzError, Hunt, ShrinkLimit};
+use super::minimize;
+use super::results::{Detail, Entry, Results, Status};
+use super::ConfigFuzzer;
+use crate::config::FuzzableConfig;
+use crate::sample::rng;
+use crate::value::ConfigDiff;
+
+/// What became of one attempt of a hunt.
+pub(crate) type AttemptEnd = Option<usize>;
+
+/// The hunt's running state: findings so far, by index.
+struct Found<'f, C: FuzzableConfig> {
+    fuzzer: &'f ConfigFuzzer<C>,
+    findings: Vec<Finding>,
+    /// Minimal failing configs so far, with how they fail and their finding.
+    known: Vec<(Status, Vec<Change>, usize)>,
+    /// Whether the baseline was re-run after the test showed flakiness, and
+    /// how it failed then.
+    baseline_rechecked: Option<Vec<Status>>,
+}
+
+impl<C: FuzzableConfig> Found<'_, C> {
+    /// Records a hit on the finding (config, status), creating it (and
+    /// telling `on_finding`) if it is new.
+    fn hit(
+        &mut self,
+        config: ConfigDiff,
+        status: Status,
+        detail: Detail,
+        limit: Option<ShrinkLimit>,
+    ) -> usize {
+        if let Some(i) = self
+            .findings
+            .iter()
+            .position(|f| f.status == status && f.config == config)
+        {
+            self.findings[i].hits += 1;
+            return i;
+        }
+        let snippet = self.fuzzer.repro_snippet(&config);
+        let finding = Finding {
+            config,
+            status,
+            detail,
+            hits: 1,
+            snippet,
+            shrink_limit: limit,
+        };
+        if let Some(report) = &self.fuzzer.on_finding {
+            report(&finding);
+        }
+        self.findings.push(finding);
+        self.findings.len() - 1
+    }
+}
+
+/// Whether `sorted` (changes sorted by field index) holds every change of
+/// `minimal` with the same value.
+fn contains(sorted: &[Change], minimal: &[Change]) -> bool {
+    minimal.iter().all(|m| {
+        sorted
+            .binary_search_by_key(&m.0, |c| c.0)
+            .is_ok_and(|k| sorted[k].1 == m.1)
+    })
+}
+
+impl<C: FuzzableConfig> ConfigFuzzer<C> {
+    /// Runs the pins alone; an error if they already fail.
+    fn check_baseline(&self, call: &mut Call) -> Result<(), FuzzError> {
+        call.phase(Phase::Baseline);
+        let record = self.verdict(call, &[], Judge::CAMPAIGN)??;
+        if record.status.is_failing() {
+            return Err(FuzzError::FailsAtBaseline {
+                status: record.status,
+                detail: record.into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The hunt: the findings, and what became of each attempt (the index
+    /// of its finding if it failed).
+    pub(crate) fn hunt_attempts(
+        &self,
+        num_attempts: usize,
+        p: f64,
+    ) -> Result<(Hunt, Vec<AttemptEnd>), FuzzError> {
+        let started = Instant::now();
+        let runs_before = self.num_runs();
+        let mut call = Call::new(Phase::Baseline);
+        self.check_baseline(&mut call)?;
+        let mut rng = rng(self.seed);
+        let jobs = self.opts.jobs.max(1);
+        let mut found = Found {
+            fuzzer: self,
+            findings: Vec::new(),
+            known: Vec::new(),
+            baseline_rechecked: None,
+        };
+        let mut ends = Vec::with_capacity(num_attempts);
+        let mut failing_attempts = 0;
+        let mut next = 1;
+        while next <= num_attempts {
+            // The same seed samples the same attempts whatever `jobs` is;
+            // a batch of them runs at once, then each is handled in order.
+            let len = jobs.min(num_attempts - next + 1);
+            let samples: Vec<Vec<Change>> = (0..len)
+                .map(|_| self.pins.sample::<C>(self.sampling, &mut rng, p))
+                .collect();
+            let refs: Vec<Vec<ChangeRef<'_>>> = samples.iter().map(|s| borrowed(s)).collect();
+            let slices: Vec<&[ChangeRef<'_>]> = refs.iter().map(Vec::as_slice).collect();
+            call.phase(Phase::Attempt).attempt = Some((next + len - 1, num_attempts));
+            let verdicts = self.verdicts(&call, &slices, Judge::CAMPAIGN)?;
+            for (offset, verdict) in verdicts.into_iter().enumerate() {
+                call.attempt = Some((next + offset, num_attempts));
+                let record = verdict?;
+                if !record.status.is_failing() {
+                    ends.push(None);
+                    continue;
+                }
+                failing_attempts += 1;
+                call.failures += 1;
+                let end = self.resolve_failure(&mut call, &mut found, &samples[offset], record)?;
+                ends.push(Some(end));
+            }
+            next += len;
+        }
+        let hunt = Hunt {
+            findings: found.findings,
+            attempts: num_attempts,
+            failing_attempts,
+            runs: self.num_runs() - runs_before,
+            elapsed: started.elapsed(),
+        };
+        Ok((hunt, ends))
+    }
+
+    /// Turns a failing attempt into a finding: flaky ones as they are,
+    /// others shrunk (or matched to a minimal config already found),
+    /// confirmed, and checked against a flaky baseline.
+    fn resolve_failure(
+        &self,
+        call: &mut Call,
+        found: &mut Found<'_, C>,
+        sample: &[Change],
+        record: RunRecord,
+    ) -> Result<usize, FuzzError> {
+        if record.status == Status::Flaky {
+            return Ok(found.hit(
+                to_diff::<C>(&borrowed(sample)),
+                Status::Flaky,
+                record.into(),
+                None,
+            ));
+        }
+        // A failing config that contains a known minimal config failing the
+        // same way has that one as a 1-minimal failing subset: no need to
+        // shrink again.
+        if let Some((_, _, i)) = found
+            .known
+            .iter()
+            .find(|(status, minimal, _)| *status == record.status && contains(sample, minimal))
+        {
+            let i = *i;
+            found.findings[i].hits += 1;
+            return Ok(i);
+        }
+        let changes = borrowed(sample);
+        let (minimal, limit) = self.shrink(call, &changes, record.status)?;
+        let (status, detail) = self.settle(call, found, &minimal, record)?;
+        let i = found.hit(to_diff::<C>(&minimal), status, detail, limit);
+        if status != Status::Flaky {
+            found.known.push((status, owned(&minimal), i));
+        }
+        Ok(i)
+    }
+
+    /// The final word on a shrunk config that failed with `original`'s
+    /// status: re-run with `confirm`, and checked against the baseline once
+    /// the test has shown flakiness.
+    fn settle(
+        &self,
+        call: &mut Call,
+        found: &mut Found<'_, C>,
+        minimal: &[ChangeRef<'_>],
+        original: RunRecord,
+    ) -> Result<(Status, Detail), FuzzError> {
+        let status = original.status;
+        // What the memo knows of the minimal config (it failed while
+        // shrinking, or it is the attempt itself).
+        let mut record = self.verdict(call.phase(Phase::Minimize), minimal, Judge::PROBE)??;
+        if self.opts.confirm > 0 {
+            record = self.verdict(call.phase(Phase::Confirm), minimal, Judge::FRESH)??;
+        }
+        if record.status != status {
+            let message = format!(
+                "{}; it first failed with {status}{}",
+                record
+                    .message
+                    .as_deref()
+                    .unwrap_or("the failure did not come back"),
+                original
+                    .message
+                    .as_deref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            );
+            return Ok((
+                Status::Flaky,
+                Detail {
+                    message: Some(message),
+                    duration: record.duration,
+                },
+            ));
+        }
+        if self.seen_flaky() {
+            if found.baseline_rechecked.is_none() {
+                let times = self.opts.confirm.max(1) + 1;
+                found.baseline_rechecked = Some(self.baseline_failures(call, times)?);
+            }
+            let baseline = found.baseline_rechecked.as_deref().unwrap_or_default();
+            if baseline.contains(&status) {
+                let n = baseline.iter().filter(|s| **s == status).count();
+                return Ok((
+                    Status::Flaky,
+                    Detail {
+                        message: Some(format!(
+                            "the test is flaky: the pins alone also failed this way ({status}) on {n} of {} runs; first failure: {}",
+                            self.opts.confirm.max(1) + 1,
+                            record.message.as_deref().unwrap_or("")
+                        )),
+                        duration: record.duration,
+                    },
+                ));
+            }
+        }
+        Ok((status, record.into()))
+    }
+
+    /// Shrinks failing `changes` (known to end in `status`) to a 1-minimal
+    /// subset that ends in the same status, within the shrink limits.
+    pub(crate) fn shrink<'a>(
+        &self,
+        call: &mut Call,
+        changes: &[ChangeRef<'a>],
+        status: Status,
+    ) -> Result<(Vec<ChangeRef<'a>>, Option<ShrinkLimit>), FuzzError> {
+        call.phase(Phase::Minimize);
+        let call = &*call;
+        let deadline = self.shrink_deadline();
+        let max_runs = self.opts.max_shrink_runs;
+        let runs_at_start = self.num_runs();
+        let flaky_at_start = self.seen_flaky();
+        let limit: Cell<Option<ShrinkLimit>> = Cell::new(None);
+        let error: Cell<Option<FuzzError>> = Cell::new(None);
+        let failed = Cell::new(false);
+        let mut probe = |subset: &[ChangeRef<'a>]| -> bool {
+            if failed.get() || limit.get().is_some() {
+                // Stop: "passes" makes the shrinker settle on what it has
+                // seen fail.
+                return false;
+            }
+            if self.num_runs() - runs_at_start >= max_runs {
+                limit.set(Some(ShrinkLimit::Runs(max_runs)));
+                return false;
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                limit.set(Some(ShrinkLimit::Time(self.shrink_time())));
+                return false;
+            }
+            match self.verdict(call, subset, Judge::PROBE) {
+                Ok(Ok(r)) => r.status == status,
+                Ok(Err(_)) => false,
+                Err(e) => {
+                    error.set(Some(e));
+                    failed.set(true);
+                    false
+                }
+            }
+        };
+        let mut result = if flaky_at_start {
+            minimize::minimize_verified(changes, &mut probe).0
+        } else {
+            minimize::minimize(changes, &mut probe).0
+        };
+        if !flaky_at_start && self.seen_flaky() && !failed.get() && limit.get().is_none() {
+            // The test showed flakiness while shrinking: check every step
+            // of the result with repeated runs.
+            result = minimize::minimize_verified(&result, &mut probe).0;
+        }
+        if let Some(e) = error.take() {
+            return Err(e);
+        }
+        Ok((result, limit.get()))
+    }
+
+    /// `minimize`, with errors.
+    pub(crate) fn minimize_diff(&self, diff: &ConfigDiff) -> Result<Option<Finding>, FuzzError> {
+        let changes = resolve::<C>(diff)?;
+        let mut call = Call::new(Phase::Minimize);
+        let record = self.verdict(&call, &changes, Judge::CAMPAIGN)??;
+        if !record.status.is_failing() || record.status == Status::Flaky {
+            return Ok(None);
+        }
+        let (minimal, limit) = self.shrink(&mut call, &changes, record.status)?;
+        let mut found = Found {
+            fuzzer: self,
+            findings: Vec::new(),
+            known: Vec::new(),
+            baseline_rechecked: None,
+        };
+        let (status, detail) = self.settle(&mut call, &mut found, &minimal, record)?;
+        let config = to_diff::<C>(&minimal);
+        Ok(Some(Finding {
+            snippet: self.repro_snippet(&config),
+            config,
+            status,
+            detail,
+            hits: 1,
+            shrink_limit: limit,
+        }))
+    }
+
+    /// `test_config`, with errors.
+    pub(crate) fn test_diff(&self, diff: &ConfigDiff) -> Result<Status, FuzzError> {
+        let changes = resolve::<C>(diff)?;
+        let call = Call::new(Phase::Test);
+        Ok(self.verdict(&call, &changes, Judge::FRESH)??.status)
+    }
+
+    /// `reproduce`, with errors (bad configs are `Skipped` entries).
+    pub(crate) fn reproduce_all(&self, configs: &[ConfigDiff]) -> Result<Results, FuzzError> {
+        let mut results = Results::new();
+        let mut call = Call::new(Phase::Reproduce);
+        let jobs = self.opts.jobs.max(1);
+        for chunk in configs.chunks(jobs) {
+            let resolved: Vec<_> = chunk.iter().map(resolve::<C>).collect();
+            let runnable: Vec<&[ChangeRef<'_>]> = resolved
+                .iter()
+                .filter_map(|r| r.as_ref().ok().map(Vec::as_slice))
+                .collect();
+            let mut verdicts = self.verdicts(&call, &runnable, Judge::FRESH)?.into_iter();
+            for (diff, r) in chunk.iter().zip(&resolved) {
+                let (status, detail) = match r {
+                    Err(e) => (Status::Skipped, skipped(e.to_string())),
+                    Ok(_) => match verdicts.next().expect("a verdict per runnable config") {
+                        Ok(record) => (record.status, record.into()),
+                        Err(e) => (Status::Skipped, skipped(e.to_string())),
+                    },
+                };
+                call.failures += usize::from(status.is_failing());
+                results.record(Entry {
+                    config: diff.clone(),
+                    status,
+                    detail,
+                });
+            }
+        }
+        Ok(results)
+    }
+
+    /// `fuzz_n_tuple`, with errors.
+    pub(crate) fn n_tuple(&self, n: usize, max_combinations: usize) -> Result<Results, FuzzError> {
+        let mut rng = rng(self.seed);
+        let mut results = Results::new();
+        let fields = C::fields();
+        let count = fields.len();
+        if n == 0 || n > count {
+            return Ok(results);
+        }
+        let mut call = Call::new(Phase::NTuple);
+        let jobs = self.opts.jobs.max(1);
+        let mut combo: Vec<usize> = (0..n).collect();
+        let mut ran = 0;
+        let mut more = true;
+        // Combinations to run, sampled in order, run `jobs` at a time.
+        let mut pending: Vec<Vec<Change>> = Vec::new();
+        while more && ran + pending.len() < max_combinations {
+            if combo.iter().any(|&i| !self.pins.fuzzable::<C>(i)) {
+                let config = combo
+                    .iter()
+                    .map(|&i| (fields[i].name().to_string(), fields[i].default_value()))
+                    .collect();
+                self.flush_n_tuple(&mut call, &mut pending, &mut results, &mut ran)?;
+                results.record(Entry {
+                    config,
+                    status: Status::Skipped,
+                    detail: skipped("touches a field the fuzzer must not change".into()),
+                });
+            } else {
+                pending.push(
+                    combo
+                        .iter()
+                        .map(|&i| (i as u32, fields[i].sample(self.sampling, &mut rng)))
+                        .collect(),
+                );
+                if pending.len() == jobs {
+                    self.flush_n_tuple(&mut call, &mut pending, &mut results, &mut ran)?;
+                }
+            }
+            more = next_combination(&mut combo, count);
+        }
+        self.flush_n_tuple(&mut call, &mut pending, &mut results, &mut ran)?;
+        Ok(results)
+    }
+
+    fn flush_n_tuple(
+        &self,
+        call: &mut Call,
+        pending: &mut Vec<Vec<Change>>,
+        results: &mut Results,
+        ran: &mut usize,
+    ) -> Result<(), FuzzError> {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let refs: Vec<Vec<ChangeRef<'_>>> = pending.iter().map(|c| borrowed(c)).collect();
+        let slices: Vec<&[ChangeRef<'_>]> = refs.iter().map(Vec::as_slice).collect();
+        let verdicts = self.verdicts(call, &slices, Judge::CAMPAIGN)?;
+        for (changes, verdict) in refs.iter().zip(verdicts) {
+            let record = verdict?;
+            call.failures += usize::from(record.status.is_failing());
+            results.record(Entry {
+                config: to_diff::<C>(changes),
+                status: record.status,
+                detail: record.into(),
+            });
+            *ran += 1;
+        }
+        drop(refs);
+        pending.clear();
+        Ok(())
+    }
+}
+
+fn skipped(message: String) -> Detail {
+    Detail {
+        message: Some(message),
+        duration: Duration::ZERO,
+    }
+}
+
+/// Advances `combo` (sorted indices below `n`) to the next combination in
+/// lexicographic order; `false` after the last.
+pub(crate) fn next_combination(combo: &mut [usize], n: usize) -> bool {
+    let k = combo.len();
+    let mut i = k;
+    while i > 0 {
+        i -= 1;
+        if combo[i] < n - k + i {
+            combo[i] += 1;
+            for j in i + 1..k {
+                combo[j] = combo[j - 1] + 1;
+            }
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combinations_in_lexicographic_order() {
+        let mut c = vec![0, 1];
+        let mut all = vec![c.clone()];
+        while next_combination(&mut c, 4) {
+            all.push(c.clone());
+        }
+        assert_eq!(
+            all,
+            vec![
+                vec![0, 1],
+                vec![0, 2],
+                vec![0, 3],
+                vec![1, 2],
+                vec![1, 3],
+                vec![2, 3]
+            ]
+        );
+    }
+}

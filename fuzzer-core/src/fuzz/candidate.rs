@@ -1,0 +1,258 @@
+//! Candidates: the pins every run starts from, sampled changes on top, their
+//! memo keys, and the config each one builds (reusing buffers, since a
+//! 666-field config is costly to clone per run).
+
+use std::sync::Arc;
+
+use super::memo::key_term;
+use crate::config::FuzzableConfig;
+use crate::error::ConfigError;
+use crate::field::FuzzRole;
+use crate::sample::{FuzzRng, SamplingMethod};
+use crate::value::{ConfigDiff, Value};
+
+/// One field change, by field index.
+pub(crate) type Change = (u32, Value);
+/// A borrowed [`Change`].
+pub(crate) type ChangeRef<'a> = (u32, &'a Value);
+
+pub(crate) fn borrowed(changes: &[Change]) -> Vec<ChangeRef<'_>> {
+    changes.iter().map(|(i, v)| (*i, v)).collect()
+}
+
+pub(crate) fn owned(changes: &[ChangeRef<'_>]) -> Vec<Change> {
+    changes.iter().map(|(i, v)| (*i, (*v).clone())).collect()
+}
+
+/// The fields every run holds fixed, and the memo-key arithmetic over them.
+#[derive(Clone, Debug)]
+pub(crate) struct Pins {
+    /// Explicit pins (`pin`, `keep_default`) by field index.
+    explicit: Vec<Option<Value>>,
+    /// Every pin that differs from the declared default, sorted by index.
+    pub(crate) active: Vec<Change>,
+    /// The key term of each active pin, by field index.
+    terms: Vec<Option<u128>>,
+    /// The sum of the active pins' key terms.
+    key: u128,
+    /// Each field's key terms for `false`, `true` and `None`, the commonest
+    /// values, computed once.
+    small_terms: Vec<[u128; 3]>,
+}
+
+impl Pins {
+    pub(crate) fn new<C: FuzzableConfig>() -> Self {
+        let mut pins = Pins {
+            explicit: vec![None; C::__FIELD_COUNT],
+            active: Vec::new(),
+            terms: vec![None; C::__FIELD_COUNT],
+            key: 0,
+            small_terms: (0..C::__FIELD_COUNT as u32)
+                .map(|i| {
+                    [
+                        key_term(i, &Value::Bool(false)),
+                        key_term(i, &Value::Bool(true)),
+                        key_term(i, &Value::None),
+                    ]
+                })
+                .collect(),
+        };
+        pins.refresh::<C>();
+        pins
+    }
+
+    /// Pins field `i` at `value` (checked by the caller).
+    pub(crate) fn set<C: FuzzableConfig>(&mut self, i: usize, value: Value) {
+        self.explicit[i] = Some(value);
+        self.refresh::<C>();
+    }
+
+    fn refresh<C: FuzzableConfig>(&mut self) {
+        let fields = C::fields();
+        self.active = (0..fields.len())
+            .filter_map(|i| {
+                self.pin_of::<C>(i)
+                    .filter(|v| *v != fields[i].default_ref())
+                    .map(|v| (i as u32, v.clone()))
+            })
+            .collect();
+        self.terms = vec![None; C::__FIELD_COUNT];
+        self.key = 0;
+        for (i, v) in &self.active {
+            let t = key_term(*i, v);
+            self.terms[*i as usize] = Some(t);
+            self.key = self.key.wrapping_add(t);
+        }
+    }
+
+    /// The value field `i` is pinned at, if any.
+    pub(crate) fn pin_of<C: FuzzableConfig>(&self, i: usize) -> Option<&Value> {
+        if let Some(v) = &self.explicit[i] {
+            return Some(v);
+        }
+        let f = &C::fields()[i];
+        match f.fuzz_role() {
+            FuzzRole::Pin(v) => Some(v),
+            FuzzRole::Skip { .. } => Some(f.default_ref()),
+            FuzzRole::Fuzzed => None,
+        }
+    }
+
+    pub(crate) fn fuzzable<C: FuzzableConfig>(&self, i: usize) -> bool {
+        self.pin_of::<C>(i).is_none()
+    }
+
+    /// The memo key of the full config (pins overridden by `changes`): a sum
+    /// of per-field terms, so it needs no sorting.
+    pub(crate) fn key(&self, changes: &[ChangeRef<'_>]) -> u128 {
+        let mut key = self.key;
+        for &(i, v) in changes {
+            if let Some(t) = self.terms[i as usize] {
+                key = key.wrapping_sub(t);
+            }
+            let term = match v {
+                Value::Bool(b) => self.small_terms[i as usize][usize::from(*b)],
+                Value::None => self.small_terms[i as usize][2],
+                other => key_term(i, other),
+            };
+            key = key.wrapping_add(term);
+        }
+        key
+    }
+
+    /// Samples each fuzzable field with probability `p`; values equal to
+    /// the declared default are left out, since they change nothing.
+    pub(crate) fn sample<C: FuzzableConfig>(
+        &self,
+        method: SamplingMethod,
+        rng: &mut FuzzRng,
+        p: f64,
+    ) -> Vec<Change> {
+        let mut out = Vec::new();
+        for f in C::fields() {
+            if !self.fuzzable::<C>(f.index()) || !rng.chance(p) {
+                continue;
+            }
+            let v = f.sample(method, rng);
+            if &v != f.default_ref() {
+                out.push((f.index() as u32, v));
+            }
+        }
+        out
+    }
+}
+
+/// Resolves a diff's names into changes (in name order). Value types are
+/// checked when a config is built.
+pub(crate) fn resolve<C: FuzzableConfig>(
+    diff: &ConfigDiff,
+) -> Result<Vec<ChangeRef<'_>>, ConfigError> {
+    diff.iter()
+        .map(|(name, value)| Ok((C::field_index(name)? as u32, value)))
+        .collect()
+}
+
+/// Changes back into a diff by name.
+pub(crate) fn to_diff<C: FuzzableConfig>(changes: &[ChangeRef<'_>]) -> ConfigDiff {
+    let fields = C::fields();
+    changes
+        .iter()
+        .map(|(i, v)| (fields[*i as usize].name().to_string(), (*v).clone()))
+        .collect()
+}
+
+/// A built config and the fields it set, to reset when it is reused.
+pub(crate) struct Built<C> {
+    pub(crate) config: Arc<C>,
+    touched: Vec<u32>,
+}
+
+/// Builds configs from `base` (declared defaults with env force) plus pins
+/// plus changes, reusing the buffers of earlier runs that nothing else
+/// holds any more: only the fields the last use set are reset.
+pub(crate) struct Buffers<C> {
+    base: C,
+    spare: Vec<Built<C>>,
+    /// `marks[i] == stamp` when the config being built sets field `i`.
+    marks: Vec<u32>,
+    stamp: u32,
+}
+
+/// Spare buffers kept beyond this many are freed.
+const MAX_SPARE: usize = 16;
+
+impl<C: FuzzableConfig> Buffers<C> {
+    pub(crate) fn new() -> Self {
+        Buffers {
+            base: C::__registry().declared_with_force(),
+            spare: Vec::new(),
+            marks: vec![0; C::__FIELD_COUNT],
+            stamp: 0,
+        }
+    }
+
+    /// The config of `pins` plus `changes`, or the first value of the wrong
+    /// type (nothing is kept of a rejected config).
+    pub(crate) fn build(
+        &mut self,
+        pins: &[Change],
+        changes: &[ChangeRef<'_>],
+    ) -> Result<Built<C>, ConfigError> {
+        self.stamp = self.stamp.wrapping_add(1);
+        let stamp = self.stamp;
+        for (i, _) in pins {
+            self.marks[*i as usize] = stamp;
+        }
+        for (i, _) in changes {
+            self.marks[*i as usize] = stamp;
+        }
+        let mut built = loop {
+            match self.spare.pop() {
+                Some(mut b) => {
+                    if let Some(c) = Arc::get_mut(&mut b.config) {
+                        for &i in &b.touched {
+                            if self.marks[i as usize] != stamp {
+                                c.__copy_field(&self.base, i as usize);
+                            }
+                        }
+                        break b;
+                    }
+                }
+                None => {
+                    break Built {
+                        config: Arc::new(self.base.clone()),
+                        touched: Vec::new(),
+                    }
+                }
+            }
+        };
+        // Every field this build sets, or that kept an older value because
+        // it was about to be set: the next use resets these.
+        built.touched.clear();
+        built.touched.extend(pins.iter().map(|(i, _)| *i));
+        built.touched.extend(changes.iter().map(|(i, _)| *i));
+        let c = Arc::get_mut(&mut built.config).expect("fresh or checked unique");
+        let applied = pins
+            .iter()
+            .map(|(i, v)| (*i, v))
+            .chain(changes.iter().copied())
+            .try_for_each(|(i, v)| {
+                c.__set_index(i as usize, v)
+                    .map_err(|e| e.for_field(C::fields()[i as usize].name()))
+            });
+        match applied {
+            Ok(()) => Ok(built),
+            Err(e) => {
+                self.recycle(built);
+                Err(e)
+            }
+        }
+    }
+
+    /// Gives a built config back for reuse, if nothing else holds it.
+    pub(crate) fn recycle(&mut self, mut built: Built<C>) {
+        if self.spare.len() < MAX_SPARE && Arc::get_mut(&mut built.config).is_some() {
+            self.spare.push(built);
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! The engine under every campaign: turns candidates into verdicts. It
+//! consults the memo, builds configs, hands batches of up to `jobs` runs to
+//! the executor (no lock is held while a test runs), confirms failures by
+//! re-running them, notices flakiness, and reports progress.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::candidate::{Built, ChangeRef};
+use super::exec::process::{ChildEnd, ProcessExec};
+use super::exec::thread::ThreadExec;
+use super::exec::{child, RunRecord};
+use super::hunt::FuzzError;
+use super::memo::Remembered;
+use super::results::{Detail, Status};
+use super::ConfigFuzzer;
+use crate::config::FuzzableConfig;
+use crate::error::ConfigError;
+use crate::registry::Snapshot;
+
+/// What the fuzzer is doing, in a [`Progress`] report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Phase {
+    /// Running the pins alone, before a campaign.
+    Baseline,
+    /// Running a sampled config (`hunt`, `bisect`).
+    Attempt,
+    /// Shrinking a failing config.
+    Minimize,
+    /// Re-running a failure to see whether it comes back (`confirm`).
+    Confirm,
+    /// Sweeping n-tuples of fields.
+    NTuple,
+    /// Replaying configs (`reproduce`).
+    Reproduce,
+    /// A single config (`test_config`).
+    Test,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Baseline => "baseline",
+            Phase::Attempt => "attempt",
+            Phase::Minimize => "minimize",
+            Phase::Confirm => "confirm",
+            Phase::NTuple => "n-tuple",
+            Phase::Reproduce => "reproduce",
+            Phase::Test => "test",
+        })
+    }
+}
+
+/// What the fuzzer reports after every run, for progress displays (see
+/// [`ConfigFuzzer::on_progress`]).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Progress {
+    /// What the fuzzer is doing.
+    pub phase: Phase,
+    /// Runs of the test so far (memoized answers not counted).
+    pub runs: usize,
+    /// For `hunt` and `bisect`: the attempt (1-based) and the number of
+    /// attempts.
+    pub attempt: Option<(usize, usize)>,
+    /// Failing configs found so far in this call.
+    pub failures: usize,
+    /// The status of the run just made.
+    pub last: Status,
+}
+
+/// Where runs happen.
+pub(crate) enum Exec<C> {
+    Thread(ThreadExec<C>),
+    Process(ProcessExec),
+}
+
+/// The context of one public call: the caller's config state (carried onto
+/// thread-mode workers), and what progress reports say.
+pub(crate) struct Call {
+    pub(crate) snapshot: Snapshot,
+    pub(crate) phase: Phase,
+    pub(crate) attempt: Option<(usize, usize)>,
+    pub(crate) failures: usize,
+}
+
+impl Call {
+    pub(crate) fn new(phase: Phase) -> Self {
+        Call {
+            snapshot: Snapshot::capture(),
+            phase,
+            attempt: None,
+            failures: 0,
+        }
+    }
+
+    pub(crate) fn phase(&mut self, phase: Phase) -> &mut Self {
+        self.phase = phase;
+        self
+    }
+}
+
+/// How a batch of candidates is judged.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Judge {
+    /// Answer from the memo when the config was judged before.
+    pub(crate) memo: bool,
+    /// Re-run a failure `confirm` more times before believing it.
+    pub(crate) confirm: bool,
+}
+
+impl Judge {
+    /// A campaign's own candidates: memoized, failures confirmed.
+    pub(crate) const CAMPAIGN: Judge = Judge {
+        memo: true,
+        confirm: true,
+    };
+    /// Minimizer probes: memoized; confirmed only once the test has shown
+    /// flakiness (then every probe runs several times).
+    pub(crate) const PROBE: Judge = Judge {
+        memo: true,
+        confirm: false,
+    };
+    /// `test_config`, `reproduce`: always run, failures confirmed.
+    pub(crate) const FRESH: Judge = Judge {
+        memo: false,
+        confirm: true,
+    };
+}
+
+/// The verdict on several runs of one config: their common status, or
+/// [`Status::Flaky`] with the counts.
+pub(crate) fn combine(runs: &[RunRecord]) -> RunRecord {
+    let first = &runs[0];
+    if runs.iter().all(|r| r.status == first.status) {
+        return first.clone();
+    }
+    let failing: Vec<&RunRecord> = runs.iter().filter(|r| r.status.is_failing()).collect();
+    let mut kinds: Vec<String> = Vec::new();
+    for r in runs {
+        let k = r.status.to_string();
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    let mut message = format!(
+        "failed {} of {} runs ({})",
+        failing.len(),
+        runs.len(),
+        kinds.join("; ")
+    );
+    if let Some(m) = failing.first().and_then(|r| r.message.as_deref()) {
+        message.push_str("; first failure: ");
+        message.push_str(m);
+    }
+    RunRecord::new(Status::Flaky, Some(message), first.duration)
+}
+
+impl From<RunRecord> for Detail {
+    fn from(r: RunRecord) -> Detail {
+        Detail {
+            message: r.message,
+            duration: r.duration,
+        }
+    }
+}
+
+/// The process executor could not reach the test.
+pub(crate) fn process_error(message: String) -> FuzzError {
+    FuzzError::Process { message }
+}
+
+impl<C: FuzzableConfig> ConfigFuzzer<C> {
+    /// Verdicts on a batch of candidates (pins plus each change list), in
+    /// order: a record each, or the candidate's first value of the wrong
+    /// type. Runs go `jobs` at a time.
+    pub(crate) fn verdicts(
+        &self,
+        call: &Call,
+        batch: &[&[ChangeRef<'_>]],
+        judge: Judge,
+    ) -> Result<Vec<Result<RunRecord, ConfigError>>, FuzzError> {
+        let n = batch.len();
+        let keys: Vec<u128> = batch.iter().map(|c| self.pins.key(c)).collect();
+        let mut out: Vec<Option<Result<RunRecord, ConfigError>>> = (0..n).map(|_| None).collect();
+        // (batch index, built config) to run, and (batch index, batch index
+        // of the same config earlier in the batch).
+        let mut todo: Vec<(usize, Built<C>)> = Vec::new();
+        let mut same: Vec<(usize, usize)> = Vec::new();
+        let mut previous: Vec<Option<RunRecord>> = Vec::new();
+        let flaky = {
+            let mut st = self.lock();
+            for (k, changes) in batch.iter().enumerate() {
+                let known = st.memo.get(&keys[k]).map(Remembered::record);
+                if judge.memo {
+                    if let Some(hit) = known {
+                        out[k] = Some(Ok(hit));
+                        continue;
+                    }
+                }
+                if let Some((j, _)) = todo.iter().find(|(j, _)| keys[*j] == keys[k]) {
+                    same.push((k, *j));
+                    continue;
+                }
+                match st.buffers.build(&self.pins.active, changes) {
+                    Ok(b) => {
+                        todo.push((k, b));
+                        previous.push(known);
+                    }
+                    Err(e) => out[k] = Some(Err(e)),
+                }
+            }
+            st.flaky
+        };
+        if !todo.is_empty() {
+            // Once the test has shown flakiness, nothing is decided on one run.
+            let extra = if flaky && !judge.confirm {
+                self.opts.confirm.max(1)
+            } else {
+                0
+            };
+            let configs: Vec<Arc<C>> = todo
+                .iter()
+                .flat_map(|(_, b)| std::iter::repeat_n(&b.config, extra + 1).cloned())
+                .collect();
+            let mut runs = self.execute(call, &configs);
+            let runs = match runs.as_mut() {
+                Ok(r) => std::mem::take(r),
+                Err(_) => {
+                    self.give_back(todo);
+                    return Err(runs.expect_err("checked"));
+                }
+            };
+            let mut grouped: Vec<Vec<RunRecord>> =
+                runs.chunks(extra + 1).map(<[RunRecord]>::to_vec).collect();
+            // Confirm failures with fresh runs.
+            if judge.confirm && self.opts.confirm > 0 {
+                let failing: Vec<usize> = (0..grouped.len())
+                    .filter(|&t| grouped[t].iter().any(|r| r.status.is_failing()))
+                    .collect();
+                if !failing.is_empty() {
+                    let k = self.opts.confirm;
+                    let configs: Vec<Arc<C>> = failing
+                        .iter()
+                        .flat_map(|&t| std::iter::repeat_n(&todo[t].1.config, k).cloned())
+                        .collect();
+                    let mut confirm_call = Call {
+                        snapshot: call.snapshot.clone(),
+                        phase: Phase::Confirm,
+                        attempt: call.attempt,
+                        failures: call.failures,
+                    };
+                    let again = self.execute(confirm_call.phase(Phase::Confirm), &configs);
+                    let again = match again {
+                        Ok(a) => a,
+                        Err(e) => {
+                            self.give_back(todo);
+                            return Err(e);
+                        }
+                    };
+                    for (&t, runs) in failing.iter().zip(again.chunks(k)) {
+                        grouped[t].extend_from_slice(runs);
+                    }
+                }
+            }
+            let mut st = self.lock();
+            for ((t, (k, built)), prev) in todo.into_iter().enumerate().zip(previous) {
+                let mut verdict = combine(&grouped[t]);
+                // A fresh run that disagrees with what the memo knew of the
+                // same config: the test is flaky.
+                if let Some(prev) = prev {
+                    if prev.status != verdict.status && verdict.status != Status::Flaky {
+                        let mut both = vec![prev];
+                        both.extend(grouped[t].iter().cloned());
+                        verdict = combine(&both);
+                    }
+                }
+                if verdict.status == Status::Flaky {
+                    st.flaky = true;
+                }
+                st.memo.insert(keys[k], Remembered::new(&verdict));
+                st.buffers.recycle(built);
+                out[k] = Some(Ok(verdict));
+            }
+        }
+        for (k, j) in same {
+            out[k] = out[j].clone();
+        }
+        Ok(out
+            .into_iter()
+            .map(|o| o.expect("every candidate judged"))
+            .collect())
+    }
+
+    fn give_back(&self, todo: Vec<(usize, Built<C>)>) {
+        let mut st = self.lock();
+        for (_, b) in todo {
+            st.buffers.recycle(b);
+        }
+    }
+
+    /// Runs every config once, `jobs` at a time, reporting progress after
+    /// each run.
+    fn execute(&self, call: &Call, configs: &[Arc<C>]) -> Result<Vec<RunRecord>, FuzzError> {
+        let jobs = self.opts.jobs.max(1);
+        let mut records = Vec::with_capacity(configs.len());
+        for chunk in configs.chunks(jobs) {
+            let done: Vec<RunRecord> = match &self.exec {
+                Exec::Thread(t) => t.run_batch(
+                    chunk.iter().map(Arc::clone).collect(),
+                    &call.snapshot,
+                    self.opts.timeout,
+                ),
+                Exec::Process(p) => {
+                    let encoded: Vec<String> = chunk
+                        .iter()
+                        .map(|c| child::encode_candidate(&**c))
+                        .collect();
+                    p.run_batch(&encoded, self.opts.timeout)
+                        .into_iter()
+                        .map(|end| match end {
+                            ChildEnd::Ran(r) => Ok(r),
+                            ChildEnd::NotReached(why) => Err(process_error(why)),
+                        })
+                        .collect::<Result<_, _>>()?
+                }
+            };
+            let runs = {
+                let mut st = self.lock();
+                st.runs += done.len();
+                st.runs
+            };
+            // Outside the lock, so the callback may query the fuzzer.
+            if let Some(report) = &self.progress {
+                let first = runs - done.len();
+                for (i, r) in done.iter().enumerate() {
+                    report(&Progress {
+                        phase: call.phase,
+                        runs: first + i + 1,
+                        attempt: call.attempt,
+                        failures: call.failures + usize::from(r.status.is_failing()),
+                        last: r.status,
+                    });
+                }
+            }
+            records.extend(done);
+        }
+        Ok(records)
+    }
+
+    /// The verdict on one candidate.
+    pub(crate) fn verdict(
+        &self,
+        call: &Call,
+        changes: &[ChangeRef<'_>],
+        judge: Judge,
+    ) -> Result<Result<RunRecord, ConfigError>, FuzzError> {
+        Ok(self
+            .verdicts(call, &[changes], judge)?
+            .pop()
+            .expect("one verdict per candidate"))
+    }
+
+    /// Runs the baseline (pins alone) `times` times afresh: the statuses of
+    /// its failures, if any.
+    pub(crate) fn baseline_failures(
+        &self,
+        call: &Call,
+        times: usize,
+    ) -> Result<Vec<Status>, FuzzError> {
+        let built = self.lock().buffers.build(&self.pins.active, &[]);
+        let built = built.map_err(FuzzError::Config)?;
+        let configs: Vec<Arc<C>> = std::iter::repeat_n(&built.config, times).cloned().collect();
+        let mut c = Call {
+            snapshot: call.snapshot.clone(),
+            phase: Phase::Baseline,
+            attempt: call.attempt,
+            failures: call.failures,
+        };
+        let runs = self.execute(c.phase(Phase::Baseline), &configs);
+        self.lock().buffers.recycle(built);
+        Ok(runs?
+            .into_iter()
+            .filter(|r| r.status.is_failing())
+            .map(|r| r.status)
+            .collect())
+    }
+
+    /// Whether the test has shown flakiness (some config judged
+    /// [`Status::Flaky`]) in this fuzzer's life.
+    pub(crate) fn seen_flaky(&self) -> bool {
+        self.lock().flaky
+    }
+
+    /// How long shrinking may go on, from now.
+    pub(crate) fn shrink_deadline(&self) -> Option<Instant> {
+        self.opts
+            .max_shrink_time
+            .and_then(|d| Instant::now().checked_add(d))
+    }
+
+    /// The time limit, for reports.
+    pub(crate) fn shrink_time(&self) -> Duration {
+        self.opts.max_shrink_time.unwrap_or(Duration::MAX)
+    }
+}

@@ -1,0 +1,615 @@
+//! The process executor, parent side: each run in a child process that
+//! re-executes this program, supervised until it ends.
+//!
+//! The child gets the candidate in a file and the run's identity in the
+//! `CONFIG_FUZZ_CHILD` env var; it re-runs the program up to the
+//! construction of the same fuzzer ([`super::child`]), installs the
+//! candidate process-wide, runs the test once and writes the outcome to a
+//! second file. It runs in its own process group, so that a timeout kills
+//! it and everything it spawned, and so does its end (nothing it started
+//! outlives the run). Its stderr is read as it comes, keeping only the
+//! tail, so a chatty child can neither block nor fill the disk.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::child::{self, ChildReport};
+use super::RunRecord;
+use crate::fuzz::results::Status;
+
+/// How a child run ended, as far as the parent can tell.
+#[derive(Debug)]
+pub(crate) enum ChildEnd {
+    /// The child reached the test: its outcome (or the crash or timeout
+    /// that ended it).
+    Ran(RunRecord),
+    /// The child ended, or was killed, before it reached the fuzzer: nothing
+    /// about the candidate is known. The text says why and what to do.
+    NotReached(String),
+}
+
+/// How the parent starts a child that reaches this fuzzer.
+#[derive(Clone, Debug)]
+pub(crate) struct ChildTarget {
+    /// Identifies the fuzzer in the child: its test's type and config type.
+    pub(crate) key: u64,
+    /// How many fuzzers with the same key the constructing thread built
+    /// before this one.
+    pub(crate) ordinal: usize,
+    pub(crate) program: Result<PathBuf, String>,
+    pub(crate) args: Vec<OsString>,
+}
+
+impl ChildTarget {
+    /// The command that brings a child back to the fuzzer being built on
+    /// this thread: under a libtest harness (`cargo test`, `cargo nextest`),
+    /// the test binary with this thread's test selected exactly; otherwise
+    /// the program with the arguments it was started with.
+    pub(crate) fn for_this_thread(key: u64, ordinal: usize) -> Self {
+        let program = std::env::current_exe()
+            .map_err(|e| format!("cannot find the running executable to re-run it: {e}"));
+        let test_name = std::thread::current()
+            .name()
+            .filter(|n| *n != "main")
+            .map(str::to_string);
+        let harness = program.as_deref().is_ok_and(looks_like_test_binary);
+        let args = match test_name {
+            Some(name) if harness => [
+                name.as_str(),
+                "--exact",
+                "--include-ignored",
+                "--nocapture",
+                "--test-threads=1",
+                "-q",
+            ]
+            .iter()
+            .map(OsString::from)
+            .collect(),
+            _ => std::env::args_os().skip(1).collect(),
+        };
+        ChildTarget {
+            key,
+            ordinal,
+            program,
+            args,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut s = match &self.program {
+            Ok(p) => p.display().to_string(),
+            Err(e) => e.clone(),
+        };
+        for a in &self.args {
+            s.push(' ');
+            s.push_str(&a.to_string_lossy());
+        }
+        s
+    }
+}
+
+/// Cargo names test binaries `<name>-<16 hex digits>` (nextest runs the same
+/// binaries).
+fn looks_like_test_binary(path: &Path) -> bool {
+    let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+        return false;
+    };
+    stem.rsplit_once('-').is_some_and(|(name, hash)| {
+        !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+/// A private directory for the run files, removed when the executor goes.
+#[derive(Debug)]
+struct RunDir(PathBuf);
+
+impl RunDir {
+    fn create() -> std::io::Result<RunDir> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let base = std::env::temp_dir();
+        loop {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let path = base.join(format!("config-fuzz-{}-{n}", std::process::id()));
+            match std::fs::create_dir(&path) {
+                Ok(()) => return Ok(RunDir(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs tests in child processes.
+#[derive(Debug)]
+pub(crate) struct ProcessExec {
+    target: ChildTarget,
+    stack_size: usize,
+    dir: Mutex<Option<RunDir>>,
+    next: AtomicU64,
+}
+
+impl ProcessExec {
+    pub(crate) fn new(target: ChildTarget, stack_size: usize) -> Self {
+        ProcessExec {
+            target,
+            stack_size,
+            dir: Mutex::new(None),
+            next: AtomicU64::new(0),
+        }
+    }
+
+    fn dir(&self) -> Result<PathBuf, String> {
+        let mut dir = self.dir.lock().unwrap_or_else(|e| e.into_inner());
+        if dir.is_none() {
+            *dir = Some(RunDir::create().map_err(|e| {
+                format!(
+                    "cannot create a directory for child runs in {}: {e}",
+                    std::env::temp_dir().display()
+                )
+            })?);
+        }
+        Ok(dir.as_ref().expect("just created").0.clone())
+    }
+
+    /// Runs each candidate (its encoded form, see [`child::encode_candidate`])
+    /// in its own child, all at once; one end per candidate, in order.
+    pub(crate) fn run_batch(
+        &self,
+        candidates: &[String],
+        timeout: Option<Duration>,
+    ) -> Vec<ChildEnd> {
+        let dir = match self.dir() {
+            Ok(d) => d,
+            Err(e) => {
+                return candidates
+                    .iter()
+                    .map(|_| ChildEnd::NotReached(e.clone()))
+                    .collect()
+            }
+        };
+        let ids: Vec<u64> = candidates
+            .iter()
+            .map(|_| self.next.fetch_add(1, Ordering::Relaxed))
+            .collect();
+        let files: Vec<child::RunFiles> = ids
+            .iter()
+            .map(|&id| child::RunFiles::new(&dir, id))
+            .collect();
+        let ends = supervise::run(self, &files, candidates, timeout);
+        for f in &files {
+            f.remove();
+        }
+        ends
+    }
+
+    /// Classifies a finished child from its report files, its exit, and
+    /// its stderr's tail.
+    fn classify(
+        &self,
+        files: &child::RunFiles,
+        exit: Exit,
+        stderr: &str,
+        timeout: Option<Duration>,
+    ) -> ChildEnd {
+        let tail = if stderr.trim().is_empty() {
+            String::new()
+        } else {
+            format!("\n--- last lines of the child's stderr ---\n{stderr}")
+        };
+        match files.read_report() {
+            Some(ChildReport::Done(record)) => return ChildEnd::Ran(record),
+            Some(ChildReport::Started(elapsed)) => {
+                let record = match exit {
+                    Exit::TimedOut => RunRecord::new(
+                        Status::FailedTimeout,
+                        Some(format!(
+                            "the test did not finish within {:?}; the child process and everything it started were killed{tail}",
+                            timeout.unwrap_or_default()
+                        )),
+                        timeout.unwrap_or_default(),
+                    ),
+                    Exit::Ended(how) => RunRecord::new(
+                        Status::FailedCrash,
+                        Some(format!("the child process {how} while running the test{tail}")),
+                        elapsed,
+                    ),
+                };
+                return ChildEnd::Ran(record);
+            }
+            None => {}
+        }
+        let how = match exit {
+            Exit::TimedOut => format!(
+                "did not reach the fuzzer within the timeout ({:?}) and was killed",
+                timeout.unwrap_or_default()
+            ),
+            Exit::Ended(how) => how,
+        };
+        ChildEnd::NotReached(format!(
+            "process isolation: the child process `{}` {how} before it reached this fuzzer. \
+             The child re-runs the program (or the test) from its start and serves the run \
+             when it builds the same fuzzer (same test closure and config type, built as the \
+             same one on its thread); make sure the code before `ConfigFuzzer::new` takes the \
+             same path every time, and under a test harness build the fuzzer on the test's \
+             own thread{tail}",
+            self.target.describe()
+        ))
+    }
+}
+
+/// How a child ended.
+enum Exit {
+    /// Killed by the parent at its deadline.
+    TimedOut,
+    /// Exited or was killed by a signal: "exited with code 3", "was killed
+    /// by signal SIGABRT (core dumped)".
+    Ended(String),
+}
+
+#[cfg(unix)]
+fn describe_exit(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt as _;
+    if let Some(code) = status.code() {
+        return format!("exited with code {code}");
+    }
+    match status.signal() {
+        Some(sig) => format!(
+            "was killed by signal {}{}",
+            signal_name(sig),
+            if status.core_dumped() {
+                " (core dumped)"
+            } else {
+                ""
+            }
+        ),
+        None => format!("ended ({status})"),
+    }
+}
+
+/// `SIGABRT (6)` for the signals a test can die of; the number otherwise.
+#[cfg(unix)]
+fn signal_name(sig: i32) -> String {
+    use rustix::process::Signal;
+    const NAMES: &[(Signal, &str)] = &[
+        (Signal::ABORT, "SIGABRT"),
+        (Signal::SEGV, "SIGSEGV"),
+        (Signal::BUS, "SIGBUS"),
+        (Signal::ILL, "SIGILL"),
+        (Signal::FPE, "SIGFPE"),
+        (Signal::KILL, "SIGKILL"),
+        (Signal::TERM, "SIGTERM"),
+        (Signal::INT, "SIGINT"),
+        (Signal::HUP, "SIGHUP"),
+        (Signal::QUIT, "SIGQUIT"),
+        (Signal::PIPE, "SIGPIPE"),
+        (Signal::TRAP, "SIGTRAP"),
+        (Signal::SYS, "SIGSYS"),
+        (Signal::ALARM, "SIGALRM"),
+        (Signal::USR1, "SIGUSR1"),
+        (Signal::USR2, "SIGUSR2"),
+        (Signal::XCPU, "SIGXCPU"),
+        (Signal::XFSZ, "SIGXFSZ"),
+    ];
+    match NAMES.iter().find(|(s, _)| s.as_raw() == sig) {
+        Some((_, name)) => format!("{name} ({sig})"),
+        None => format!("{sig}"),
+    }
+}
+
+/// The last bytes a child wrote, bounded.
+struct Tail {
+    bytes: Vec<u8>,
+}
+
+/// How much of a child's stderr is kept, and how many lines of it shown.
+const TAIL_BYTES: usize = 16 * 1024;
+const TAIL_LINES: usize = 30;
+
+impl Tail {
+    fn push(&mut self, data: &[u8]) {
+        self.bytes.extend_from_slice(data);
+        if self.bytes.len() > 2 * TAIL_BYTES {
+            let cut = self.bytes.len() - TAIL_BYTES;
+            self.bytes.drain(..cut);
+        }
+    }
+
+    fn text(&self) -> String {
+        let start = self.bytes.len().saturating_sub(TAIL_BYTES);
+        let text = String::from_utf8_lossy(&self.bytes[start..]);
+        let lines: Vec<&str> = text.trim_end().lines().collect();
+        lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
+    }
+}
+
+#[cfg(unix)]
+mod supervise {
+    //! Starting children and waiting for all of them at once: one `poll`
+    //! over each child's pidfd (readable when it exits) and stderr pipe,
+    //! with the nearest deadline as the timeout.
+
+    use std::io::Read as _;
+    use std::os::fd::OwnedFd;
+    use std::os::unix::process::CommandExt as _;
+    use std::process::{Child, ChildStderr, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    use rustix::process::{kill_process_group, pidfd_open, Pid, PidfdFlags, Signal};
+
+    use super::{child, describe_exit, ChildEnd, Exit, ProcessExec, Tail};
+
+    struct Running {
+        child: Option<Child>,
+        /// The child's process group (its own pid).
+        pgid: Option<Pid>,
+        pidfd: Option<OwnedFd>,
+        stderr: Option<ChildStderr>,
+        tail: Tail,
+        deadline: Option<Instant>,
+        exit: Option<Exit>,
+    }
+
+    impl Running {
+        /// Kills the child's whole process group. A group id is not reused
+        /// while any member lives, so this reaches only what the child left.
+        fn kill_group(&self) {
+            if let Some(pgid) = self.pgid {
+                let _ = kill_process_group(pgid, Signal::KILL);
+            }
+        }
+
+        fn read_stderr(&mut self) {
+            let Some(err) = self.stderr.as_mut() else {
+                return;
+            };
+            let mut buf = [0u8; 8192];
+            match err.read(&mut buf) {
+                Ok(0) | Err(_) => self.stderr = None,
+                Ok(n) => self.tail.push(&buf[..n]),
+            }
+        }
+
+        /// Reaps the child if it has ended (killing what it left behind).
+        fn try_reap(&mut self) {
+            let Some(child) = self.child.as_mut() else {
+                return;
+            };
+            if let Ok(Some(status)) = child.try_wait() {
+                // Whatever it started dies with it.
+                self.kill_group();
+                self.exit = Some(Exit::Ended(describe_exit(status)));
+                self.child = None;
+            }
+        }
+    }
+
+    pub(super) fn run(
+        exec: &ProcessExec,
+        files: &[child::RunFiles],
+        candidates: &[String],
+        timeout: Option<Duration>,
+    ) -> Vec<ChildEnd> {
+        let mut runs: Vec<Result<Running, String>> = files
+            .iter()
+            .zip(candidates)
+            .map(|(f, cand)| start(exec, f, cand, timeout))
+            .collect();
+        loop {
+            let now = Instant::now();
+            // Deadlines first.
+            for r in runs.iter_mut().flatten() {
+                if r.exit.is_none() && r.deadline.is_some_and(|d| d <= now) {
+                    r.kill_group();
+                    if let Some(mut c) = r.child.take() {
+                        let _ = c.kill();
+                        let _ = c.wait();
+                    }
+                    r.exit = Some(Exit::TimedOut);
+                }
+            }
+            let active: Vec<usize> = runs
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.as_ref().is_ok_and(|r| r.exit.is_none()))
+                .map(|(i, _)| i)
+                .collect();
+            if active.is_empty() {
+                break;
+            }
+            let mut wait = active
+                .iter()
+                .filter_map(|&i| runs[i].as_ref().ok().and_then(|r| r.deadline))
+                .min()
+                .map(|d| d.saturating_duration_since(now));
+            if active
+                .iter()
+                .any(|&i| runs[i].as_ref().is_ok_and(|r| r.pidfd.is_none()))
+            {
+                // No pidfd (an old kernel): look again soon.
+                wait = Some(wait.map_or(Duration::from_millis(2), |w| {
+                    w.min(Duration::from_millis(2))
+                }));
+            }
+            let mut slots: Vec<(usize, bool)> = Vec::new();
+            {
+                let mut fds: Vec<PollFd<'_>> = Vec::new();
+                for &i in &active {
+                    let r = runs[i].as_ref().expect("active runs started");
+                    if let Some(fd) = &r.pidfd {
+                        fds.push(PollFd::new(fd, PollFlags::IN));
+                        slots.push((i, true));
+                    }
+                    if let Some(err) = &r.stderr {
+                        fds.push(PollFd::new(err, PollFlags::IN));
+                        slots.push((i, false));
+                    }
+                }
+                let ts = wait.map(|w| Timespec {
+                    tv_sec: w.as_secs().min(i64::MAX as u64) as i64,
+                    tv_nsec: i64::from(w.subsec_nanos()),
+                });
+                match poll(&mut fds, ts.as_ref()) {
+                    Ok(_) => {}
+                    Err(rustix::io::Errno::INTR) => continue,
+                    Err(_) => std::thread::sleep(Duration::from_millis(1)),
+                }
+                let ready: Vec<bool> = fds.iter().map(|f| !f.revents().is_empty()).collect();
+                slots = slots
+                    .into_iter()
+                    .zip(ready)
+                    .filter(|(_, ready)| *ready)
+                    .map(|(s, _)| s)
+                    .collect();
+            }
+            for (i, is_pidfd) in slots {
+                let r = runs[i].as_mut().expect("active runs started");
+                if is_pidfd {
+                    r.try_reap();
+                } else {
+                    r.read_stderr();
+                }
+            }
+            for &i in &active {
+                let r = runs[i].as_mut().expect("active runs started");
+                if r.pidfd.is_none() && r.exit.is_none() {
+                    r.try_reap();
+                }
+            }
+        }
+        // Whatever is still in the pipes (a straggler holding one open is
+        // dead by now: its group was killed).
+        let grace = Instant::now() + Duration::from_millis(200);
+        for r in runs.iter_mut().flatten() {
+            while r.stderr.is_some() && Instant::now() < grace {
+                let err = r.stderr.as_ref().expect("checked");
+                let mut fds = [PollFd::new(err, PollFlags::IN)];
+                let left = grace.saturating_duration_since(Instant::now());
+                let ts = Timespec {
+                    tv_sec: 0,
+                    tv_nsec: i64::from(left.subsec_nanos()),
+                };
+                match poll(&mut fds, Some(&ts)) {
+                    Ok(0) => break,
+                    Ok(_) => r.read_stderr(),
+                    Err(_) => break,
+                }
+            }
+        }
+        runs.into_iter()
+            .zip(files)
+            .map(|(r, f)| match r {
+                Err(e) => ChildEnd::NotReached(e),
+                Ok(r) => {
+                    let exit = r.exit.unwrap_or(Exit::Ended("ended".into()));
+                    exec.classify(f, exit, &r.tail.text(), timeout)
+                }
+            })
+            .collect()
+    }
+
+    fn start(
+        exec: &ProcessExec,
+        files: &child::RunFiles,
+        candidate: &str,
+        timeout: Option<Duration>,
+    ) -> Result<Running, String> {
+        let program = exec.target.program.clone()?;
+        files
+            .write_candidate(candidate)
+            .map_err(|e| format!("cannot write the candidate for a child run: {e}"))?;
+        let mut cmd = Command::new(&program);
+        cmd.args(&exec.target.args)
+            .env(
+                child::ENV,
+                child::Request::env_value(&exec.target, exec.stack_size, files),
+            )
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        let mut child = cmd.spawn().map_err(|e| {
+            format!(
+                "cannot start the child process `{}`: {e}",
+                program.display()
+            )
+        })?;
+        let start = Instant::now();
+        let pidfd = Pid::from_raw(child.id() as i32)
+            .and_then(|pid| pidfd_open(pid, PidfdFlags::empty()).ok());
+        let stderr = child.stderr.take();
+        Ok(Running {
+            pgid: Pid::from_raw(child.id() as i32),
+            child: Some(child),
+            pidfd,
+            stderr,
+            tail: Tail { bytes: Vec::new() },
+            deadline: timeout.and_then(|t| start.checked_add(t)),
+            exit: None,
+        })
+    }
+}
+
+#[cfg(not(unix))]
+mod supervise {
+    use std::time::Duration;
+
+    use super::{child, ChildEnd, ProcessExec};
+
+    pub(super) fn run(
+        _exec: &ProcessExec,
+        files: &[child::RunFiles],
+        _candidates: &[String],
+        _timeout: Option<Duration>,
+    ) -> Vec<ChildEnd> {
+        files
+            .iter()
+            .map(|_| {
+                ChildEnd::NotReached(
+                    "process isolation needs a Unix system (process groups, pidfds); use Isolation::Thread here".into(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_test_binaries_are_recognised() {
+        assert!(looks_like_test_binary(Path::new(
+            "/t/debug/deps/fuzzer-0123456789abcdef"
+        )));
+        assert!(looks_like_test_binary(Path::new(
+            "/t/deps/my-crate-0123456789abcdef"
+        )));
+        assert!(!looks_like_test_binary(Path::new("/t/release/hunt")));
+        assert!(!looks_like_test_binary(Path::new("/t/release/my-tool")));
+        assert!(!looks_like_test_binary(Path::new(
+            "/t/debug/-0123456789abcdef"
+        )));
+    }
+
+    #[test]
+    fn the_tail_keeps_the_last_lines() {
+        let mut t = Tail { bytes: Vec::new() };
+        for i in 0..10_000 {
+            t.push(format!("line {i}\n").as_bytes());
+        }
+        let text = t.text();
+        assert_eq!(text.lines().count(), TAIL_LINES);
+        assert!(text.ends_with("line 9999"));
+        assert!(t.bytes.len() <= 2 * TAIL_BYTES);
+    }
+}
