@@ -1,15 +1,22 @@
 //! The main job: a fuzz campaign over the 666-field `InductorConfig` against
-//! a toy compiler with planted interaction bugs of mixed kinds and sizes.
+//! a toy compiler with planted interaction bugs of mixed kinds and sizes,
+//! two of which (an abort and a runaway recursion) kill the process that
+//! runs them. The campaign runs in process isolation on two jobs, so it
+//! survives them.
 //!
 //! `cargo run --release -p fake-config --example hunt`
 //!
-//! It shows progress, prints each distinct minimal failing config with a
-//! Rust snippet that reproduces it, writes `results.html`, and checks that
-//! every planted bug was found (exit status 1 if not).
+//! It shows progress, prints each finding as soon as it is confirmed, then
+//! each distinct minimal failing config with a Rust snippet that reproduces
+//! it, writes `results.html`, and checks that every planted bug was found
+//! (exit status 1 if not).
+//!
+//! In process isolation every run re-executes this program, which gets as
+//! far as `ConfigFuzzer::new` and runs one test there; so nothing with side
+//! effects happens before the fuzzer is built.
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write as _};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fake_config::inductor::CpuBackend;
 use fake_config::InductorConfig;
@@ -47,11 +54,31 @@ const PLANTED: &[(&[&str], &str)] = &[
         "hang (2 fields)",
     ),
     (&["fallback_random"], "wrong result (1 field)"),
+    (
+        &["allow_buffer_reuse", "memory_planning"],
+        "abort (2 fields)",
+    ),
+    (&["online_softmax"], "stack overflow (1 field)"),
 ];
+
+/// A rewrite that never reaches its fixed point: recursion without end.
+#[allow(unconditional_recursion)] // the planted bug
+fn rewrite_softmax(depth: u64) -> u64 {
+    let frame = [depth; 64];
+    std::hint::black_box(&frame);
+    rewrite_softmax(depth + 1).wrapping_add(frame[3])
+}
 
 /// Compiles and runs a toy program under the current config.
 fn toy_compiler() -> Outcome {
     let c = InductorConfig::current();
+    if c.memory_planning && !c.allow_buffer_reuse {
+        eprintln!("memory planner: buffer freed twice");
+        std::process::abort();
+    }
+    if !c.online_softmax {
+        std::hint::black_box(rewrite_softmax(0));
+    }
     if c.freezing && !c.pattern_matcher && c.triton.cudagraphs {
         return Outcome::Error(
             "cudagraph capture of a frozen graph without pattern rewrites aliases an output",
@@ -73,69 +100,79 @@ fn toy_compiler() -> Outcome {
 }
 
 fn main() {
-    let started = Instant::now();
-    let attempts = 300;
+    let attempts = 200;
+    let terminal = std::io::stderr().is_terminal();
     let fuzzer = ConfigFuzzer::<InductorConfig>::new(toy_compiler, 2024)
-        .timeout(Duration::from_millis(250))
+        .isolation(Isolation::Process)
+        .jobs(2)
+        .timeout(Duration::from_millis(500))
         .on_progress(move |p| {
-            if let Some((attempt, of)) = p.attempt {
+            if let (true, Some((attempt, of))) = (terminal, p.attempt) {
                 eprint!(
-                    "\r  attempt {attempt:>3}/{of} · {:>5} runs · {} failing attempts",
+                    "\r  attempt {attempt:>3}/{of} · {:>5} runs · {} failing attempts ",
                     p.runs, p.failures
                 );
                 let _ = std::io::stderr().flush();
             }
+        })
+        .on_finding(move |f| {
+            if terminal {
+                eprintln!();
+            }
+            println!("  found: {f}");
         });
     println!(
-        "Hunting in InductorConfig ({} fields, {} pinned) with {attempts} attempts at p = 0.35, seed 2024...",
+        "Hunting in InductorConfig ({} fields, {} pinned) with {attempts} attempts at p = 0.35, seed 2024, \
+         process isolation, 2 jobs...",
         InductorConfig::fields().len(),
         fuzzer.pinned().len()
     );
-    let found = fuzzer.bisect(attempts, 0.35);
-    if std::io::stderr().is_terminal() {
+    let hunt = match fuzzer.hunt(attempts, 0.35) {
+        Ok(hunt) => hunt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    };
+    if terminal {
         eprintln!();
     }
 
-    // Distinct minimal configs, with how many attempts shrank to each.
-    let mut distinct: BTreeMap<String, (ConfigDiff, usize)> = BTreeMap::new();
-    for m in &found {
-        let key = format!("{m:?}");
-        distinct.entry(key).or_insert_with(|| (m.clone(), 0)).1 += 1;
-    }
-    let configs: Vec<ConfigDiff> = distinct.values().map(|(m, _)| m.clone()).collect();
-    let results = fuzzer.reproduce(&configs);
-
     println!(
-        "\n{} failing attempts shrank to {} distinct minimal configs:\n",
-        found.len(),
-        distinct.len()
+        "\n{} of {} attempts failed and shrank to {} distinct minimal configs:\n",
+        hunt.failing_attempts(),
+        hunt.attempts(),
+        hunt.findings().len()
     );
-    for (m, hits) in distinct.values() {
-        let entry = results.get(m).expect("just reproduced");
-        println!("== {} (from {hits} attempts)", entry.status);
-        if let Some(msg) = &entry.detail.message {
-            println!("   {msg}");
+    for f in hunt.findings() {
+        println!("== {} (from {} attempts)", f.status(), f.hits());
+        if let Some(msg) = &f.detail().message {
+            for line in msg.lines().take(6) {
+                println!("   {line}");
+            }
         }
-        for line in fuzzer.repro_snippet(m).lines() {
+        for line in f.repro_snippet().lines() {
             println!("   {line}");
         }
         println!();
     }
 
+    let configs: Vec<ConfigDiff> = hunt.findings().iter().map(|f| f.config().clone()).collect();
+    let results = fuzzer.reproduce(&configs);
     std::fs::write("results.html", results.to_html()).expect("cannot write results.html");
     println!(
         "{} test runs in {:.1?}; results written to results.html",
-        fuzzer.num_runs(),
-        started.elapsed()
+        hunt.runs(),
+        hunt.elapsed()
     );
 
     let mut missed = 0;
     for (fields, kind) in PLANTED {
-        let hit = distinct
-            .values()
-            .any(|(m, _)| m.len() == fields.len() && fields.iter().all(|f| m.contains_key(*f)));
+        let hit = hunt.failures().any(|f| {
+            f.config().len() == fields.len() && fields.iter().all(|n| f.config().contains_key(*n))
+        });
         println!(
-            "  planted {kind:<24} {:<60} {}",
+            "  planted {kind:<26} {:<60} {}",
             fields.join(" + "),
             if hit { "found" } else { "MISSED" }
         );
