@@ -34,8 +34,8 @@ pub use error::ConfigError;
 pub use field::{Domain, FieldMeta, FuzzRole};
 pub use fuzz::{
     ConfigFuzzer, Detail, Entry, Finding, FuzzError, Hunt, Isolation, Phase, Progress, Results,
-    ShrinkLimit, Status, TestOutcome, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_MAX_SHRINK_TIME,
-    DEFAULT_STACK_SIZE, DEFAULT_TIMEOUT,
+    ShrinkLimit, Status, TestOutcome, DEFAULT_CONFIRM, DEFAULT_MAX_SHRINK_RUNS,
+    DEFAULT_MAX_SHRINK_TIME, DEFAULT_STACK_SIZE, DEFAULT_TIMEOUT,
 };
 pub use persist::ConfigHash;
 pub use registry::{PatchGuard, Snapshot};

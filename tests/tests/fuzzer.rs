@@ -174,7 +174,11 @@ fn pytorch_defect_shrinking_never_slips_to_another_bug() {
 fn pytorch_defect_a_test_failing_at_defaults_is_reported_not_fuzzed() {
     let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| false, 0);
     assert!(fuzzer.bisect(10, 0.5).is_empty());
-    assert_eq!(fuzzer.num_runs(), 1);
+    // The baseline run, and its confirmation (DEFAULT_CONFIRM = 1).
+    assert_eq!(fuzzer.num_runs(), 2);
+    let once = ConfigFuzzer::<FakeConfig>::new(|| false, 0).confirm(0);
+    assert!(once.bisect(10, 0.5).is_empty());
+    assert_eq!(once.num_runs(), 1);
 }
 
 #[test]
@@ -373,7 +377,8 @@ fn a_config_with_a_wrong_type_runs_nothing_and_leaves_no_trace_in_later_runs() {
     // Nothing of the rejected config leaks into the next run.
     let next = diff(&[("e_float", Value::Float(4.0))]);
     assert_eq!(fuzzer.test_config(&next), Status::Passed);
-    assert_eq!(fuzzer.num_runs(), 2);
+    // `earlier` ran and was confirmed once; `next` ran.
+    assert_eq!(fuzzer.num_runs(), 3);
 }
 
 #[test]

@@ -53,6 +53,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 /// runs from `main` also runs under the fuzzer.
 pub const DEFAULT_STACK_SIZE: usize = 8 << 20;
 
+/// How many times a failure is re-run by default before it is believed:
+/// once, which costs a run per failing attempt (passing runs are never
+/// repeated) and catches most flaky tests.
+pub const DEFAULT_CONFIRM: usize = 1;
+
 /// The runs a single shrink may make by default.
 pub const DEFAULT_MAX_SHRINK_RUNS: usize = 500;
 
@@ -82,7 +87,7 @@ impl Default for Options {
             timeout: Some(DEFAULT_TIMEOUT),
             isolation: Isolation::Thread,
             jobs: 1,
-            confirm: 0,
+            confirm: DEFAULT_CONFIRM,
             stack_size: DEFAULT_STACK_SIZE,
             max_shrink_runs: DEFAULT_MAX_SHRINK_RUNS,
             max_shrink_time: Some(DEFAULT_MAX_SHRINK_TIME),
@@ -254,7 +259,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     }
 
     /// Re-runs every failure `k` more times before shrinking or reporting
-    /// it (default 0). A failure that does not come back every time is
+    /// it (default [`DEFAULT_CONFIRM`], 1; 0 believes every failure at
+    /// once, as PyTorch does). A failure that does not come back every time is
     /// [`Status::Flaky`], with the counts in its detail, and is never
     /// shrunk; once the test has shown flakiness, every probe while
     /// shrinking runs `max(k, 1) + 1` times.
