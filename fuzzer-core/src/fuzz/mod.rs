@@ -144,7 +144,10 @@ struct State<C> {
 /// thread), and there, instead of returning, runs the test once under the
 /// candidate and exits. So keep the code before `ConfigFuzzer::new` cheap
 /// and deterministic, and under a test harness build the fuzzer on the
-/// test's own thread.
+/// test's own thread. Patches of other configs that the test relies on
+/// belong before `ConfigFuzzer::new` too: the child makes the patches of
+/// the thread that builds the fuzzer process-wide, but never runs what
+/// comes after it.
 pub struct ConfigFuzzer<C: FuzzableConfig> {
     seed: u64,
     sampling: SamplingMethod,
