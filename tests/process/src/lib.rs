@@ -45,12 +45,16 @@ pub fn write_null() {
 
 /// Recursion that uses about `kib` KiB of stack.
 pub fn deep(kib: u64) -> u64 {
+    // One KiB-ish frame per level in debug and release builds alike: the
+    // buffer is kept in memory through a reference (passing it to
+    // `black_box` by value would copy it, several KiB a frame in debug).
     fn go(n: u64) -> u64 {
         let buf = [n as u8; 1000];
+        let buf = std::hint::black_box(&buf);
         if n == 0 {
-            u64::from(std::hint::black_box(buf)[0])
+            u64::from(buf[0])
         } else {
-            go(n - 1).wrapping_add(u64::from(std::hint::black_box(buf)[7]))
+            go(n - 1).wrapping_add(u64::from(buf[7]))
         }
     }
     go(kib)
@@ -78,4 +82,82 @@ pub fn cpu_ticks() -> u64 {
     let rest = &s[s.rfind(')').expect("a comm field") + 2..];
     let f: Vec<&str> = rest.split_whitespace().collect();
     f[11].parse::<u64>().unwrap_or(0) + f[12].parse::<u64>().unwrap_or(0)
+}
+
+/// The diff that turns on the named flags of [`Flags`].
+pub fn flags(names: &[&str]) -> ConfigDiff {
+    names
+        .iter()
+        .map(|n| ((*n).to_string(), Value::Bool(true)))
+        .collect()
+}
+
+/// The field names of a config diff, in order.
+pub fn keys(diff: &ConfigDiff) -> Vec<&str> {
+    diff.keys().map(String::as_str).collect()
+}
+
+/// A fair coin, fresh on every call, in every thread and process: a
+/// counter hashed with the randomly keyed `RandomState` (its keys come from
+/// the OS on each thread's first use, so a re-executed child does not
+/// repeat its parent's or a sibling's draws).
+pub fn coin() -> bool {
+    use std::hash::BuildHasher as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static DRAWS: AtomicU64 = AtomicU64::new(0);
+    let n = DRAWS.fetch_add(1, Ordering::Relaxed);
+    std::collections::hash_map::RandomState::new().hash_one(n) & 1 == 0
+}
+
+/// Counts runs of a test across processes: each run appends a byte to a
+/// file that a process-mode campaign's parent and its children share (the
+/// file is named after a tag and the parent's process id; a child, which
+/// the fuzzer starts directly, finds it through its parent's id).
+#[derive(Debug)]
+pub struct RunLog {
+    path: std::path::PathBuf,
+    owner: bool,
+}
+
+impl RunLog {
+    /// The log for `tag` (unique per test) of this campaign; the parent
+    /// starts it empty.
+    pub fn new(tag: &str) -> Self {
+        // Set by the fuzzer in the children it starts.
+        let owner = std::env::var_os("CONFIG_FUZZ_CHILD").is_none();
+        let pid = if owner {
+            std::process::id()
+        } else {
+            std::os::unix::process::parent_id()
+        };
+        let path = std::env::temp_dir().join(format!("process-tests-{tag}-{pid}.runs"));
+        if owner {
+            std::fs::write(&path, b"").expect("a writable temp dir");
+        }
+        RunLog { path, owner }
+    }
+
+    /// Records one run.
+    pub fn record(&self) {
+        use std::io::Write as _;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&self.path)
+            .expect("the run log opens");
+        f.write_all(b".").expect("the run log is writable");
+    }
+
+    /// Runs recorded so far.
+    pub fn count(&self) -> usize {
+        std::fs::metadata(&self.path).map_or(0, |m| m.len() as usize)
+    }
+}
+
+impl Drop for RunLog {
+    fn drop(&mut self) {
+        if self.owner {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }

@@ -1,0 +1,107 @@
+//! `jobs(2)` gives the same findings, bisect output and n-tuple results as
+//! `jobs(1)` for the same seed, in both isolation modes.
+
+use fuzzer_core::prelude::*;
+use fuzzer_core::TestOutcome;
+use process_tests::Flags;
+
+/// How the planted bugs fail: each its own status.
+enum Outcome {
+    Pass,
+    /// `FailedReturn`.
+    Wrong,
+    /// `FailedError`.
+    Error,
+}
+
+impl TestOutcome for Outcome {
+    fn into_outcome(self) -> Result<(), (Status, String)> {
+        match self {
+            Outcome::Pass => Ok(()),
+            Outcome::Wrong => Err((Status::FailedReturn, "d and e give a wrong answer".into())),
+            Outcome::Error => Err((Status::FailedError, "c is an error".into())),
+        }
+    }
+}
+
+/// Three planted bugs of three kinds.
+fn planted() -> Outcome {
+    let c = Flags::current();
+    if c.a && c.b {
+        panic!("a and b");
+    }
+    if c.c {
+        return Outcome::Error;
+    }
+    if c.d && c.e {
+        return Outcome::Wrong;
+    }
+    Outcome::Pass
+}
+
+type Summary = Vec<(ConfigDiff, Status, usize)>;
+
+fn summary(hunt: &Hunt) -> Summary {
+    hunt.findings()
+        .iter()
+        .map(|f| (f.config().clone(), f.status(), f.hits()))
+        .collect()
+}
+
+fn jobs_do_not_change_results(isolation: Isolation) {
+    const SEED: u64 = 7;
+    // Every fuzzer first: a process-mode child re-runs this function up to
+    // the fuzzer it serves, so no campaign may come before that.
+    let fuzzer = |jobs| {
+        ConfigFuzzer::<Flags>::new(planted, SEED)
+            .isolation(isolation)
+            .jobs(jobs)
+    };
+    let [hunt1, hunt2, bisect1, bisect2, tuple1, tuple2] = [1, 2, 1, 2, 1, 2].map(fuzzer);
+
+    let one = hunt1.hunt(16, 0.5).expect("the baseline passes");
+    let two = hunt2.hunt(16, 0.5).expect("the baseline passes");
+    let mut statuses: Vec<Status> = one.findings().iter().map(Finding::status).collect();
+    statuses.sort();
+    statuses.dedup();
+    assert_eq!(
+        statuses,
+        [
+            Status::FailedReturn,
+            Status::FailedError,
+            Status::FailedPanic
+        ],
+        "the seed should find every kind of bug: {one}"
+    );
+    assert_eq!(
+        summary(&one),
+        summary(&two),
+        "jobs(1):\n{one}\njobs(2):\n{two}"
+    );
+    assert_eq!(one.failing_attempts(), two.failing_attempts());
+
+    let b1 = bisect1.bisect(16, 0.5);
+    let b2 = bisect2.bisect(16, 0.5);
+    assert_eq!(b1.len(), one.failing_attempts());
+    assert_eq!(b1, b2);
+
+    let t1 = tuple1.fuzz_n_tuple(2, 28);
+    let t2 = tuple2.fuzz_n_tuple(2, 28);
+    assert_eq!(t1.len(), 28);
+    assert_eq!(
+        t1.iter().collect::<Vec<_>>(),
+        t2.iter().collect::<Vec<_>>(),
+        "jobs(1):\n{t1}\njobs(2):\n{t2}"
+    );
+    assert_eq!(t1.lookup(&["a", "b"]), Some(Status::FailedPanic));
+}
+
+#[test]
+fn jobs_do_not_change_results_in_thread_mode() {
+    jobs_do_not_change_results(Isolation::Thread);
+}
+
+#[test]
+fn jobs_do_not_change_results_in_process_mode() {
+    jobs_do_not_change_results(Isolation::Process);
+}
