@@ -15,6 +15,18 @@ use crate::config::FuzzableConfig;
 use crate::sample::rng;
 use crate::value::ConfigDiff;
 
+/// How many fresh baseline runs, per run of a confirmed failure
+/// (`confirm + 1`), settle whether the test fails by itself now and then.
+const BASELINE_EVIDENCE: usize = 4;
+
+/// The outcome of settling a shrunk config.
+enum Settled<'a> {
+    /// Its final status (a `Failed*` one, or flaky) and detail.
+    Final(Status, Detail),
+    /// A config one field smaller fails the same way every time: shrink on.
+    Smaller(Vec<ChangeRef<'a>>),
+}
+
 /// What became of one attempt of a hunt.
 pub(crate) type AttemptEnd = Option<usize>;
 
@@ -24,9 +36,6 @@ struct Found<'f, C: FuzzableConfig> {
     findings: Vec<Finding>,
     /// Minimal failing configs so far, with how they fail and their finding.
     known: Vec<(Status, Vec<Change>, usize)>,
-    /// Whether the baseline was re-run after the test showed flakiness, and
-    /// how it failed then.
-    baseline_rechecked: Option<Vec<Status>>,
 }
 
 impl<C: FuzzableConfig> Found<'_, C> {
@@ -105,7 +114,6 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             fuzzer: self,
             findings: Vec::new(),
             known: Vec::new(),
-            baseline_rechecked: None,
         };
         let mut ends = Vec::with_capacity(num_attempts);
         let mut failing_attempts = 0;
@@ -176,8 +184,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             return Ok(i);
         }
         let changes = borrowed(sample);
-        let (minimal, limit) = self.shrink(call, &changes, record.status)?;
-        let (status, detail) = self.settle(call, found, &minimal, record)?;
+        let (minimal, limit, status, detail) = self.shrink_and_settle(call, &changes, record)?;
         let i = found.hit(to_diff::<C>(&minimal), status, detail, limit);
         if status != Status::Flaky {
             found.known.push((status, owned(&minimal), i));
@@ -185,21 +192,57 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         Ok(i)
     }
 
-    /// The final word on a shrunk config that failed with `original`'s
-    /// status: re-run with `confirm`, and checked against the baseline once
-    /// the test has shown flakiness.
-    fn settle(
+    /// Shrinks a failing config and settles the result: the minimal config,
+    /// whether a limit cut shrinking short, and its final status and detail.
+    fn shrink_and_settle<'a>(
         &self,
         call: &mut Call,
-        found: &mut Found<'_, C>,
-        minimal: &[ChangeRef<'_>],
-        original: RunRecord,
-    ) -> Result<(Status, Detail), FuzzError> {
+        changes: &[ChangeRef<'a>],
+        record: RunRecord,
+    ) -> Result<(Vec<ChangeRef<'a>>, Option<ShrinkLimit>, Status, Detail), FuzzError> {
+        let (mut minimal, mut limit) = self.shrink(call, changes, record.status)?;
+        loop {
+            // A config cut short by a limit is not claimed to be minimal:
+            // its fields are not checked one by one.
+            match self.settle(call, &minimal, &record, limit.is_none())? {
+                Settled::Final(status, detail) => return Ok((minimal, limit, status, detail)),
+                Settled::Smaller(smaller) => {
+                    let (again, more) = self.shrink(call, &smaller, record.status)?;
+                    minimal = again;
+                    limit = limit.or(more);
+                }
+            }
+        }
+    }
+
+    /// The final word on a shrunk config that failed with `original`'s
+    /// status. With `confirm` on, its failure must come back every time,
+    /// each config one field smaller must pass every time, and the baseline
+    /// must never have failed that way (it is run a few more times the
+    /// first time, and more once the test has shown flakiness): otherwise
+    /// it is [`Status::Flaky`].
+    fn settle<'a>(
+        &self,
+        call: &mut Call,
+        minimal: &[ChangeRef<'a>],
+        original: &RunRecord,
+        check_fields: bool,
+    ) -> Result<Settled<'a>, FuzzError> {
         let status = original.status;
+        let flaky = |message: String, duration: Duration| {
+            Ok(Settled::Final(
+                Status::Flaky,
+                Detail {
+                    message: Some(message),
+                    duration,
+                },
+            ))
+        };
         // What the memo knows of the minimal config (it failed while
         // shrinking, or it is the attempt itself).
         let mut record = self.verdict(call.phase(Phase::Minimize), minimal, Judge::PROBE)??;
-        if self.opts.confirm > 0 {
+        let confirm = self.opts.confirm;
+        if confirm > 0 {
             record = self.verdict(call.phase(Phase::Confirm), minimal, Judge::FRESH)??;
         }
         if record.status != status {
@@ -215,36 +258,66 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                     .map(|m| format!(": {m}"))
                     .unwrap_or_default()
             );
-            return Ok((
-                Status::Flaky,
-                Detail {
-                    message: Some(message),
-                    duration: record.duration,
-                },
-            ));
+            return flaky(message, record.duration);
         }
-        if self.seen_flaky() {
-            if found.baseline_rechecked.is_none() {
-                let times = self.opts.confirm.max(1) + 1;
-                found.baseline_rechecked = Some(self.baseline_failures(call, times)?);
-            }
-            let baseline = found.baseline_rechecked.as_deref().unwrap_or_default();
-            if baseline.contains(&status) {
-                let n = baseline.iter().filter(|s| **s == status).count();
-                return Ok((
-                    Status::Flaky,
-                    Detail {
-                        message: Some(format!(
-                            "the test is flaky: the pins alone also failed this way ({status}) on {n} of {} runs; first failure: {}",
-                            self.opts.confirm.max(1) + 1,
+        if confirm == 0 {
+            return Ok(Settled::Final(status, record.into()));
+        }
+        // A failure the pins alone also show, now and then, is the test's
+        // own flakiness, not the config's.
+        let evidence = BASELINE_EVIDENCE * (confirm + 1) * if self.seen_flaky() { 3 } else { 1 };
+        let (baseline, runs) = self.baseline_tally(call, evidence)?;
+        let same = baseline.iter().filter(|s| **s == status).count();
+        if same > 0 {
+            return flaky(
+                format!(
+                    "the test is flaky: the pins alone also failed this way ({status}) on {same} of {runs} runs; \
+                     this config: {}",
+                    record.message.as_deref().unwrap_or("")
+                ),
+                record.duration,
+            );
+        }
+        // Each field must matter on every run.
+        if check_fields && minimal.len() >= 2 {
+            let neighbours: Vec<Vec<ChangeRef<'a>>> = (0..minimal.len())
+                .map(|skip| {
+                    minimal
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| *k != skip)
+                        .map(|(_, c)| *c)
+                        .collect()
+                })
+                .collect();
+            let slices: Vec<&[ChangeRef<'a>]> = neighbours.iter().map(Vec::as_slice).collect();
+            let runs = self.repeat(call, Phase::Confirm, &slices, confirm + 1)?;
+            for (neighbour, runs) in neighbours.iter().zip(&runs) {
+                let same = runs.iter().filter(|r| r.status == status).count();
+                if same == runs.len() {
+                    // Not minimal after all (the test is not monotone):
+                    // shrink on from there.
+                    return Ok(Settled::Smaller(neighbour.clone()));
+                }
+                if same > 0 {
+                    let name = minimal
+                        .iter()
+                        .find(|c| !neighbour.contains(c))
+                        .map(|c| C::fields()[c.0 as usize].name())
+                        .unwrap_or("?");
+                    return flaky(
+                        format!(
+                            "the failure is flaky: without `{name}` it also failed this way on {same} of {} runs; \
+                             this config: {}",
+                            runs.len(),
                             record.message.as_deref().unwrap_or("")
-                        )),
-                        duration: record.duration,
-                    },
-                ));
+                        ),
+                        record.duration,
+                    );
+                }
             }
         }
-        Ok((status, record.into()))
+        Ok(Settled::Final(status, record.into()))
     }
 
     /// Shrinks failing `changes` (known to end in `status`) to a 1-minimal
@@ -312,14 +385,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         if !record.status.is_failing() || record.status == Status::Flaky {
             return Ok(None);
         }
-        let (minimal, limit) = self.shrink(&mut call, &changes, record.status)?;
-        let mut found = Found {
-            fuzzer: self,
-            findings: Vec::new(),
-            known: Vec::new(),
-            baseline_rechecked: None,
-        };
-        let (status, detail) = self.settle(&mut call, &mut found, &minimal, record)?;
+        let (minimal, limit, status, detail) =
+            self.shrink_and_settle(&mut call, &changes, record)?;
         let config = to_diff::<C>(&minimal);
         Ok(Some(Finding {
             snippet: self.repro_snippet(&config),

@@ -363,29 +363,73 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             .expect("one verdict per candidate"))
     }
 
-    /// Runs the baseline (pins alone) `times` times afresh: the statuses of
-    /// its failures, if any.
-    pub(crate) fn baseline_failures(
+    /// Runs each candidate `times` times afresh (no memo, nothing
+    /// recorded): the records, grouped by candidate.
+    pub(crate) fn repeat(
         &self,
         call: &Call,
+        phase: Phase,
+        batch: &[&[ChangeRef<'_>]],
         times: usize,
-    ) -> Result<Vec<Status>, FuzzError> {
-        let built = self.lock().buffers.build(&self.pins.active, &[]);
-        let built = built.map_err(FuzzError::Config)?;
-        let configs: Vec<Arc<C>> = std::iter::repeat_n(&built.config, times).cloned().collect();
-        let mut c = Call {
+    ) -> Result<Vec<Vec<RunRecord>>, FuzzError> {
+        if times == 0 || batch.is_empty() {
+            return Ok(vec![Vec::new(); batch.len()]);
+        }
+        let mut built = Vec::with_capacity(batch.len());
+        {
+            let mut st = self.lock();
+            for changes in batch {
+                match st.buffers.build(&self.pins.active, changes) {
+                    Ok(b) => built.push(b),
+                    Err(e) => {
+                        for b in built {
+                            st.buffers.recycle(b);
+                        }
+                        return Err(FuzzError::Config(e));
+                    }
+                }
+            }
+        }
+        let configs: Vec<Arc<C>> = built
+            .iter()
+            .flat_map(|b| std::iter::repeat_n(&b.config, times).cloned())
+            .collect();
+        let c = Call {
             snapshot: call.snapshot.clone(),
-            phase: Phase::Baseline,
+            phase,
             attempt: call.attempt,
             failures: call.failures,
         };
-        let runs = self.execute(c.phase(Phase::Baseline), &configs);
-        self.lock().buffers.recycle(built);
-        Ok(runs?
-            .into_iter()
-            .filter(|r| r.status.is_failing())
-            .map(|r| r.status)
-            .collect())
+        let runs = self.execute(&c, &configs);
+        {
+            let mut st = self.lock();
+            for b in built {
+                st.buffers.recycle(b);
+            }
+        }
+        Ok(runs?.chunks(times).map(<[RunRecord]>::to_vec).collect())
+    }
+
+    /// Makes sure the baseline (pins alone) has run at least `at_least`
+    /// times afresh in this fuzzer's life; returns every failing status
+    /// seen there and the number of runs.
+    pub(crate) fn baseline_tally(
+        &self,
+        call: &Call,
+        at_least: usize,
+    ) -> Result<(Vec<Status>, usize), FuzzError> {
+        let have = self.lock().baseline.1;
+        if have < at_least {
+            let runs = self.repeat(call, Phase::Baseline, &[&[]], at_least - have)?;
+            let mut st = self.lock();
+            for r in runs.into_iter().flatten() {
+                st.baseline.1 += 1;
+                if r.status.is_failing() {
+                    st.baseline.0.push(r.status);
+                }
+            }
+        }
+        Ok(self.lock().baseline.clone())
     }
 
     /// Whether the test has shown flakiness (some config judged

@@ -103,6 +103,9 @@ struct State<C> {
     buffers: Buffers<C>,
     /// Some config has been judged [`Status::Flaky`].
     flaky: bool,
+    /// Fresh runs of the baseline made to tell a flaky test from a real
+    /// failure: the failing statuses, and the number of runs.
+    baseline: (Vec<Status>, usize),
 }
 
 /// Hunts for configs that make a test fail.
@@ -217,6 +220,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 runs: 0,
                 buffers: Buffers::new(),
                 flaky: false,
+                baseline: (Vec::new(), 0),
             }),
             _config: PhantomData,
         }

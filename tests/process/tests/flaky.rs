@@ -74,7 +74,9 @@ fn replays_always_run(isolation: Isolation, tag: &str) {
         },
         0,
     )
-    .isolation(isolation);
+    .isolation(isolation)
+    // One run per replay: no confirmation re-runs to count.
+    .confirm(0);
     let bug = flags(&["a"]);
     let fine = flags(&["b"]);
     assert_eq!(log.count(), 0);
