@@ -14,7 +14,7 @@ use super::exec::{child, RunRecord};
 use super::hunt::FuzzError;
 use super::memo::Remembered;
 use super::results::{Detail, Status};
-use super::ConfigFuzzer;
+use super::{ConfigFuzzer, State};
 use crate::config::FuzzableConfig;
 use crate::error::ConfigError;
 use crate::registry::Snapshot;
@@ -167,6 +167,33 @@ impl From<RunRecord> for Detail {
     }
 }
 
+/// Judges a config from its fresh `runs` (and what the memo knew of it
+/// before, `prev`), records the verdict, and gives its buffer back.
+fn record_verdict<C: FuzzableConfig>(
+    st: &mut State<C>,
+    key: u128,
+    built: Built<C>,
+    runs: Vec<RunRecord>,
+    prev: Option<RunRecord>,
+) -> RunRecord {
+    let mut verdict = combine(&runs);
+    // A fresh run that disagrees with what the memo knew of the same
+    // config: the test is flaky.
+    if let Some(prev) = prev {
+        if prev.status != verdict.status && verdict.status != Status::Flaky {
+            let mut all = vec![prev];
+            all.extend(runs);
+            verdict = combine(&all);
+        }
+    }
+    if verdict.status == Status::Flaky {
+        st.flaky = true;
+    }
+    st.memo.insert(key, Remembered::new(&verdict));
+    st.buffers.recycle(built);
+    verdict
+}
+
 /// The process executor could not reach the test.
 pub(crate) fn process_error(message: String) -> FuzzError {
     FuzzError::Process { message }
@@ -183,6 +210,9 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         judge: Judge,
     ) -> Result<Vec<Result<RunRecord, ConfigError>>, FuzzError> {
         let n = batch.len();
+        if n == 1 {
+            return Ok(vec![self.verdict(call, batch[0], judge)?]);
+        }
         let keys: Vec<u128> = batch.iter().map(|c| self.pins.key(c)).collect();
         let mut out: Vec<Option<Result<RunRecord, ConfigError>>> = (0..n).map(|_| None).collect();
         // (batch index, built config) to run, and (batch index, batch index
@@ -225,7 +255,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 .iter()
                 .flat_map(|(_, b)| std::iter::repeat_n(&b.config, extra + 1).cloned())
                 .collect();
-            let mut runs = self.execute(call, &configs);
+            let mut runs = self.execute(call, configs);
             let runs = match runs.as_mut() {
                 Ok(r) => std::mem::take(r),
                 Err(_) => {
@@ -252,7 +282,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                         attempt: call.attempt,
                         failures: call.failures,
                     };
-                    let again = self.execute(confirm_call.phase(Phase::Confirm), &configs);
+                    let again = self.execute(confirm_call.phase(Phase::Confirm), configs);
                     let again = match again {
                         Ok(a) => a,
                         Err(e) => {
@@ -266,23 +296,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 }
             }
             let mut st = self.lock();
-            for ((t, (k, built)), prev) in todo.into_iter().enumerate().zip(previous) {
-                let mut verdict = combine(&grouped[t]);
-                // A fresh run that disagrees with what the memo knew of the
-                // same config: the test is flaky.
-                if let Some(prev) = prev {
-                    if prev.status != verdict.status && verdict.status != Status::Flaky {
-                        let mut both = vec![prev];
-                        both.extend(grouped[t].iter().cloned());
-                        verdict = combine(&both);
-                    }
-                }
-                if verdict.status == Status::Flaky {
-                    st.flaky = true;
-                }
-                st.memo.insert(keys[k], Remembered::new(&verdict));
-                st.buffers.recycle(built);
-                out[k] = Some(Ok(verdict));
+            for (((k, built), runs), prev) in todo.into_iter().zip(grouped).zip(previous) {
+                out[k] = Some(Ok(record_verdict(&mut st, keys[k], built, runs, prev)));
             }
         }
         for (k, j) in same {
@@ -303,16 +318,21 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// Runs every config once, `jobs` at a time, reporting progress after
     /// each run.
-    fn execute(&self, call: &Call, configs: &[Arc<C>]) -> Result<Vec<RunRecord>, FuzzError> {
+    ///
+    /// Takes the configs by value and lets go of each as soon as it has
+    /// run, so the caller's buffers are unique again and can be reused.
+    fn execute(&self, call: &Call, configs: Vec<Arc<C>>) -> Result<Vec<RunRecord>, FuzzError> {
         let jobs = self.opts.jobs.max(1);
         let mut records = Vec::with_capacity(configs.len());
-        for chunk in configs.chunks(jobs) {
+        let mut configs = configs.into_iter().peekable();
+        while configs.peek().is_some() {
+            let chunk: Vec<Arc<C>> = configs.by_ref().take(jobs).collect();
             let done: Vec<RunRecord> = match &self.exec {
-                Exec::Thread(t) => t.run_batch(
-                    chunk.iter().map(Arc::clone).collect(),
-                    &call.snapshot,
-                    self.opts.timeout,
-                ),
+                Exec::Thread(t) if chunk.len() == 1 => {
+                    let config = chunk.into_iter().next().expect("one config");
+                    vec![t.run_one(config, &call.snapshot, self.opts.timeout)]
+                }
+                Exec::Thread(t) => t.run_batch(chunk, &call.snapshot, self.opts.timeout),
                 Exec::Process(p) => {
                     let encoded: Vec<String> = chunk
                         .iter()
@@ -350,17 +370,66 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         Ok(records)
     }
 
-    /// The verdict on one candidate.
+    /// The verdict on one candidate: [`verdicts`](Self::verdicts) for a
+    /// batch of one, without its bookkeeping (the per-run path of
+    /// `test_config` and of every probe while shrinking).
     pub(crate) fn verdict(
         &self,
         call: &Call,
         changes: &[ChangeRef<'_>],
         judge: Judge,
     ) -> Result<Result<RunRecord, ConfigError>, FuzzError> {
-        Ok(self
-            .verdicts(call, &[changes], judge)?
-            .pop()
-            .expect("one verdict per candidate"))
+        let key = self.pins.key(changes);
+        let (built, known, flaky) = {
+            let mut st = self.lock();
+            let known = st.memo.get(&key).map(Remembered::record);
+            if judge.memo {
+                if let Some(hit) = known {
+                    return Ok(Ok(hit));
+                }
+            }
+            match st.buffers.build(&self.pins.active, changes) {
+                Ok(b) => (b, known, st.flaky),
+                Err(e) => return Ok(Err(e)),
+            }
+        };
+        // Once the test has shown flakiness, nothing is decided on one run.
+        let extra = if flaky && !judge.confirm {
+            self.opts.confirm.max(1)
+        } else {
+            0
+        };
+        let first = self.execute(
+            call,
+            std::iter::repeat_n(&built.config, extra + 1)
+                .cloned()
+                .collect(),
+        );
+        let mut runs = match first {
+            Ok(r) => r,
+            Err(e) => {
+                self.lock().buffers.recycle(built);
+                return Err(e);
+            }
+        };
+        let k = self.opts.confirm;
+        if judge.confirm && k > 0 && runs.iter().any(|r| r.status.is_failing()) {
+            let c = Call {
+                snapshot: call.snapshot.clone(),
+                phase: Phase::Confirm,
+                attempt: call.attempt,
+                failures: call.failures,
+            };
+            match self.execute(&c, std::iter::repeat_n(&built.config, k).cloned().collect()) {
+                Ok(again) => runs.extend(again),
+                Err(e) => {
+                    self.lock().buffers.recycle(built);
+                    return Err(e);
+                }
+            }
+        }
+        let mut st = self.lock();
+        Ok(Ok(record_verdict(&mut st, key, built, runs, known)))
     }
 
     /// Runs each candidate `times` times afresh (no memo, nothing
@@ -400,7 +469,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             attempt: call.attempt,
             failures: call.failures,
         };
-        let runs = self.execute(&c, &configs);
+        let runs = self.execute(&c, configs);
         {
             let mut st = self.lock();
             for b in built {

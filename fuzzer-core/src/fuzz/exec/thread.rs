@@ -198,6 +198,18 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The record of a run whose worker was abandoned at its deadline.
+fn timed_out(timeout: Option<Duration>) -> RunRecord {
+    let timeout = timeout.unwrap_or_default();
+    RunRecord::new(
+        Status::FailedTimeout,
+        Some(format!(
+            "the test did not finish within {timeout:?}; its thread was abandoned and keeps running in the background (process isolation kills it instead)"
+        )),
+        timeout,
+    )
+}
+
 /// Idle workers kept beyond this many are let go.
 const MAX_IDLE: usize = 64;
 
@@ -217,6 +229,34 @@ impl<C: FuzzableConfig> ThreadExec<C> {
             test,
             stack_size,
             idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs one config on an idle worker: [`run_batch`](Self::run_batch)
+    /// for one, without its bookkeeping (the hot path of a campaign).
+    pub(crate) fn run_one(
+        &self,
+        config: Arc<C>,
+        snapshot: &Snapshot,
+        timeout: Option<Duration>,
+    ) -> RunRecord {
+        let idle = lock(&self.idle).pop();
+        let mut w = idle.unwrap_or_else(|| Worker::spawn(Arc::clone(&self.test), self.stack_size));
+        let seen = w.start(Job {
+            snapshot: snapshot.clone(),
+            config,
+        });
+        let never = AtomicBool::new(false);
+        // The clock is read only once the hand-off has spun a while.
+        match w.shared.done.recv(seen, timeout, &never) {
+            Some(record) => {
+                lock(&self.idle).push(w);
+                record
+            }
+            None => {
+                w.abandon();
+                timed_out(timeout)
+            }
         }
     }
 
@@ -261,14 +301,7 @@ impl<C: FuzzableConfig> ThreadExec<C> {
                 None => {
                     // Timed out: leave the worker to its fate.
                     w.abandon();
-                    let timeout = timeout.unwrap_or_default();
-                    records.push(RunRecord::new(
-                        Status::FailedTimeout,
-                        Some(format!(
-                            "the test did not finish within {timeout:?}; its thread was abandoned and keeps running in the background (process isolation kills it instead)"
-                        )),
-                        timeout,
-                    ));
+                    records.push(timed_out(timeout));
                 }
             }
         }
