@@ -56,7 +56,8 @@ pub(crate) fn results_html(results: &Results) -> String {
 <span style=\"background:#e55;color:#fff\">E returned an error</span>\
 <span style=\"background:#e55;color:#fff\">P panicked</span>\
 <span style=\"background:#e55;color:#fff\">T timed out</span>\
-<span style=\"background:#e55;color:#fff\">C crashed</span> (hover a cell for its config and detail)</p>\n",
+<span style=\"background:#e55;color:#fff\">C crashed</span>\
+<span style=\"background:#e55;color:#fff\">F flaky</span> (hover a cell for its config and detail)</p>\n",
     );
 
     // The grid of configs with exactly two fields.
