@@ -167,3 +167,23 @@ fn shrinking_stops_at_the_time_limit_in_thread_mode() {
 fn shrinking_stops_at_the_time_limit_in_process_mode() {
     shrinking_stops_at_the_time_limit(Isolation::Process);
 }
+
+/// A process-mode fuzzer built on a thread the test spawned cannot be
+/// reached by a child (which runs only the test's own thread): a clear
+/// error, at once, and no child started.
+#[test]
+fn process_isolation_refuses_a_fuzzer_built_off_the_test_thread() {
+    let outcome = std::thread::spawn(|| {
+        let fuzzer =
+            ConfigFuzzer::<Flags>::new(|| !Flags::read(|c| c.a), 0).isolation(Isolation::Process);
+        fuzzer.hunt(3, 0.5)
+    })
+    .join()
+    .unwrap();
+    match outcome {
+        Err(FuzzError::Process { message }) => {
+            assert!(message.contains("test's own thread"), "{message}")
+        }
+        other => panic!("expected a process error, got {other:?}"),
+    }
+}

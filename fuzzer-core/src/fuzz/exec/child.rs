@@ -26,7 +26,7 @@ use crate::registry::Snapshot;
 /// The env var that makes a process a child, and says which run it serves.
 pub(crate) const ENV: &str = "CONFIG_FUZZ_CHILD";
 /// The format of [`ENV`]'s value.
-const VERSION: &str = "1";
+const VERSION: &str = "2";
 
 /// The files of one child run, in the executor's private directory.
 #[derive(Debug)]
@@ -87,9 +87,16 @@ impl RunFiles {
 pub(crate) struct Request {
     key: u64,
     ordinal: usize,
+    depth: u32,
     stack_size: usize,
     dir: PathBuf,
     id: u64,
+}
+
+/// How deep this process is in a chain of child processes: 0 for a process
+/// that is not a child.
+pub(crate) fn depth() -> u32 {
+    Request::get().map_or(0, |r| r.depth)
 }
 
 impl Request {
@@ -101,24 +108,26 @@ impl Request {
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         format!(
-            "{VERSION};{:016x};{};{stack_size};{};{dir}",
-            target.key, target.ordinal, files.id
+            "{VERSION};{:016x};{};{};{stack_size};{};{dir}",
+            target.key, target.ordinal, target.depth, files.id
         )
     }
 
     fn parse(text: &str) -> Option<Request> {
-        let mut parts = text.splitn(6, ';');
+        let mut parts = text.splitn(7, ';');
         if parts.next()? != VERSION {
             return None;
         }
         let key = u64::from_str_radix(parts.next()?, 16).ok()?;
         let ordinal = parts.next()?.parse().ok()?;
+        let depth = parts.next()?.parse().ok()?;
         let stack_size = parts.next()?.parse().ok()?;
         let id = parts.next()?.parse().ok()?;
         let dir = PathBuf::from(parts.next()?);
         Some(Request {
             key,
             ordinal,
+            depth,
             stack_size,
             dir,
             id,
@@ -275,6 +284,7 @@ mod tests {
             ordinal: 2,
             program: Ok(PathBuf::from("/bin/x")),
             args: Vec::new(),
+            depth: 2,
         };
         let files = RunFiles::new(Path::new("/tmp/a;b dir"), 7);
         let v = Request::env_value(&target, 8 << 20, &files);
@@ -283,12 +293,14 @@ mod tests {
             Some(Request {
                 key: 0xdead_beef,
                 ordinal: 2,
+                depth: 2,
                 stack_size: 8 << 20,
                 dir: PathBuf::from("/tmp/a;b dir"),
                 id: 7,
             })
         );
-        assert_eq!(Request::parse("2;0;0;0;0;/x"), None);
+        // Another version of the format is not ours to read.
+        assert_eq!(Request::parse("1;0;0;0;0;/x"), None);
         assert_eq!(Request::parse("garbage"), None);
     }
 

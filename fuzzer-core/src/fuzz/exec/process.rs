@@ -41,7 +41,14 @@ pub(crate) struct ChildTarget {
     pub(crate) ordinal: usize,
     pub(crate) program: Result<PathBuf, String>,
     pub(crate) args: Vec<OsString>,
+    /// How deep in a chain of children a child of this fuzzer is: 1 for a
+    /// child of a program that is not itself a child.
+    pub(crate) depth: u32,
 }
+
+/// Children of children of children are refused: a program whose children
+/// never reach their fuzzer would otherwise multiply without end.
+const MAX_DEPTH: u32 = 3;
 
 impl ChildTarget {
     /// The command that brings a child back to the fuzzer being built on
@@ -49,13 +56,28 @@ impl ChildTarget {
     /// the test binary with this thread's test selected exactly; otherwise
     /// the program with the arguments it was started with.
     pub(crate) fn for_this_thread(key: u64, ordinal: usize) -> Self {
-        let program = std::env::current_exe()
+        let mut program = std::env::current_exe()
             .map_err(|e| format!("cannot find the running executable to re-run it: {e}"));
-        let test_name = std::thread::current()
-            .name()
-            .filter(|n| *n != "main")
-            .map(str::to_string);
+        let thread = std::thread::current();
         let harness = program.as_deref().is_ok_and(looks_like_test_binary);
+        let depth = child::depth() + 1;
+        if depth > MAX_DEPTH {
+            program = Err(format!(
+                "process isolation: this program is already a child process {} levels deep; \
+                 a fuzzer in a child of a child does not start more children",
+                depth - 1
+            ));
+        } else if harness && thread.name().is_none() {
+            // Re-running a test binary with its own arguments would run all
+            // its tests in every child.
+            program = Err(
+                "process isolation: under a test harness the fuzzer must be built on \
+                 the test's own thread (this one was spawned by the test), so that a child \
+                 process can run just that test; build it in the test function itself"
+                    .to_string(),
+            );
+        }
+        let test_name = thread.name().filter(|n| *n != "main").map(str::to_string);
         let args = match test_name {
             Some(name) if harness => [
                 name.as_str(),
@@ -75,6 +97,7 @@ impl ChildTarget {
             ordinal,
             program,
             args,
+            depth,
         }
     }
 
@@ -107,12 +130,19 @@ fn looks_like_test_binary(path: &Path) -> bool {
 struct RunDir(PathBuf);
 
 impl RunDir {
+    /// A fresh directory `<tmp>/config-fuzz-<user>/<pid>-<n>`. The first one
+    /// a process makes also removes those of processes that are gone
+    /// (killed, or children that ended with `exit`, which runs no
+    /// destructors).
     fn create() -> std::io::Result<RunDir> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
-        let base = std::env::temp_dir();
+        static SWEPT: std::sync::Once = std::sync::Once::new();
+        let base = runs_folder();
+        std::fs::create_dir_all(&base)?;
+        SWEPT.call_once(|| sweep(&base));
         loop {
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let path = base.join(format!("config-fuzz-{}-{n}", std::process::id()));
+            let path = base.join(format!("{}-{n}", std::process::id()));
             match std::fs::create_dir(&path) {
                 Ok(()) => return Ok(RunDir(path)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -120,6 +150,50 @@ impl RunDir {
             }
         }
     }
+}
+
+/// Where run directories go.
+fn runs_folder() -> PathBuf {
+    #[cfg(unix)]
+    let user = rustix::process::getuid().as_raw().to_string();
+    #[cfg(not(unix))]
+    let user = std::env::var("USERNAME").unwrap_or_default();
+    std::env::temp_dir().join(format!("config-fuzz-{user}"))
+}
+
+/// Removes the run directories of processes that no longer exist.
+fn sweep(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !alive(pid) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn alive(pid: u32) -> bool {
+    use rustix::process::{test_kill_process, Pid};
+    let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else {
+        return false;
+    };
+    // EPERM: it exists, under another user.
+    !matches!(test_kill_process(pid), Err(rustix::io::Errno::SRCH))
+}
+
+#[cfg(not(unix))]
+fn alive(_pid: u32) -> bool {
+    true
 }
 
 impl Drop for RunDir {
@@ -599,6 +673,24 @@ mod tests {
         assert!(!looks_like_test_binary(Path::new(
             "/t/debug/-0123456789abcdef"
         )));
+    }
+
+    #[test]
+    fn sweeping_removes_the_run_directories_of_dead_processes_only() {
+        let base =
+            std::env::temp_dir().join(format!("config-fuzz-sweep-test-{}", std::process::id()));
+        let dead = base.join("999999999-0");
+        let mine = base.join(format!("{}-7", std::process::id()));
+        let other = base.join("not-a-run");
+        for d in [&dead, &mine, &other] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::write(dead.join("0.in"), "{}").unwrap();
+        sweep(&base);
+        assert!(!dead.exists());
+        assert!(mine.exists());
+        assert!(other.exists());
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
