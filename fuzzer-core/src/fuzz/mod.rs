@@ -19,6 +19,7 @@ mod exec;
 mod hunt;
 mod memo;
 mod minimize;
+mod replay;
 mod results;
 
 use std::collections::HashMap;
@@ -42,6 +43,7 @@ use exec::process::{ChildTarget, ProcessExec};
 use exec::thread::ThreadExec;
 use exec::TestFn;
 use memo::{KeyIdentity, Remembered};
+use replay::Replay;
 
 /// The timeout a fuzzer starts with. PyTorch's is an hour; five minutes
 /// is long for one test of a flag combination and short enough that a hang
@@ -145,12 +147,22 @@ struct State<C> {
 /// up to the construction of this same fuzzer (same test closure type,
 /// same config type, the same count of such fuzzers built before on the
 /// thread), and there, instead of returning, runs the test once under the
-/// candidate and exits. So keep the code before `ConfigFuzzer::new` cheap
-/// and deterministic, and under a test harness build the fuzzer on the
-/// test's own thread. Patches of other configs that the test relies on
-/// belong before `ConfigFuzzer::new` too: the child makes the patches of
-/// the thread that builds the fuzzer process-wide, but never runs what
-/// comes after it.
+/// candidate and exits. So:
+///
+/// - keep the code before `ConfigFuzzer::new` cheap and deterministic, and
+///   under a test harness build the fuzzer on the test's own thread (one
+///   built on a thread the test spawned is refused with
+///   [`FuzzError::Process`]);
+/// - campaigns of process-isolated fuzzers made earlier on the thread are
+///   not run again in the child: it gets their answers back, replayed from
+///   the parent. Other code on the way does run again, so an assertion
+///   there on a side effect of earlier runs (a counter, a file) sees the
+///   child's view, not the parent's: make such checks after the last
+///   fuzzer is built;
+/// - patches of other configs that the test relies on belong before
+///   `ConfigFuzzer::new`: the child makes the patches of the thread that
+///   builds the fuzzer process-wide, but never runs what comes after it;
+/// - a fuzzer inside the fuzzed test itself must use thread isolation.
 pub struct ConfigFuzzer<C: FuzzableConfig> {
     seed: u64,
     sampling: SamplingMethod,
@@ -405,7 +417,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// ));
     /// ```
     pub fn hunt(&self, num_attempts: usize, p: f64) -> Result<Hunt, FuzzError> {
-        Ok(self.hunt_attempts(num_attempts, p)?.0)
+        self.logged("hunt", || Ok(self.hunt_attempts(num_attempts, p)?.0))
     }
 
     /// PyTorch's `bisect`: `num_attempts` times, sample each fuzzable field
@@ -422,6 +434,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// If process isolation cannot bring a child to the test (the message
     /// says why); `hunt` returns that as [`FuzzError::Process`].
     pub fn bisect(&self, num_attempts: usize, p: f64) -> Vec<ConfigDiff> {
+        self.logged("bisect", || self.bisect_now(num_attempts, p))
+    }
+
+    fn bisect_now(&self, num_attempts: usize, p: f64) -> Vec<ConfigDiff> {
         match self.hunt_attempts(num_attempts, p) {
             Ok((hunt, ends)) => ends
                 .into_iter()
@@ -444,8 +460,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     ///
     /// If process isolation cannot bring a child to the test.
     pub fn fuzz_n_tuple(&self, n: usize, max_combinations: usize) -> Results {
-        self.n_tuple(n, max_combinations)
-            .unwrap_or_else(|e| panic!("{e}"))
+        self.logged("fuzz_n_tuple", || {
+            self.n_tuple(n, max_combinations)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
     }
 
     /// Runs each config (pins plus the config), always afresh, and records
@@ -459,8 +477,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     ///
     /// If process isolation cannot bring a child to the test.
     pub fn reproduce(&self, configs: &[ConfigDiff]) -> Results {
-        self.reproduce_all(configs)
-            .unwrap_or_else(|e| panic!("{e}"))
+        self.logged("reproduce", || {
+            self.reproduce_all(configs)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
     }
 
     /// Runs the test under the pins plus `diff`, always afresh (see
@@ -473,11 +493,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     ///
     /// If process isolation cannot bring a child to the test.
     pub fn test_config(&self, diff: &ConfigDiff) -> Status {
-        match self.test_diff(diff) {
+        self.logged("test_config", || match self.test_diff(diff) {
             Ok(status) => status,
             Err(FuzzError::Config(_)) => Status::Skipped,
             Err(e) => panic!("{e}"),
-        }
+        })
     }
 
     /// [`test_config`](Self::test_config), with a bad name or value as
@@ -493,7 +513,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// assert!(err.to_string().contains("did you mean `e_bool`"));
     /// ```
     pub fn try_test_config(&self, diff: &ConfigDiff) -> Result<Status, FuzzError> {
-        self.test_diff(diff)
+        self.logged("try_test_config", || self.test_diff(diff))
     }
 
     /// Shrinks a failing config to a 1-minimal one: it fails the same way
@@ -517,7 +537,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// [`minimize`](Self::minimize) with errors, and the whole
     /// [`Finding`]: `Ok(None)` if `diff` passes.
     pub fn try_minimize(&self, diff: &ConfigDiff) -> Result<Option<Finding>, FuzzError> {
-        self.minimize_diff(diff)
+        self.logged("try_minimize", || self.minimize_diff(diff))
     }
 
     /// A Rust snippet that installs the pins plus `diff` as a patch.
@@ -527,6 +547,33 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         let mut full = candidate::to_diff::<C>(&borrowed(&self.pins.active));
         full.extend(diff.iter().map(|(k, v)| (k.clone(), v.clone())));
         crate::repro::repro_snippet::<C>(&full)
+    }
+
+    /// Runs a campaign call. In process isolation its answer is logged, so
+    /// that children of fuzzers built later on this thread, which re-run
+    /// the program up to their fuzzer, replay it instead of running it
+    /// again; in such a child, this is where the replay happens.
+    fn logged<T: Replay>(&self, what: &str, run: impl FnOnce() -> T) -> T {
+        if self.opts.isolation != Isolation::Process {
+            return run();
+        }
+        if exec::child::is_child() {
+            match exec::child::replay_next::<T>() {
+                Some((answer, runs)) => {
+                    self.lock().runs = runs;
+                    return answer;
+                }
+                None => panic!(
+                    "process isolation: a child process re-running this program to reach its \
+                     fuzzer met a call to `{what}` of another process-isolated fuzzer that the \
+                     parent did not make at this point; the code before `ConfigFuzzer::new` must \
+                     take the same path in every run"
+                ),
+            }
+        }
+        let answer = run();
+        replay::record(&answer, self.num_runs());
+        answer
     }
 
     fn lock(&self) -> MutexGuard<'_, State<C>> {

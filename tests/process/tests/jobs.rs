@@ -3,7 +3,9 @@
 
 use fuzzer_core::prelude::*;
 use fuzzer_core::TestOutcome;
-use process_tests::Flags;
+use std::sync::Arc;
+
+use process_tests::{Flags, RunLog};
 
 /// How the planted bugs fail: each its own status.
 enum Outcome {
@@ -104,4 +106,50 @@ fn jobs_do_not_change_results_in_thread_mode() {
 #[test]
 fn jobs_do_not_change_results_in_process_mode() {
     jobs_do_not_change_results(Isolation::Process);
+}
+
+/// The natural way to write it: one fuzzer, its campaign, then the next.
+/// The children of the second fuzzer re-run this test up to its
+/// construction and must replay the first campaign, not run it again: the
+/// test runs exactly as often as the two campaigns need.
+#[test]
+fn a_campaign_before_a_fuzzer_is_replayed_in_its_children_not_run_again() {
+    let log = Arc::new(RunLog::new("sequential-campaigns"));
+    let runs = Arc::clone(&log);
+    let test = move || {
+        runs.record();
+        planted()
+    };
+    let first = ConfigFuzzer::<Flags>::new(test.clone(), 7)
+        .isolation(Isolation::Process)
+        .jobs(1);
+    let one = first.hunt(12, 0.5).expect("the baseline passes");
+    // No assertion on the run log before `second` is built: in a child of
+    // `second`, this code runs again (with the campaign above replayed),
+    // while the log keeps growing.
+    let after_first = log.count();
+    // An assertion on the answer itself is fine there: the child gets the
+    // same answer back, replayed.
+    let expected = [
+        Status::FailedReturn,
+        Status::FailedError,
+        Status::FailedPanic,
+    ];
+    assert!(
+        one.findings()
+            .iter()
+            .all(|f| expected.contains(&f.status())),
+        "{one}"
+    );
+    let second = ConfigFuzzer::<Flags>::new(test, 7)
+        .isolation(Isolation::Process)
+        .jobs(2);
+    let two = second.hunt(12, 0.5).expect("the baseline passes");
+    assert_eq!(after_first, one.runs());
+    assert_eq!(
+        summary(&one),
+        summary(&two),
+        "jobs(1):\n{one}\njobs(2):\n{two}"
+    );
+    assert_eq!(log.count() - after_first, two.runs());
 }

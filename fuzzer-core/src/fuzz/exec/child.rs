@@ -143,6 +143,50 @@ impl Request {
     }
 }
 
+/// Whether this process is a child of a process-isolated fuzzer.
+pub(crate) fn is_child() -> bool {
+    Request::get().is_some()
+}
+
+/// Set while this child runs its test.
+static SERVING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this process is a child running its test (so a fuzzer built now
+/// is inside the fuzzed test).
+pub(crate) fn serving() -> bool {
+    SERVING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The file of logged answers a child replays.
+fn prelude_path(dir: &Path) -> PathBuf {
+    dir.join("prelude.json")
+}
+
+/// Writes the answers children of a fuzzer replay on their way to it.
+pub(crate) fn write_prelude(dir: &Path, prelude: &[std::sync::Arc<str>]) -> std::io::Result<()> {
+    let entries: Vec<&str> = prelude.iter().map(|e| &**e).collect();
+    std::fs::write(prelude_path(dir), json!(entries).to_string())
+}
+
+/// The next logged answer, if this child has one left and it has the
+/// expected type: the answer and the fuzzer's run count after it.
+pub(crate) fn replay_next<T: crate::fuzz::replay::Replay>() -> Option<(T, usize)> {
+    static PRELUDE: OnceLock<std::sync::Mutex<std::collections::VecDeque<String>>> =
+        OnceLock::new();
+    let queue = PRELUDE.get_or_init(|| {
+        let entries: Vec<String> = Request::get()
+            .and_then(|r| std::fs::read_to_string(prelude_path(&r.dir)).ok())
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        std::sync::Mutex::new(entries.into())
+    });
+    let next = queue
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .pop_front()?;
+    crate::fuzz::replay::decode_entry(&next)
+}
+
 thread_local! {
     /// Fuzzers built on this thread so far, by key.
     static BUILT: RefCell<HashMap<u64, usize>> = RefCell::new(HashMap::new());
@@ -249,6 +293,7 @@ fn run_installed<C: FuzzableConfig>(
     // candidate over it: every thread of the program sees the same.
     Snapshot::capture().install_process_wide();
     C::__registry().set_fields(&config, 0..C::__FIELD_COUNT);
+    SERVING.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = std::fs::write(&files.started, b"");
     let start = Instant::now();
     let test = TestFn::clone(test);
@@ -285,6 +330,7 @@ mod tests {
             program: Ok(PathBuf::from("/bin/x")),
             args: Vec::new(),
             depth: 2,
+            prelude: Vec::new(),
         };
         let files = RunFiles::new(Path::new("/tmp/a;b dir"), 7);
         let v = Request::env_value(&target, 8 << 20, &files);

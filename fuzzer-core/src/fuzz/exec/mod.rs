@@ -14,7 +14,7 @@
 pub(crate) mod child;
 pub(crate) mod process;
 pub(crate) mod thread;
-mod wire;
+pub(crate) mod wire;
 
 use std::any::Any;
 use std::cell::RefCell;

@@ -44,6 +44,9 @@ pub(crate) struct ChildTarget {
     /// How deep in a chain of children a child of this fuzzer is: 1 for a
     /// child of a program that is not itself a child.
     pub(crate) depth: u32,
+    /// What the process-isolated campaign calls made on this thread before
+    /// the fuzzer was built returned: a child replays them on its way.
+    pub(crate) prelude: Vec<std::sync::Arc<str>>,
 }
 
 /// Children of children of children are refused: a program whose children
@@ -67,6 +70,13 @@ impl ChildTarget {
                  a fuzzer in a child of a child does not start more children",
                 depth - 1
             ));
+        } else if child::serving() {
+            program = Err(
+                "process isolation: this fuzzer is built inside a test that itself runs \
+                 in a child process of a process-isolated fuzzer; its children could not reach \
+                 it. Use thread isolation for a fuzzer inside a fuzzed test"
+                    .to_string(),
+            );
         } else if harness && thread.name().is_none() {
             // Re-running a test binary with its own arguments would run all
             // its tests in every child.
@@ -98,6 +108,7 @@ impl ChildTarget {
             program,
             args,
             depth,
+            prelude: crate::fuzz::replay::log_so_far(),
         }
     }
 
@@ -224,7 +235,11 @@ impl ProcessExec {
     fn dir(&self) -> Result<PathBuf, String> {
         let mut dir = self.dir.lock().unwrap_or_else(|e| e.into_inner());
         if dir.is_none() {
-            *dir = Some(RunDir::create().map_err(|e| {
+            let created = RunDir::create().and_then(|d| {
+                child::write_prelude(&d.0, &self.target.prelude)?;
+                Ok(d)
+            });
+            *dir = Some(created.map_err(|e| {
                 format!(
                     "cannot create a directory for child runs in {}: {e}",
                     std::env::temp_dir().display()

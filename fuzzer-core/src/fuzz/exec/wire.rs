@@ -8,7 +8,7 @@ use serde_json::{json, Value as Json};
 use crate::value::Value;
 
 /// Encodes `v` losslessly.
-pub(super) fn encode(v: &Value) -> Json {
+pub(crate) fn encode(v: &Value) -> Json {
     match v {
         Value::None => json!({ "n": 0 }),
         Value::Some(inner) => json!({ "s": encode(inner) }),
@@ -30,7 +30,7 @@ pub(super) fn encode(v: &Value) -> Json {
 /// Decodes what [`encode`] wrote. Enum names are leaked to get the
 /// `&'static str` a [`Value::Enum`] holds; only a child process, which runs
 /// one test and exits, decodes.
-pub(super) fn decode(j: &Json) -> Result<Value, String> {
+pub(crate) fn decode(j: &Json) -> Result<Value, String> {
     let bad = || format!("not an encoded value: {j}");
     let obj = j.as_object().filter(|o| o.len() == 1).ok_or_else(bad)?;
     let (tag, x) = obj.iter().next().ok_or_else(bad)?;
