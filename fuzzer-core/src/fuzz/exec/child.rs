@@ -26,7 +26,7 @@ use crate::registry::Snapshot;
 /// The env var that makes a process a child, and says which run it serves.
 pub(crate) const ENV: &str = "CONFIG_FUZZ_CHILD";
 /// The format of [`ENV`]'s value.
-const VERSION: &str = "2";
+const VERSION: &str = "3";
 
 /// The files of one child run, in the executor's private directory.
 #[derive(Debug)]
@@ -89,6 +89,8 @@ pub(crate) struct Request {
     ordinal: usize,
     depth: u32,
     stack_size: usize,
+    /// The test's time limit, counted from its start in the child.
+    timeout: Option<Duration>,
     dir: PathBuf,
     id: u64,
 }
@@ -101,20 +103,28 @@ pub(crate) fn depth() -> u32 {
 
 impl Request {
     /// The value of [`ENV`] for a run.
-    pub(crate) fn env_value(target: &ChildTarget, stack_size: usize, files: &RunFiles) -> String {
+    pub(crate) fn env_value(
+        target: &ChildTarget,
+        stack_size: usize,
+        timeout: Option<Duration>,
+        files: &RunFiles,
+    ) -> String {
+        let timeout = timeout.map_or(0, |t| {
+            u64::try_from(t.as_nanos()).unwrap_or(u64::MAX).max(1)
+        });
         let dir = files
             .candidate
             .parent()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         format!(
-            "{VERSION};{:016x};{};{};{stack_size};{};{dir}",
+            "{VERSION};{:016x};{};{};{stack_size};{timeout};{};{dir}",
             target.key, target.ordinal, target.depth, files.id
         )
     }
 
     fn parse(text: &str) -> Option<Request> {
-        let mut parts = text.splitn(7, ';');
+        let mut parts = text.splitn(8, ';');
         if parts.next()? != VERSION {
             return None;
         }
@@ -122,6 +132,10 @@ impl Request {
         let ordinal = parts.next()?.parse().ok()?;
         let depth = parts.next()?.parse().ok()?;
         let stack_size = parts.next()?.parse().ok()?;
+        let timeout = match parts.next()?.parse().ok()? {
+            0 => None,
+            ns => Some(Duration::from_nanos(ns)),
+        };
         let id = parts.next()?.parse().ok()?;
         let dir = PathBuf::from(parts.next()?);
         Some(Request {
@@ -129,6 +143,7 @@ impl Request {
             ordinal,
             depth,
             stack_size,
+            timeout,
             dir,
             id,
         })
@@ -279,9 +294,70 @@ fn serve<C: FuzzableConfig>(req: &Request, test: &TestFn) -> ! {
             )
         }
     };
-    let _ = std::fs::write(&files.outcome, outcome_json(&record));
+    report_once(&files, &record);
     std::process::exit(0)
 }
+
+/// Set by whoever reports this child's outcome first: the test's end, or
+/// the watchdog at the deadline.
+static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes the outcome unless it was written already; `true` if this call
+/// wrote it.
+fn report_once(files: &RunFiles, record: &RunRecord) -> bool {
+    if REPORTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return false;
+    }
+    let _ = std::fs::write(&files.outcome, outcome_json(record));
+    true
+}
+
+/// Watches the running test from a thread of its own: at the deadline it
+/// reports a timeout and kills this child's process group (the child and
+/// everything it started); if the parent goes away (killed, interrupted),
+/// it kills the group too, so no child outlives its campaign.
+#[cfg(unix)]
+fn watch(files: RunFiles, timeout: Option<Duration>) {
+    use rustix::process::{getpgrp, kill_process_group, Signal};
+    let parent = std::os::unix::process::parent_id();
+    let start = Instant::now();
+    let deadline = timeout.and_then(|t| start.checked_add(t));
+    let end_all = || {
+        let _ = kill_process_group(getpgrp(), Signal::KILL);
+        std::process::exit(1);
+    };
+    let spawned = std::thread::Builder::new()
+        .name("config-fuzzer-watchdog".into())
+        .spawn(move || loop {
+            let now = Instant::now();
+            let nap = deadline.map_or(Duration::from_millis(50), |d| {
+                d.saturating_duration_since(now).min(Duration::from_millis(50))
+            });
+            std::thread::sleep(nap);
+            if std::os::unix::process::parent_id() != parent {
+                end_all();
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                let t = timeout.unwrap_or_default();
+                let record = RunRecord::new(
+                    Status::FailedTimeout,
+                    Some(format!(
+                        "the test did not finish within {t:?}; the child process and everything it started were killed"
+                    )),
+                    t,
+                );
+                if report_once(&files, &record) {
+                    end_all();
+                }
+                return;
+            }
+        });
+    // Without a watchdog the parent's own deadline still applies.
+    drop(spawned);
+}
+
+#[cfg(not(unix))]
+fn watch(_files: RunFiles, _timeout: Option<Duration>) {}
 
 fn run_installed<C: FuzzableConfig>(
     req: &Request,
@@ -295,6 +371,7 @@ fn run_installed<C: FuzzableConfig>(
     C::__registry().set_fields(&config, 0..C::__FIELD_COUNT);
     SERVING.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = std::fs::write(&files.started, b"");
+    watch(RunFiles::new(&req.dir, req.id), req.timeout);
     let start = Instant::now();
     let test = TestFn::clone(test);
     let runner = std::thread::Builder::new()
@@ -333,7 +410,7 @@ mod tests {
             prelude: Vec::new(),
         };
         let files = RunFiles::new(Path::new("/tmp/a;b dir"), 7);
-        let v = Request::env_value(&target, 8 << 20, &files);
+        let v = Request::env_value(&target, 8 << 20, Some(Duration::from_millis(250)), &files);
         assert_eq!(
             Request::parse(&v),
             Some(Request {
@@ -341,12 +418,15 @@ mod tests {
                 ordinal: 2,
                 depth: 2,
                 stack_size: 8 << 20,
+                timeout: Some(Duration::from_millis(250)),
                 dir: PathBuf::from("/tmp/a;b dir"),
                 id: 7,
             })
         );
         // Another version of the format is not ours to read.
         assert_eq!(Request::parse("1;0;0;0;0;/x"), None);
+        let none = Request::env_value(&target, 1, None, &files);
+        assert_eq!(Request::parse(&none).map(|r| r.timeout), Some(None));
         assert_eq!(Request::parse("garbage"), None);
     }
 

@@ -301,7 +301,7 @@ impl ProcessExec {
                     Exit::TimedOut => RunRecord::new(
                         Status::FailedTimeout,
                         Some(format!(
-                            "the test did not finish within {:?}; the child process and everything it started were killed{tail}",
+                            "the test did not finish within {:?} and the child process did not stop it; it was killed with everything it started{tail}",
                             timeout.unwrap_or_default()
                         )),
                         timeout.unwrap_or_default(),
@@ -318,8 +318,8 @@ impl ProcessExec {
         }
         let how = match exit {
             Exit::TimedOut => format!(
-                "did not reach the fuzzer within the timeout ({:?}) and was killed",
-                timeout.unwrap_or_default()
+                "did not reach the fuzzer within {:?} and was killed",
+                timeout.map(|t| t.saturating_add(startup_grace(t))).unwrap_or_default()
             ),
             Exit::Ended(how) => how,
         };
@@ -333,6 +333,13 @@ impl ProcessExec {
             self.target.describe()
         ))
     }
+}
+
+/// How long past the timeout the parent waits before killing a child
+/// itself: the child counts the timeout from the test's start and ends
+/// itself then; this leaves room for its start-up.
+fn startup_grace(timeout: Duration) -> Duration {
+    timeout.max(Duration::from_secs(10))
 }
 
 /// How a child ended.
@@ -435,7 +442,7 @@ mod supervise {
     use rustix::event::{poll, PollFd, PollFlags, Timespec};
     use rustix::process::{kill_process_group, pidfd_open, Pid, PidfdFlags, Signal};
 
-    use super::{child, describe_exit, ChildEnd, Exit, ProcessExec, Tail};
+    use super::{child, describe_exit, startup_grace, ChildEnd, Exit, ProcessExec, Tail};
 
     struct Running {
         child: Option<Child>,
@@ -474,8 +481,11 @@ mod supervise {
                 return;
             };
             if let Ok(Some(status)) = child.try_wait() {
-                // Whatever it started dies with it.
-                self.kill_group();
+                // Whatever it started dies with it (on the pidfd path this
+                // was done before reaping).
+                if self.pidfd.is_none() {
+                    self.kill_group();
+                }
                 self.exit = Some(Exit::Ended(describe_exit(status)));
                 self.child = None;
             }
@@ -563,6 +573,9 @@ mod supervise {
             for (i, is_pidfd) in slots {
                 let r = runs[i].as_mut().expect("active runs started");
                 if is_pidfd {
+                    // Exited, not yet reaped: its group id cannot have been
+                    // reused, so kill what it left behind first.
+                    r.kill_group();
                     r.try_reap();
                 } else {
                     r.read_stderr();
@@ -620,7 +633,7 @@ mod supervise {
         cmd.args(&exec.target.args)
             .env(
                 child::ENV,
-                child::Request::env_value(&exec.target, exec.stack_size, files),
+                child::Request::env_value(&exec.target, exec.stack_size, timeout, files),
             )
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -642,7 +655,9 @@ mod supervise {
             pidfd,
             stderr,
             tail: Tail { bytes: Vec::new() },
-            deadline: timeout.and_then(|t| start.checked_add(t)),
+            // The child enforces the timeout from the test's start; this
+            // is the backstop, with room for the child to get there.
+            deadline: timeout.and_then(|t| start.checked_add(t.saturating_add(startup_grace(t)))),
             exit: None,
         })
     }
