@@ -65,7 +65,9 @@ pub struct Progress {
     /// For `hunt` and `bisect`: the attempt (1-based) and the number of
     /// attempts.
     pub attempt: Option<(usize, usize)>,
-    /// Failing configs found so far in this call.
+    /// Failing configs found so far in this call (attempts of a hunt,
+    /// combinations of a sweep, replayed configs), not counting the run
+    /// just made (see `last`): it never goes down.
     pub failures: usize,
     /// The status of the run just made.
     pub last: Status,
@@ -360,7 +362,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                         phase: call.phase,
                         runs: first + i + 1,
                         attempt: call.attempt,
-                        failures: call.failures + usize::from(r.status.is_failing()),
+                        failures: call.failures,
                         last: r.status,
                     });
                 }

@@ -236,8 +236,6 @@ impl Snapshot {
     /// Makes every captured field effective for every thread, as
     /// [`set`](FuzzableConfig::set) does: for a child process to take over
     /// its parent's patches.
-    // Not used yet: the child-process runner will call it.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn install_process_wide(&self) {
         for entry in self.entries.iter().flat_map(|e| e.iter()) {
             entry.install_process_wide();

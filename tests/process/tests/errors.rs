@@ -187,3 +187,20 @@ fn process_isolation_refuses_a_fuzzer_built_off_the_test_thread() {
         other => panic!("expected a process error, got {other:?}"),
     }
 }
+
+/// A stack no thread can have is an error the campaign reports, in either
+/// mode, never a panic.
+#[test]
+fn an_impossible_stack_size_is_reported_not_a_panic() {
+    for isolation in [Isolation::Thread, Isolation::Process] {
+        let fuzzer = ConfigFuzzer::<Flags>::new(|| true, 0)
+            .isolation(isolation)
+            .stack_size(usize::MAX);
+        match fuzzer.hunt(2, 0.5) {
+            Err(FuzzError::FailsAtBaseline { status, detail }) => {
+                assert_eq!(status, Status::FailedCrash, "{isolation:?}: {detail:?}");
+            }
+            other => panic!("{isolation:?}: expected the baseline to fail, got {other:?}"),
+        }
+    }
+}

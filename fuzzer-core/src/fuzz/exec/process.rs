@@ -319,7 +319,9 @@ impl ProcessExec {
         let how = match exit {
             Exit::TimedOut => format!(
                 "did not reach the fuzzer within {:?} and was killed",
-                timeout.map(|t| t.saturating_add(startup_grace(t))).unwrap_or_default()
+                timeout
+                    .map(|t| t.saturating_add(startup_grace(t)))
+                    .unwrap_or_default()
             ),
             Exit::Ended(how) => how,
         };

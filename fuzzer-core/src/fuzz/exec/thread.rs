@@ -40,6 +40,10 @@ fn run_job<C: FuzzableConfig>(test: &TestFn, job: Job<C>) -> RunRecord {
 /// fuzzer's own work between two fast runs.
 const SPIN: Duration = Duration::from_micros(200);
 
+/// After this long spinning, each check also yields the core, so that a
+/// hand-off on a loaded machine does not wait out both sides' spinning.
+const YIELD_AFTER: Duration = Duration::from_micros(10);
+
 /// A one-way, one-slot channel. Its sequence number and its slot share a
 /// cache line, so a hand-off moves that line between cores once or twice
 /// and nothing else.
@@ -96,6 +100,11 @@ impl<T> Mailbox<T> {
             if left == Some(Duration::ZERO) {
                 return None;
             }
+            if waited > YIELD_AFTER && waited <= SPIN {
+                // Past a fast hand-off: if the cores are busy (the other
+                // side may be waiting for this one), let it run.
+                thread::yield_now();
+            }
             if waited > SPIN {
                 self.parked.store(true, Ordering::SeqCst);
                 // Re-check after announcing, so a send in between is not missed.
@@ -130,7 +139,7 @@ struct Worker<C> {
 }
 
 impl<C: FuzzableConfig> Worker<C> {
-    fn spawn(test: TestFn, stack_size: usize) -> Self {
+    fn spawn(test: TestFn, stack_size: usize) -> std::io::Result<Self> {
         let shared = Arc::new(Shared {
             jobs: Mailbox::new(),
             done: Mailbox::new(),
@@ -141,14 +150,13 @@ impl<C: FuzzableConfig> Worker<C> {
         let handle = thread::Builder::new()
             .name("config-fuzzer-worker".into())
             .stack_size(stack_size)
-            .spawn(move || worker_loop(&inner, &test))
-            .expect("the OS refused to start a fuzzer worker thread");
-        Worker {
+            .spawn(move || worker_loop(&inner, &test))?;
+        Ok(Worker {
             shared,
             thread: handle.thread().clone(),
             sent: 0,
             waiter: thread::current().id(),
-        }
+        })
     }
 
     /// Hands `job` to the worker; returns what to pass to [`Worker::wait`].
@@ -232,6 +240,20 @@ impl<C: FuzzableConfig> ThreadExec<C> {
         }
     }
 
+    /// A new worker, or the record of every run it was to make.
+    fn spawn(&self) -> Result<Worker<C>, RunRecord> {
+        Worker::spawn(Arc::clone(&self.test), self.stack_size).map_err(|e| {
+            RunRecord::new(
+                Status::FailedCrash,
+                Some(format!(
+                    "could not start a thread for the test with a stack of {} bytes: {e}",
+                    self.stack_size
+                )),
+                Duration::ZERO,
+            )
+        })
+    }
+
     /// Runs one config on an idle worker: [`run_batch`](Self::run_batch)
     /// for one, without its bookkeeping (the hot path of a campaign).
     pub(crate) fn run_one(
@@ -241,7 +263,10 @@ impl<C: FuzzableConfig> ThreadExec<C> {
         timeout: Option<Duration>,
     ) -> RunRecord {
         let idle = lock(&self.idle).pop();
-        let mut w = idle.unwrap_or_else(|| Worker::spawn(Arc::clone(&self.test), self.stack_size));
+        let mut w = match idle.map_or_else(|| self.spawn(), Ok) {
+            Ok(w) => w,
+            Err(record) => return record,
+        };
         let seen = w.start(Job {
             snapshot: snapshot.clone(),
             config,
@@ -276,7 +301,14 @@ impl<C: FuzzableConfig> ThreadExec<C> {
             idle.drain(keep..).collect()
         };
         while workers.len() < n {
-            workers.push(Worker::spawn(Arc::clone(&self.test), self.stack_size));
+            match self.spawn() {
+                Ok(w) => workers.push(w),
+                Err(record) => {
+                    let mut idle = lock(&self.idle);
+                    idle.extend(workers);
+                    return vec![record; n];
+                }
+            }
         }
         let started: Vec<(u64, Instant)> = workers
             .iter_mut()
