@@ -27,6 +27,13 @@ enum Settled<'a> {
     Smaller(Vec<ChangeRef<'a>>),
 }
 
+/// What shrinking one failure may spend: runs of the fuzzer from a start
+/// count (`max_shrink_runs`), and time until a deadline (`max_shrink_time`).
+pub(crate) struct Budget {
+    runs_at_start: usize,
+    deadline: Option<Instant>,
+}
+
 /// What became of one attempt of a hunt.
 pub(crate) type AttemptEnd = Option<usize>;
 
@@ -200,14 +207,19 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         changes: &[ChangeRef<'a>],
         record: RunRecord,
     ) -> Result<(Vec<ChangeRef<'a>>, Option<ShrinkLimit>, Status, Detail), FuzzError> {
-        let (mut minimal, mut limit) = self.shrink(call, changes, record.status)?;
+        // One budget for the whole failure, however often shrinking restarts.
+        let budget = Budget {
+            runs_at_start: self.num_runs(),
+            deadline: self.shrink_deadline(),
+        };
+        let (mut minimal, mut limit) = self.shrink(call, changes, record.status, &budget)?;
         loop {
             // A config cut short by a limit is not claimed to be minimal:
             // its fields are not checked one by one.
             match self.settle(call, &minimal, &record, limit.is_none())? {
                 Settled::Final(status, detail) => return Ok((minimal, limit, status, detail)),
                 Settled::Smaller(smaller) => {
-                    let (again, more) = self.shrink(call, &smaller, record.status)?;
+                    let (again, more) = self.shrink(call, &smaller, record.status, &budget)?;
                     minimal = again;
                     limit = limit.or(more);
                 }
@@ -327,12 +339,13 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         call: &mut Call,
         changes: &[ChangeRef<'a>],
         status: Status,
+        budget: &Budget,
     ) -> Result<(Vec<ChangeRef<'a>>, Option<ShrinkLimit>), FuzzError> {
         call.phase(Phase::Minimize);
         let call = &*call;
-        let deadline = self.shrink_deadline();
+        let deadline = budget.deadline;
         let max_runs = self.opts.max_shrink_runs;
-        let runs_at_start = self.num_runs();
+        let runs_at_start = budget.runs_at_start;
         let flaky_at_start = self.seen_flaky();
         let limit: Cell<Option<ShrinkLimit>> = Cell::new(None);
         let error: Cell<Option<FuzzError>> = Cell::new(None);

@@ -131,6 +131,8 @@ struct Shared<C> {
 struct Worker<C> {
     shared: Arc<Shared<C>>,
     thread: Thread,
+    /// Joined when the executor goes, so an idle worker is gone by then.
+    handle: Option<thread::JoinHandle<()>>,
     /// Jobs sent so far.
     sent: u64,
     /// The thread in `shared.waiter`, kept here so that checking it does not
@@ -154,6 +156,7 @@ impl<C: FuzzableConfig> Worker<C> {
         Ok(Worker {
             shared,
             thread: handle.thread().clone(),
+            handle: Some(handle),
             sent: 0,
             waiter: thread::current().id(),
         })
@@ -350,9 +353,21 @@ impl<C: FuzzableConfig> ThreadExec<C> {
 
 impl<C> Drop for ThreadExec<C> {
     fn drop(&mut self) {
-        for w in lock(&self.idle).drain(..) {
+        let idle: Vec<Worker<C>> = lock(&self.idle).drain(..).collect();
+        for w in &idle {
             w.shared.abandoned.store(true, Ordering::Release);
             w.thread.unpark();
+        }
+        // Idle workers are parked or spinning, never in a test: they end
+        // at once. (Workers abandoned at a timeout are not waited for.)
+        let me = thread::current().id();
+        for mut w in idle {
+            if let Some(h) = w.handle.take() {
+                // A test may drop the last handle to its own fuzzer.
+                if h.thread().id() != me {
+                    let _ = h.join();
+                }
+            }
         }
     }
 }
