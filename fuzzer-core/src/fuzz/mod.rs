@@ -162,7 +162,10 @@ struct State<C> {
 /// - patches of other configs that the test relies on belong before
 ///   `ConfigFuzzer::new`: the child makes the patches of the thread that
 ///   builds the fuzzer process-wide, but never runs what comes after it;
-/// - a fuzzer inside the fuzzed test itself must use thread isolation.
+/// - a fuzzer inside the fuzzed test itself must use thread isolation;
+/// - a test binary is recognised by cargo's naming (`<name>-<hash>`); one
+///   renamed by a build system needs `CONFIG_FUZZ_LIBTEST=1` in the
+///   environment, or each child runs the whole binary on its way.
 pub struct ConfigFuzzer<C: FuzzableConfig> {
     seed: u64,
     sampling: SamplingMethod,

@@ -62,7 +62,10 @@ impl ChildTarget {
         let mut program = std::env::current_exe()
             .map_err(|e| format!("cannot find the running executable to re-run it: {e}"));
         let thread = std::thread::current();
-        let harness = program.as_deref().is_ok_and(looks_like_test_binary);
+        // A test binary renamed by a build system (Bazel, Buck) is named
+        // so by `CONFIG_FUZZ_LIBTEST=1`.
+        let harness = program.as_deref().is_ok_and(looks_like_test_binary)
+            || std::env::var_os("CONFIG_FUZZ_LIBTEST").is_some_and(|v| v == "1");
         let depth = child::depth() + 1;
         if depth > MAX_DEPTH {
             program = Err(format!(
