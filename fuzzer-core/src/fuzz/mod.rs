@@ -153,9 +153,11 @@ struct State<C> {
 ///   under a test harness build the fuzzer on the test's own thread (one
 ///   built on a thread the test spawned is refused with
 ///   [`FuzzError::Process`]);
-/// - campaigns of process-isolated fuzzers made earlier on the thread are
-///   not run again in the child: it gets their answers back, replayed from
-///   the parent. Other code on the way does run again, so an assertion
+/// - campaigns of process-isolated fuzzers made earlier on the thread that
+///   builds the fuzzer are not run again in the child: it gets their
+///   answers back, replayed from the parent (such campaigns on other
+///   threads stop the child with a message; thread-isolated ones run
+///   again). Other code on the way does run again, so an assertion
 ///   there on a side effect of earlier runs (a counter, a file) sees the
 ///   child's view, not the parent's: make such checks after the last
 ///   fuzzer is built;
@@ -528,13 +530,13 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     ///
     /// If process isolation cannot bring a child to the test.
     pub fn minimize(&self, diff: &ConfigDiff) -> Option<ConfigDiff> {
-        match self.minimize_diff(diff) {
+        self.logged("minimize", || match self.minimize_diff(diff) {
             Ok(found) => found
                 .filter(|f| f.status != Status::Flaky)
                 .map(|f| f.config),
             Err(FuzzError::Config(_)) => None,
             Err(e) => panic!("{e}"),
-        }
+        })
     }
 
     /// [`minimize`](Self::minimize) with errors, and the whole
@@ -560,17 +562,17 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         if self.opts.isolation != Isolation::Process {
             return run();
         }
-        if exec::child::is_child() {
+        // Inside the test a child serves, nothing is replayed: a fuzzer
+        // there reports that it cannot start children of its own.
+        if exec::child::is_child() && !exec::child::serving() {
             match exec::child::replay_next::<T>() {
-                Some((answer, runs)) => {
+                Ok((answer, runs)) => {
                     self.lock().runs = runs;
                     return answer;
                 }
-                None => panic!(
+                Err(why) => panic!(
                     "process isolation: a child process re-running this program to reach its \
-                     fuzzer met a call to `{what}` of another process-isolated fuzzer that the \
-                     parent did not make at this point; the code before `ConfigFuzzer::new` must \
-                     take the same path in every run"
+                     fuzzer met a call to `{what}` of another process-isolated fuzzer {why}"
                 ),
             }
         }

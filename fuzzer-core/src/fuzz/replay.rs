@@ -203,8 +203,7 @@ impl Replay for FuzzError {
             FuzzError::FailsAtBaseline { status, detail } => {
                 json!({ "baseline": [status.encode(), detail.encode()] })
             }
-            // The error's text is what a replay can give back.
-            FuzzError::Config(e) => json!({ "config": e.to_string() }),
+            FuzzError::Config(e) => json!({ "config": e.encode() }),
             FuzzError::Process { message } => json!({ "process": message }),
         }
     }
@@ -218,13 +217,71 @@ impl Replay for FuzzError {
                 detail: Detail::decode(detail)?,
             });
         }
-        if let Some(m) = j.get("config") {
-            return Some(FuzzError::Config(ConfigError::Invalid {
-                message: m.as_str()?.to_string(),
-            }));
+        if let Some(e) = j.get("config") {
+            return Some(FuzzError::Config(ConfigError::decode(e)?));
         }
         Some(FuzzError::Process {
             message: j.get("process")?.as_str()?.to_string(),
+        })
+    }
+}
+
+impl Replay for ConfigError {
+    fn encode(&self) -> Json {
+        match self {
+            ConfigError::UnknownField {
+                config,
+                name,
+                suggestion,
+            } => json!({ "unknown": [config, name, suggestion] }),
+            ConfigError::WrongType {
+                field,
+                expected,
+                found,
+            } => json!({ "type": [field, expected, found] }),
+            ConfigError::BadEnv {
+                var,
+                value,
+                field,
+                expected,
+            } => json!({ "env": [var, value, field, expected] }),
+            ConfigError::Json {
+                line,
+                column,
+                message,
+            } => json!({ "json": [line, column, message] }),
+            ConfigError::Invalid { message } => json!({ "invalid": message }),
+        }
+    }
+    fn decode(j: &Json) -> Option<Self> {
+        let text = |v: &Json| v.as_str().map(str::to_string);
+        let (tag, x) = j.as_object()?.iter().next()?;
+        let parts = x.as_array();
+        Some(match (tag.as_str(), parts.map(Vec::as_slice)) {
+            ("unknown", Some([config, name, suggestion])) => ConfigError::UnknownField {
+                // Only a child replays: the leak is one name per replayed error.
+                config: Box::leak(text(config)?.into_boxed_str()),
+                name: text(name)?,
+                suggestion: text(suggestion),
+            },
+            ("type", Some([field, expected, found])) => ConfigError::WrongType {
+                field: text(field)?,
+                expected: text(expected)?,
+                found: text(found)?,
+            },
+            ("env", Some([var, value, field, expected])) => ConfigError::BadEnv {
+                var: text(var)?,
+                value: text(value)?,
+                field: text(field)?,
+                expected: text(expected)?,
+            },
+            ("json", Some([line, column, message])) => ConfigError::Json {
+                line: line.as_u64()? as usize,
+                column: column.as_u64()? as usize,
+                message: text(message)?,
+            },
+            ("invalid", _) => ConfigError::Invalid { message: text(x)? },
+            _ => return None,
         })
     }
 }
@@ -315,6 +372,36 @@ mod tests {
             detail: Detail::default(),
         });
         assert_eq!(Replay::decode(&err.encode()), Some(err));
+        let errors = [
+            ConfigError::UnknownField {
+                config: "Flags",
+                name: "e_bol".into(),
+                suggestion: Some("e_bool".into()),
+            },
+            ConfigError::WrongType {
+                field: "a".into(),
+                expected: "bool".into(),
+                found: "integer `1`".into(),
+            },
+            ConfigError::BadEnv {
+                var: "X".into(),
+                value: "y".into(),
+                field: "a".into(),
+                expected: "bool".into(),
+            },
+            ConfigError::Json {
+                line: 1,
+                column: 2,
+                message: "eof".into(),
+            },
+            ConfigError::Invalid {
+                message: "bad".into(),
+            },
+        ];
+        for e in errors {
+            let r: Result<Status, FuzzError> = Err(FuzzError::Config(e));
+            assert_eq!(Replay::decode(&r.encode()), Some(r));
+        }
         let bisect = vec![config];
         assert_eq!(Vec::<ConfigDiff>::decode(&bisect.encode()), Some(bisect));
         assert_eq!(Option::<ConfigDiff>::decode(&Json::Null), Some(None));

@@ -204,3 +204,23 @@ fn an_impossible_stack_size_is_reported_not_a_panic() {
         }
     }
 }
+
+/// A process-isolated fuzzer inside a test that itself runs in a child
+/// cannot reach children of its own: its campaign says so, as an error.
+#[test]
+fn a_process_fuzzer_inside_a_process_fuzzed_test_is_refused() {
+    let outer = ConfigFuzzer::<Flags>::new(
+        || {
+            let inner =
+                ConfigFuzzer::<process_tests::Other>::new(|| true, 0).isolation(Isolation::Process);
+            match inner.hunt(1, 0.5) {
+                Err(FuzzError::Process { message }) if message.contains("inside a test") => Ok(()),
+                other => Err(format!("{other:?}")),
+            }
+        },
+        0,
+    )
+    .isolation(Isolation::Process);
+    let hunt = outer.hunt(2, 0.5).expect("the baseline passes");
+    assert!(hunt.findings().is_empty(), "{hunt}");
+}

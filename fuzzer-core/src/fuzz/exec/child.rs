@@ -26,7 +26,7 @@ use crate::registry::Snapshot;
 /// The env var that makes a process a child, and says which run it serves.
 pub(crate) const ENV: &str = "CONFIG_FUZZ_CHILD";
 /// The format of [`ENV`]'s value.
-const VERSION: &str = "3";
+const VERSION: &str = "4";
 
 /// The files of one child run, in the executor's private directory.
 #[derive(Debug)]
@@ -91,6 +91,9 @@ pub(crate) struct Request {
     stack_size: usize,
     /// The test's time limit, counted from its start in the child.
     timeout: Option<Duration>,
+    /// The parent's process id: when this child's parent is no longer that
+    /// process, the parent is gone.
+    parent: u32,
     dir: PathBuf,
     id: u64,
 }
@@ -118,13 +121,17 @@ impl Request {
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         format!(
-            "{VERSION};{:016x};{};{};{stack_size};{timeout};{};{dir}",
-            target.key, target.ordinal, target.depth, files.id
+            "{VERSION};{:016x};{};{};{stack_size};{timeout};{};{};{dir}",
+            target.key,
+            target.ordinal,
+            target.depth,
+            std::process::id(),
+            files.id
         )
     }
 
     fn parse(text: &str) -> Option<Request> {
-        let mut parts = text.splitn(8, ';');
+        let mut parts = text.splitn(9, ';');
         if parts.next()? != VERSION {
             return None;
         }
@@ -136,6 +143,7 @@ impl Request {
             0 => None,
             ns => Some(Duration::from_nanos(ns)),
         };
+        let parent = parts.next()?.parse().ok()?;
         let id = parts.next()?.parse().ok()?;
         let dir = PathBuf::from(parts.next()?);
         Some(Request {
@@ -144,16 +152,24 @@ impl Request {
             depth,
             stack_size,
             timeout,
+            parent,
             dir,
             id,
         })
     }
 
-    /// This process's request, if it is a child.
+    /// This process's request, if it is a child. The first look (at the
+    /// first fuzzer the child builds) starts watching the parent.
     fn get() -> Option<&'static Request> {
         static REQUEST: OnceLock<Option<Request>> = OnceLock::new();
         REQUEST
-            .get_or_init(|| std::env::var(ENV).ok().and_then(|v| Request::parse(&v)))
+            .get_or_init(|| {
+                let req = std::env::var(ENV).ok().and_then(|v| Request::parse(&v));
+                if let Some(r) = &req {
+                    watch_parent(r.parent);
+                }
+                req
+            })
             .as_ref()
     }
 }
@@ -177,29 +193,66 @@ fn prelude_path(dir: &Path) -> PathBuf {
     dir.join("prelude.json")
 }
 
-/// Writes the answers children of a fuzzer replay on their way to it.
-pub(crate) fn write_prelude(dir: &Path, prelude: &[std::sync::Arc<str>]) -> std::io::Result<()> {
+/// Writes the answers children of a fuzzer replay on their way to it: the
+/// calls made on `thread` (the thread that built the fuzzer, by name).
+pub(crate) fn write_prelude(
+    dir: &Path,
+    thread: Option<&str>,
+    prelude: &[std::sync::Arc<str>],
+) -> std::io::Result<()> {
     let entries: Vec<&str> = prelude.iter().map(|e| &**e).collect();
-    std::fs::write(prelude_path(dir), json!(entries).to_string())
+    std::fs::write(
+        prelude_path(dir),
+        json!({ "thread": thread, "entries": entries }).to_string(),
+    )
 }
 
-/// The next logged answer, if this child has one left and it has the
-/// expected type: the answer and the fuzzer's run count after it.
-pub(crate) fn replay_next<T: crate::fuzz::replay::Replay>() -> Option<(T, usize)> {
-    static PRELUDE: OnceLock<std::sync::Mutex<std::collections::VecDeque<String>>> =
-        OnceLock::new();
-    let queue = PRELUDE.get_or_init(|| {
-        let entries: Vec<String> = Request::get()
+/// The next logged answer: the answer and the fuzzer's run count after it,
+/// or why there is none ("that the parent did not make at this point").
+pub(crate) fn replay_next<T: crate::fuzz::replay::Replay>() -> Result<(T, usize), String> {
+    struct Prelude {
+        thread: Option<String>,
+        entries: std::collections::VecDeque<String>,
+    }
+    static PRELUDE: OnceLock<std::sync::Mutex<Prelude>> = OnceLock::new();
+    let prelude = PRELUDE.get_or_init(|| {
+        let j: Json = Request::get()
             .and_then(|r| std::fs::read_to_string(prelude_path(&r.dir)).ok())
             .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or(Json::Null);
+        let thread = j.get("thread").and_then(Json::as_str).map(str::to_string);
+        let entries = j
+            .get("entries")
+            .and_then(Json::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
-        std::sync::Mutex::new(entries.into())
+        std::sync::Mutex::new(Prelude { thread, entries })
     });
-    let next = queue
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .pop_front()?;
-    crate::fuzz::replay::decode_entry(&next)
+    let mut prelude = prelude.lock().unwrap_or_else(|e| e.into_inner());
+    let here = std::thread::current().name().map(str::to_string);
+    if here != prelude.thread {
+        return Err(format!(
+            "on thread {here:?}, not on the thread that builds the fuzzer ({:?}); in process \
+             isolation, make earlier campaigns on the thread that builds the fuzzer",
+            prelude.thread
+        ));
+    }
+    let Some(next) = prelude.entries.pop_front() else {
+        return Err(
+            "that the parent did not make at this point; the code before \
+             `ConfigFuzzer::new` must take the same path in every run"
+                .into(),
+        );
+    };
+    crate::fuzz::replay::decode_entry(&next).ok_or_else(|| {
+        "whose logged answer has another type (the parent made a different call here); the \
+         code before `ConfigFuzzer::new` must take the same path in every run"
+            .into()
+    })
 }
 
 thread_local! {
@@ -312,20 +365,41 @@ fn report_once(files: &RunFiles, record: &RunRecord) -> bool {
     true
 }
 
+/// Kills this child's process group: the child and everything it started
+/// (but what escaped into a session or group of its own).
+#[cfg(unix)]
+fn end_group() -> ! {
+    use rustix::process::{getpgrp, kill_process_group, Signal};
+    let _ = kill_process_group(getpgrp(), Signal::KILL);
+    std::process::exit(1)
+}
+
+/// Watches, from a thread of its own, that the parent is still there; when
+/// it is gone (killed, interrupted), ends this child's group, so no child
+/// outlives its campaign, also one still on its way to its fuzzer.
+#[cfg(unix)]
+fn watch_parent(parent: u32) {
+    let spawned = std::thread::Builder::new()
+        .name("config-fuzzer-parent-watch".into())
+        .spawn(move || loop {
+            if std::os::unix::process::parent_id() != parent {
+                end_group();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        });
+    drop(spawned);
+}
+
+#[cfg(not(unix))]
+fn watch_parent(_parent: u32) {}
+
 /// Watches the running test from a thread of its own: at the deadline it
-/// reports a timeout and kills this child's process group (the child and
-/// everything it started); if the parent goes away (killed, interrupted),
-/// it kills the group too, so no child outlives its campaign.
+/// reports a timeout and ends this child's process group (the child and
+/// everything it started).
 #[cfg(unix)]
 fn watch(files: RunFiles, timeout: Option<Duration>) {
-    use rustix::process::{getpgrp, kill_process_group, Signal};
-    let parent = std::os::unix::process::parent_id();
     let start = Instant::now();
     let deadline = timeout.and_then(|t| start.checked_add(t));
-    let end_all = || {
-        let _ = kill_process_group(getpgrp(), Signal::KILL);
-        std::process::exit(1);
-    };
     let spawned = std::thread::Builder::new()
         .name("config-fuzzer-watchdog".into())
         .spawn(move || loop {
@@ -334,9 +408,6 @@ fn watch(files: RunFiles, timeout: Option<Duration>) {
                 d.saturating_duration_since(now).min(Duration::from_millis(50))
             });
             std::thread::sleep(nap);
-            if std::os::unix::process::parent_id() != parent {
-                end_all();
-            }
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 let t = timeout.unwrap_or_default();
                 let record = RunRecord::new(
@@ -347,7 +418,7 @@ fn watch(files: RunFiles, timeout: Option<Duration>) {
                     t,
                 );
                 if report_once(&files, &record) {
-                    end_all();
+                    end_group();
                 }
                 return;
             }
@@ -408,6 +479,7 @@ mod tests {
             args: Vec::new(),
             depth: 2,
             prelude: Vec::new(),
+            thread: None,
         };
         let files = RunFiles::new(Path::new("/tmp/a;b dir"), 7);
         let v = Request::env_value(&target, 8 << 20, Some(Duration::from_millis(250)), &files);
@@ -419,6 +491,7 @@ mod tests {
                 depth: 2,
                 stack_size: 8 << 20,
                 timeout: Some(Duration::from_millis(250)),
+                parent: std::process::id(),
                 dir: PathBuf::from("/tmp/a;b dir"),
                 id: 7,
             })

@@ -42,8 +42,10 @@ pub enum Isolation {
     /// In a child process that re-executes this program (a `cargo test` or
     /// `cargo nextest` test binary, or a plain `main`) and runs the test once
     /// with the candidate installed process-wide, so every thread of the
-    /// program sees it. The parent kills the child and everything it spawned
-    /// on timeout; a crash is [`Status::FailedCrash`] with the signal or
+    /// program sees it. The child and everything it spawned are killed at
+    /// the timeout (counted from the test's start), and when the campaign's
+    /// process goes away (processes that moved into a session or process
+    /// group of their own escape this); a crash is [`Status::FailedCrash`] with the signal or
     /// exit code and the tail of the child's stderr. Nothing the test does
     /// can stop the campaign. Costs a process start per run (about 1–3 ms).
     Process,

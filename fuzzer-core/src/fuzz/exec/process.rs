@@ -47,6 +47,8 @@ pub(crate) struct ChildTarget {
     /// What the process-isolated campaign calls made on this thread before
     /// the fuzzer was built returned: a child replays them on its way.
     pub(crate) prelude: Vec<std::sync::Arc<str>>,
+    /// The name of the thread that built the fuzzer, where a child replays.
+    pub(crate) thread: Option<String>,
 }
 
 /// Children of children of children are refused: a program whose children
@@ -112,6 +114,7 @@ impl ChildTarget {
             args,
             depth,
             prelude: crate::fuzz::replay::log_so_far(),
+            thread: thread.name().map(str::to_string),
         }
     }
 
@@ -239,7 +242,7 @@ impl ProcessExec {
         let mut dir = self.dir.lock().unwrap_or_else(|e| e.into_inner());
         if dir.is_none() {
             let created = RunDir::create().and_then(|d| {
-                child::write_prelude(&d.0, &self.target.prelude)?;
+                child::write_prelude(&d.0, self.target.thread.as_deref(), &self.target.prelude)?;
                 Ok(d)
             });
             *dir = Some(created.map_err(|e| {
