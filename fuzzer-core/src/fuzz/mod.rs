@@ -321,7 +321,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// How long one run may take before it counts as
     /// [`Status::FailedTimeout`] (default [`DEFAULT_TIMEOUT`]). In thread
     /// mode a test that times out keeps running on an abandoned thread; in
-    /// process mode its process group is killed.
+    /// process mode the child counts the time from the test's start (its
+    /// start-up does not count) and its process group is killed at the
+    /// deadline. A timeout of a few milliseconds is at the mercy of the
+    /// scheduler: a busy machine can make a fast test miss it, and
+    /// `confirm` then reports it as flaky.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         // A timeout too large to add to an instant means no deadline.
         self.opts.timeout = std::time::Instant::now()
