@@ -427,11 +427,23 @@ impl Tail {
         }
     }
 
+    /// The last lines; if a panic message scrolled out of them (behind a
+    /// backtrace), its first lines come first.
     fn text(&self) -> String {
         let start = self.bytes.len().saturating_sub(TAIL_BYTES);
         let text = String::from_utf8_lossy(&self.bytes[start..]);
         let lines: Vec<&str> = text.trim_end().lines().collect();
-        lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
+        let from = lines.len().saturating_sub(TAIL_LINES);
+        let mut out = Vec::new();
+        if let Some(p) = lines[..from]
+            .iter()
+            .rposition(|l| l.contains("panicked at"))
+        {
+            out.extend_from_slice(&lines[p..(p + 3).min(from)]);
+            out.push("...");
+        }
+        out.extend_from_slice(&lines[from..]);
+        out.join("\n")
     }
 }
 
@@ -729,6 +741,21 @@ mod tests {
         assert!(mine.exists());
         assert!(other.exists());
         std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn the_tail_keeps_a_panic_message_behind_a_backtrace() {
+        let mut t = Tail { bytes: Vec::new() };
+        t.push(b"thread 'x' panicked at src/a.rs:1:2:\nthe message\nstack backtrace:\n");
+        for i in 0..100 {
+            t.push(format!("  {i}: frame\n").as_bytes());
+        }
+        let text = t.text();
+        assert!(
+            text.starts_with("thread 'x' panicked at src/a.rs:1:2:\nthe message\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("99: frame"), "{text}");
     }
 
     #[test]
