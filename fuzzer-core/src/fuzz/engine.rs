@@ -102,6 +102,16 @@ impl Call {
         self.phase = phase;
         self
     }
+
+    /// The same call, reporting another phase (for runs made on its behalf).
+    fn with_phase(&self, phase: Phase) -> Call {
+        Call {
+            snapshot: self.snapshot.clone(),
+            phase,
+            attempt: self.attempt,
+            failures: self.failures,
+        }
+    }
 }
 
 /// How a batch of candidates is judged.
@@ -196,9 +206,12 @@ fn record_verdict<C: FuzzableConfig>(
     verdict
 }
 
-/// The process executor could not reach the test.
-pub(crate) fn process_error(message: String) -> FuzzError {
-    FuzzError::Process { message }
+/// Each config `times` times in a row, as the executor takes them.
+fn repeated<C>(configs: &[&Arc<C>], times: usize) -> Vec<Arc<C>> {
+    configs
+        .iter()
+        .flat_map(|c| std::iter::repeat_n(*c, times).cloned())
+        .collect()
 }
 
 impl<C: FuzzableConfig> ConfigFuzzer<C> {
@@ -247,56 +260,17 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             st.flaky
         };
         if !todo.is_empty() {
-            // Once the test has shown flakiness, nothing is decided on one run.
-            let extra = if flaky && !judge.confirm {
-                self.opts.confirm.max(1)
-            } else {
-                0
-            };
-            let configs: Vec<Arc<C>> = todo
-                .iter()
-                .flat_map(|(_, b)| std::iter::repeat_n(&b.config, extra + 1).cloned())
-                .collect();
-            let mut runs = self.execute(call, configs);
-            let runs = match runs.as_mut() {
-                Ok(r) => std::mem::take(r),
-                Err(_) => {
-                    self.give_back(todo);
-                    return Err(runs.expect_err("checked"));
-                }
-            };
-            let mut grouped: Vec<Vec<RunRecord>> =
-                runs.chunks(extra + 1).map(<[RunRecord]>::to_vec).collect();
-            // Confirm failures with fresh runs.
-            if judge.confirm && self.opts.confirm > 0 {
-                let failing: Vec<usize> = (0..grouped.len())
-                    .filter(|&t| grouped[t].iter().any(|r| r.status.is_failing()))
-                    .collect();
-                if !failing.is_empty() {
-                    let k = self.opts.confirm;
-                    let configs: Vec<Arc<C>> = failing
-                        .iter()
-                        .flat_map(|&t| std::iter::repeat_n(&todo[t].1.config, k).cloned())
-                        .collect();
-                    let mut confirm_call = Call {
-                        snapshot: call.snapshot.clone(),
-                        phase: Phase::Confirm,
-                        attempt: call.attempt,
-                        failures: call.failures,
-                    };
-                    let again = self.execute(confirm_call.phase(Phase::Confirm), configs);
-                    let again = match again {
-                        Ok(a) => a,
-                        Err(e) => {
-                            self.give_back(todo);
-                            return Err(e);
-                        }
-                    };
-                    for (&t, runs) in failing.iter().zip(again.chunks(k)) {
-                        grouped[t].extend_from_slice(runs);
+            let configs: Vec<&Arc<C>> = todo.iter().map(|(_, b)| &b.config).collect();
+            let grouped = match self.judged_runs(call, &configs, flaky, judge) {
+                Ok(g) => g,
+                Err(e) => {
+                    let mut st = self.lock();
+                    for (_, b) in todo {
+                        st.buffers.recycle(b);
                     }
+                    return Err(e);
                 }
-            }
+            };
             let mut st = self.lock();
             for (((k, built), runs), prev) in todo.into_iter().zip(grouped).zip(previous) {
                 out[k] = Some(Ok(record_verdict(&mut st, keys[k], built, runs, prev)));
@@ -311,11 +285,40 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             .collect())
     }
 
-    fn give_back(&self, todo: Vec<(usize, Built<C>)>) {
-        let mut st = self.lock();
-        for (_, b) in todo {
-            st.buffers.recycle(b);
+    /// The runs that judge each config: `1 + extra` each (more than one
+    /// once the test has shown flakiness, for a judge that does not confirm),
+    /// then `confirm` more for each that failed (for a judge that does).
+    /// Grouped by config.
+    fn judged_runs(
+        &self,
+        call: &Call,
+        configs: &[&Arc<C>],
+        flaky: bool,
+        judge: Judge,
+    ) -> Result<Vec<Vec<RunRecord>>, FuzzError> {
+        // Once the test has shown flakiness, nothing is decided on one run.
+        let each = if flaky && !judge.confirm {
+            self.opts.confirm.max(1) + 1
+        } else {
+            1
+        };
+        let runs = self.execute(call, repeated(configs, each))?;
+        let mut grouped: Vec<Vec<RunRecord>> =
+            runs.chunks(each).map(<[RunRecord]>::to_vec).collect();
+        let k = self.opts.confirm;
+        if judge.confirm && k > 0 {
+            let failing: Vec<usize> = (0..grouped.len())
+                .filter(|&t| grouped[t].iter().any(|r| r.status.is_failing()))
+                .collect();
+            if !failing.is_empty() {
+                let again: Vec<&Arc<C>> = failing.iter().map(|&t| configs[t]).collect();
+                let runs = self.execute(&call.with_phase(Phase::Confirm), repeated(&again, k))?;
+                for (&t, runs) in failing.iter().zip(runs.chunks(k)) {
+                    grouped[t].extend_from_slice(runs);
+                }
+            }
         }
+        Ok(grouped)
     }
 
     /// Runs every config once, `jobs` at a time, reporting progress after
@@ -344,7 +347,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                         .into_iter()
                         .map(|end| match end {
                             ChildEnd::Ran(r) => Ok(r),
-                            ChildEnd::NotReached(why) => Err(process_error(why)),
+                            ChildEnd::NotReached(message) => Err(FuzzError::Process { message }),
                         })
                         .collect::<Result<_, _>>()?
                 }
@@ -395,43 +398,17 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 Err(e) => return Ok(Err(e)),
             }
         };
-        // Once the test has shown flakiness, nothing is decided on one run.
-        let extra = if flaky && !judge.confirm {
-            self.opts.confirm.max(1)
-        } else {
-            0
-        };
-        let first = self.execute(
-            call,
-            std::iter::repeat_n(&built.config, extra + 1)
-                .cloned()
-                .collect(),
-        );
-        let mut runs = match first {
-            Ok(r) => r,
+        match self.judged_runs(call, &[&built.config], flaky, judge) {
+            Ok(mut grouped) => {
+                let runs = grouped.pop().expect("one config, one group");
+                let mut st = self.lock();
+                Ok(Ok(record_verdict(&mut st, key, built, runs, known)))
+            }
             Err(e) => {
                 self.lock().buffers.recycle(built);
-                return Err(e);
-            }
-        };
-        let k = self.opts.confirm;
-        if judge.confirm && k > 0 && runs.iter().any(|r| r.status.is_failing()) {
-            let c = Call {
-                snapshot: call.snapshot.clone(),
-                phase: Phase::Confirm,
-                attempt: call.attempt,
-                failures: call.failures,
-            };
-            match self.execute(&c, std::iter::repeat_n(&built.config, k).cloned().collect()) {
-                Ok(again) => runs.extend(again),
-                Err(e) => {
-                    self.lock().buffers.recycle(built);
-                    return Err(e);
-                }
+                Err(e)
             }
         }
-        let mut st = self.lock();
-        Ok(Ok(record_verdict(&mut st, key, built, runs, known)))
     }
 
     /// Runs each candidate `times` times afresh (no memo, nothing
@@ -461,17 +438,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 }
             }
         }
-        let configs: Vec<Arc<C>> = built
-            .iter()
-            .flat_map(|b| std::iter::repeat_n(&b.config, times).cloned())
-            .collect();
-        let c = Call {
-            snapshot: call.snapshot.clone(),
-            phase,
-            attempt: call.attempt,
-            failures: call.failures,
-        };
-        let runs = self.execute(&c, configs);
+        let configs: Vec<&Arc<C>> = built.iter().map(|b| &b.config).collect();
+        let runs = self.execute(&call.with_phase(phase), repeated(&configs, times));
         {
             let mut st = self.lock();
             for b in built {

@@ -196,10 +196,9 @@ impl<C: FuzzableConfig> std::fmt::Debug for ConfigFuzzer<C> {
 
 /// Identifies a fuzzer across processes: its test's type and its config.
 fn child_key<F: 'static, C: FuzzableConfig>() -> u64 {
-    // The default hasher with its fixed keys: the same executable computes
+    // `DefaultHasher::new()` has fixed keys: the same executable computes
     // the same key in every process.
-    #[allow(deprecated)]
-    let mut h = std::hash::SipHasher::new();
+    let mut h = std::hash::DefaultHasher::new();
     std::any::TypeId::of::<F>().hash(&mut h);
     C::__NAME.hash(&mut h);
     h.finish()

@@ -68,15 +68,6 @@ impl Replay for Status {
     }
 }
 
-impl Replay for usize {
-    fn encode(&self) -> Json {
-        json!(self)
-    }
-    fn decode(j: &Json) -> Option<Self> {
-        j.as_u64().map(|n| n as usize)
-    }
-}
-
 impl Replay for ConfigDiff {
     fn encode(&self) -> Json {
         Json::Array(
