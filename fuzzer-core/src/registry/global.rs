@@ -328,7 +328,7 @@ impl<C: FuzzableConfig> Registry<C> {
         let mut force = Overlay::new(self.declared().clone());
         for f in self.meta().fields() {
             for (names, target) in [(&f.env, &mut default), (&f.env_force, &mut force)] {
-                let Some((var, text)) = first_set(names)? else {
+                let Some((var, text)) = first_set(names, f.name())? else {
                     continue;
                 };
                 let bad = |expected: String| ConfigError::BadEnv {
@@ -404,8 +404,9 @@ impl<C: FuzzableConfig> Registry<C> {
     }
 }
 
-/// The first of `names` that is set: (name, text).
-fn first_set(names: &[String]) -> Result<Option<(String, String)>, ConfigError> {
+/// The first of `names` that is set: (name, text). `field` is the dotted
+/// name of the field the variables feed, for the error.
+fn first_set(names: &[String], field: &str) -> Result<Option<(String, String)>, ConfigError> {
     for name in names {
         match std::env::var(name) {
             Ok(text) => return Ok(Some((name.clone(), text))),
@@ -414,7 +415,7 @@ fn first_set(names: &[String]) -> Result<Option<(String, String)>, ConfigError> 
                 return Err(ConfigError::BadEnv {
                     var: name.clone(),
                     value: raw.to_string_lossy().into_owned(),
-                    field: String::new(),
+                    field: field.to_string(),
                     expected: "valid UTF-8 text".into(),
                 })
             }
