@@ -1,12 +1,52 @@
 //! The per-type singleton.
 //!
 //! Each config type gets, from its derive, one process-wide [`Registry`]
-//! (declared defaults, env values, `set` overrides, and the resulting base
-//! config behind an `Arc`) and one thread-local [`Local`] (this thread's patch
-//! layers and its cached effective config). A [`Snapshot`] carries a thread's
-//! layers of every type to other threads. A read compares the thread's
-//! cached generation with the registry's; when they match it reads the cached
-//! config in place: no lock, no allocation, no shared-memory write.
+//! and two thread-locals: [`Local`] (this thread's patch layers) and [`Fast`]
+//! (this thread's view of its effective config). A [`Snapshot`] carries a
+//! thread's layers of every type to other threads.
+//!
+//! # Invariants
+//!
+//! The registry:
+//!
+//! 1. `base` = declared defaults ← env defaults ← `set` overrides ← env
+//!    force, a new `Arc` on every process-wide write. Nothing is interned or
+//!    leaked: an old base is freed once no thread's view shows it, and a view
+//!    moves on at its thread's next read (or when the thread exits).
+//! 2. `gen` is the generation of `base`: it starts at 1 and every write bumps
+//!    it while holding the state lock, so a `published()` (gen, base) pair
+//!    is consistent. 0 is never a registry generation.
+//! 3. Every process-wide write (`set`, `set_values`, `reset`, `load_json`,
+//!    `reload_env`, a snapshot installed process-wide) holds the registry's
+//!    writer lock from start to end, `set`'s closure included, so writes are
+//!    serializable. Readers never take that lock; it is reentrant, so a `set`
+//!    closure may read or even write the same config.
+//!
+//! A thread:
+//!
+//! 4. Its view ([`Fast`]) is `(gen, config)`: when `gen` equals the
+//!    registry's, `config` is this thread's effective config. `gen == 0`
+//!    means "rebuild on the next read". A read is a thread-local access, one
+//!    atomic load, a compare and a `RefCell` borrow: no lock, no allocation,
+//!    no shared-memory write, with or without patches.
+//! 5. Its layers ([`Local`]) sit in slots, each with an `order` that grows
+//!    with every push. For each field, a stack holds the layers that override
+//!    it, oldest first. The effective value of field `i` is: env force if `i`
+//!    is forced, else the top layer's value for `i`, else the base's.
+//! 6. A dropped layer leaves its slot at once but its entries in the stacks
+//!    where it was not on top stay, dead, until they surface (then they are
+//!    popped) or until dead entries outnumber live ones (then all are swept).
+//!    So the top entry of every stack is a live layer.
+//! 7. Every change to the layers either updates the view in place (a push
+//!    shows the new layer's config, a drop re-copies only the fields it was on
+//!    top of) or sets the view's `gen` to 0 (a read was borrowing the view,
+//!    or the registry moved on meanwhile).
+//!
+//! Costs: a push is O(fields it overrides); a drop O(fields it overrides)
+//! amortized over the dead entries it may pop, whatever the order of drops;
+//! a rebuild (after a process-wide write) O(fields of the config). Memory:
+//! one base per generation still shown by some thread, and per live layer
+//! one config plus its stack entries.
 
 mod global;
 mod local;
@@ -15,6 +55,7 @@ mod snapshot;
 use std::sync::Arc;
 
 pub use global::Registry;
+pub(crate) use local::LayerId;
 pub use local::{Fast, Local, PatchGuard};
 pub use snapshot::Snapshot;
 
@@ -25,29 +66,26 @@ use crate::value::Value;
 #[inline]
 pub(crate) fn read<C: FuzzableConfig, R>(f: impl FnOnce(&C) -> R) -> R {
     let reg = C::__registry();
-    // `Fast` has no destructor, so `with` never fails.
-    C::__fast().with(|fast| match fast.base_if_fresh(reg) {
-        Some(base) => f(base),
-        None => read_slow(f),
-    })
+    let mut f = Some(f);
+    if let Ok(Some(r)) = C::__fast().try_with(|view| view.read(reg, &mut f)) {
+        return r;
+    }
+    read_slow(f.take().expect("not called"))
 }
 
 #[cold]
 #[inline(never)]
 fn read_slow<C: FuzzableConfig, R>(f: impl FnOnce(&C) -> R) -> R {
-    let mut f = Some(f);
-    match C::__local().try_with(|l| l.read(|c| (f.take().expect("called once"))(c))) {
-        Ok(r) => r,
-        // Only during thread teardown: no patches can be active, read the
-        // process-wide config.
-        Err(_) => (f.take().expect("not called"))(C::__registry().snapshot().base.arc()),
-    }
+    // The view was stale (or is being borrowed by an outer read, or this
+    // thread is being torn down, when no patch can be active).
+    let c = current::<C>();
+    f(&c)
 }
 
 pub(crate) fn current<C: FuzzableConfig>() -> Arc<C> {
     C::__local()
         .try_with(|l| l.current())
-        .unwrap_or_else(|_| Arc::clone(C::__registry().snapshot().base.arc()))
+        .unwrap_or_else(|_| C::__registry().published().base)
 }
 
 pub(crate) fn patch<C: FuzzableConfig>(f: impl FnOnce(&mut C)) -> PatchGuard<C> {
@@ -70,14 +108,7 @@ pub(crate) fn install<C: FuzzableConfig>(snapshot: Arc<C>) -> PatchGuard<C> {
 }
 
 pub(crate) fn set<C: FuzzableConfig>(f: impl FnOnce(&mut C)) {
-    let reg = C::__registry();
-    let base = reg.snapshot().base;
-    let base = base.arc();
-    let mut c = (**base).clone();
-    // The closure runs without the lock held, so it may read the config.
-    f(&mut c);
-    let changed = (0..C::__FIELD_COUNT).filter(|&i| !c.__field_eq(base, i));
-    reg.set_fields(&c, changed);
+    C::__registry().set_with(f);
 }
 
 pub(crate) fn set_values<C, N, I>(values: I) -> Result<(), ConfigError>
@@ -86,11 +117,7 @@ where
     N: AsRef<str>,
     I: IntoIterator<Item = (N, Value)>,
 {
-    let reg = C::__registry();
-    let base = reg.snapshot().base;
-    let (c, touched) = reg.apply_named(base.arc(), values)?;
-    reg.set_fields(&c, touched);
-    Ok(())
+    C::__registry().set_named(values)
 }
 
 pub(crate) fn reset<C: FuzzableConfig>() {
@@ -99,4 +126,12 @@ pub(crate) fn reset<C: FuzzableConfig>() {
 
 pub(crate) fn reload_env<C: FuzzableConfig>() -> Result<(), ConfigError> {
     C::__registry().reload_env()
+}
+
+/// Units of work this thread has done on its patch layers of `C` (a stack
+/// entry pushed or popped, a field copied or visited): for tests that check
+/// what dropping guards costs without timing anything.
+#[doc(hidden)]
+pub fn layer_work<C: FuzzableConfig>() -> u64 {
+    C::__local().with(|l| l.work())
 }
