@@ -146,7 +146,12 @@ impl<C: FuzzableConfig> Layers<C> {
     /// top layer, or the base.
     fn source(&self, i: u32) -> &C {
         match self.stacks.get(i as usize).and_then(|s| s.last()) {
-            Some(top) => &self.slots[top.slot as usize].as_ref().expect("top is live").values,
+            Some(top) => {
+                &self.slots[top.slot as usize]
+                    .as_ref()
+                    .expect("top is live")
+                    .values
+            }
             None => &self.published().base,
         }
     }
@@ -205,7 +210,11 @@ impl<C: FuzzableConfig> Layers<C> {
     /// (which now show the next live layer below, or the base). The other
     /// entries stay in their stacks, dead, until they surface.
     fn remove(&mut self, id: LayerId) -> Option<Layer<C>> {
-        if !self.slots.get(id.slot as usize).is_some_and(|_| is_live(&self.slots, id)) {
+        if !self
+            .slots
+            .get(id.slot as usize)
+            .is_some_and(|_| is_live(&self.slots, id))
+        {
             return None;
         }
         let mut layer = self.slots[id.slot as usize].take().expect("live");
@@ -330,7 +339,8 @@ impl<C: FuzzableConfig> Local<C> {
         let reg_gen = C::__registry().gen.load(Ordering::Acquire);
         let old = view::<C, _>(|v| match v.config.try_borrow_mut() {
             Ok(mut shown)
-                if v.gen.get() == reg_gen && shown.as_ref().is_some_and(|s| Arc::ptr_eq(s, &cur)) =>
+                if v.gen.get() == reg_gen
+                    && shown.as_ref().is_some_and(|s| Arc::ptr_eq(s, &cur)) =>
             {
                 shown.replace(values)
             }
