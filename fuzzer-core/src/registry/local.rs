@@ -92,12 +92,26 @@ pub(crate) struct LayerId {
 #[derive(Debug)]
 struct Layer<C> {
     order: u64,
-    /// The fields it overrides, ascending (every field for `install`).
+    /// The fields it overrides, ascending; empty for a `whole` layer.
     fields: Vec<u32>,
     /// Whether it overrides every field (`install`).
     whole: bool,
     /// The effective config when it was pushed, with `fields` changed.
     values: Arc<C>,
+    /// The effective config just before it was pushed, if the push could
+    /// show `values` at once, with the registry generation and the `epoch`
+    /// of that moment: while both hold, dropping this layer from the top
+    /// shows `below` again, whatever the number of fields.
+    below: Option<(u64, u64, Arc<C>)>,
+}
+
+/// What [`Layers::remove`] took out.
+struct Removed<C> {
+    layer: Layer<C>,
+    /// Whether it was the topmost layer.
+    top: bool,
+    /// The fields that showed its values, which now show another source.
+    changed: Vec<u32>,
 }
 
 /// This thread's patch layers of one config type.
@@ -106,17 +120,20 @@ struct Layers<C: 'static> {
     /// Live layers, each in its own slot; `None`: a free slot.
     slots: Vec<Option<Layer<C>>>,
     free: Vec<u32>,
-    /// For each field, the layers that override it, oldest first. An entry
-    /// whose layer was dropped stays until it surfaces on top (then it is
-    /// popped) or until `compact`; the top entry is always a live layer.
+    /// A stack per field, then one of `whole` layers (index `fields`), then
+    /// one of every layer (index `fields + 1`): the layers in each, oldest
+    /// first. An entry whose layer was dropped stays until it surfaces on
+    /// top (then it is popped) or until `compact`; the top entry is always a
+    /// live layer.
     stacks: Vec<Vec<LayerId>>,
     live: usize,
-    /// Live layers with `whole` set.
-    wholes: usize,
     /// Stack entries of live layers, and of dropped ones.
     live_entries: usize,
     dead_entries: usize,
     next_order: u64,
+    /// Bumped when a layer that was not the topmost is dropped: that changes
+    /// what the layers above it were pushed on.
+    epoch: u64,
     /// What the registry published when this thread's view was last built.
     published: Option<Published<C>>,
     /// Units of work done on the layers (a stack entry pushed or popped, a
@@ -128,6 +145,14 @@ fn is_live<C>(slots: &[Option<Layer<C>>], id: LayerId) -> bool {
     slots[id.slot as usize]
         .as_ref()
         .is_some_and(|l| l.order == id.order)
+}
+
+/// The stack of `whole` layers, and the stack of every layer.
+const fn whole_stack(fields: usize) -> usize {
+    fields
+}
+const fn any_stack(fields: usize) -> usize {
+    fields + 1
 }
 
 impl<C: FuzzableConfig> Layers<C> {
@@ -142,10 +167,24 @@ impl<C: FuzzableConfig> Layers<C> {
         !force.fields.is_empty() && force.contains(i as usize)
     }
 
+    /// The top layer overriding field `i`: its own top entry or the top
+    /// `whole` layer, whichever is newer.
+    fn top_of(&self, i: u32) -> Option<LayerId> {
+        let own = self.stacks.get(i as usize).and_then(|s| s.last());
+        let whole = self
+            .stacks
+            .get(whole_stack(C::__FIELD_COUNT))
+            .and_then(|s| s.last());
+        match (own, whole) {
+            (Some(a), Some(w)) => Some(if a.order > w.order { *a } else { *w }),
+            (a, w) => a.or(w).copied(),
+        }
+    }
+
     /// Where field `i`'s effective value comes from (env force aside): its
     /// top layer, or the base.
     fn source(&self, i: u32) -> &C {
-        match self.stacks.get(i as usize).and_then(|s| s.last()) {
+        match self.top_of(i) {
             Some(top) => {
                 &self.slots[top.slot as usize]
                     .as_ref()
@@ -165,7 +204,7 @@ impl<C: FuzzableConfig> Layers<C> {
         }
         let mut c = (**base).clone();
         for i in 0..C::__FIELD_COUNT as u32 {
-            if !self.stacks[i as usize].is_empty() && !self.forced(i) {
+            if self.top_of(i).is_some() && !self.forced(i) {
                 c.__copy_field(self.source(i), i as usize);
             }
         }
@@ -173,20 +212,15 @@ impl<C: FuzzableConfig> Layers<C> {
         Arc::new(c)
     }
 
-    fn push(&mut self, mut fields: Vec<u32>, whole: bool, values: Arc<C>) -> LayerId {
+    fn push(&mut self, mut layer: Layer<C>) -> LayerId {
+        let n = C::__FIELD_COUNT;
         if self.stacks.is_empty() {
-            self.stacks.resize_with(C::__FIELD_COUNT, Vec::new);
+            self.stacks.resize_with(n + 2, Vec::new);
         }
-        fields.sort_unstable();
-        fields.dedup();
-        let order = self.next_order;
+        layer.fields.sort_unstable();
+        layer.fields.dedup();
+        layer.order = self.next_order;
         self.next_order += 1;
-        let layer = Layer {
-            order,
-            fields,
-            whole,
-            values,
-        };
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
@@ -194,22 +228,27 @@ impl<C: FuzzableConfig> Layers<C> {
                 u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 live patches")
             }
         };
-        let id = LayerId { order, slot };
-        for &i in &layer.fields {
-            self.stacks[i as usize].push(id);
+        let id = LayerId {
+            order: layer.order,
+            slot,
+        };
+        let whole = layer.whole.then_some(whole_stack(n));
+        let stacks = layer.fields.iter().map(|&i| i as usize).chain(whole);
+        let mut entries = 0;
+        for i in stacks.chain([any_stack(n)]) {
+            self.stacks[i].push(id);
+            entries += 1;
         }
-        self.work += layer.fields.len() as u64;
+        self.work += entries as u64;
         self.live += 1;
-        self.wholes += usize::from(whole);
-        self.live_entries += layer.fields.len();
+        self.live_entries += entries;
         self.slots[slot as usize] = Some(layer);
         id
     }
 
-    /// Takes layer `id` out; its `fields` keep only those it was on top of
-    /// (which now show the next live layer below, or the base). The other
-    /// entries stay in their stacks, dead, until they surface.
-    fn remove(&mut self, id: LayerId) -> Option<Layer<C>> {
+    /// Takes layer `id` out, popping it from the stacks it tops; its other
+    /// stack entries stay, dead, until they surface.
+    fn remove(&mut self, id: LayerId) -> Option<Removed<C>> {
         if !self
             .slots
             .get(id.slot as usize)
@@ -217,34 +256,59 @@ impl<C: FuzzableConfig> Layers<C> {
         {
             return None;
         }
-        let mut layer = self.slots[id.slot as usize].take().expect("live");
+        let layer = self.slots[id.slot as usize].take().expect("live");
         self.free.push(id.slot);
         self.live -= 1;
-        self.wholes -= usize::from(layer.whole);
-        self.live_entries -= layer.fields.len();
+        let n = C::__FIELD_COUNT;
         let (stacks, slots) = (&mut self.stacks, &self.slots);
-        let (mut popped, mut left) = (0, 0);
-        layer.fields.retain(|&i| {
-            let stack = &mut stacks[i as usize];
+        let (mut entries, mut left, mut dead_popped) = (0, 0, 0);
+        // Pops `id` off stack `i` if it is on top, then the dead entries
+        // that surface; whether it was on top.
+        let mut unstack = |i: usize| {
+            entries += 1;
+            let stack = &mut stacks[i];
             if stack.last() != Some(&id) {
                 left += 1;
                 return false;
             }
             stack.pop();
-            popped += 1;
             while stack.last().is_some_and(|&e| !is_live(slots, e)) {
                 stack.pop();
-                popped += 1;
+                dead_popped += 1;
             }
             true
-        });
-        // `popped` counts this layer's entries too, which were never dead.
-        self.dead_entries = self.dead_entries + left + layer.fields.len() - popped;
-        self.work += (popped + left) as u64;
+        };
+        let mut changed: Vec<u32> = layer
+            .fields
+            .iter()
+            .copied()
+            .filter(|&i| unstack(i as usize))
+            .collect();
+        let top_whole = layer.whole && unstack(whole_stack(n));
+        let top = unstack(any_stack(n));
+        if top_whole {
+            // Every field no newer layer overrides showed this one.
+            changed.extend((0..n as u32).filter(|&i| {
+                self.stacks[i as usize]
+                    .last()
+                    .is_none_or(|e| e.order < layer.order)
+            }));
+            self.work += n as u64;
+        }
+        self.live_entries -= entries;
+        self.dead_entries = self.dead_entries + left - dead_popped;
+        self.work += (entries + dead_popped) as u64;
+        if !top {
+            self.epoch += 1;
+        }
         if self.dead_entries > self.live_entries + 64 {
             self.compact();
         }
-        Some(layer)
+        Some(Removed {
+            layer,
+            top,
+            changed,
+        })
     }
 
     /// Drops every dead stack entry: O(entries), done once the dead
@@ -260,11 +324,16 @@ impl<C: FuzzableConfig> Layers<C> {
 
     /// The fields any live layer overrides (`None`: every field).
     fn overridden(&self) -> Option<Vec<u32>> {
-        if self.wholes > 0 {
+        let n = C::__FIELD_COUNT;
+        if self
+            .stacks
+            .get(whole_stack(n))
+            .is_some_and(|s| !s.is_empty())
+        {
             return None;
         }
         Some(
-            (0..self.stacks.len() as u32)
+            (0..n.min(self.stacks.len()) as u32)
                 .filter(|&i| !self.stacks[i as usize].is_empty())
                 .collect(),
         )
@@ -292,10 +361,10 @@ impl<C: 'static> Local<C> {
                 free: Vec::new(),
                 stacks: Vec::new(),
                 live: 0,
-                wholes: 0,
                 live_entries: 0,
                 dead_entries: 0,
                 next_order: 0,
+                epoch: 0,
                 published: None,
                 work: 0,
             }),
@@ -323,34 +392,39 @@ impl<C: FuzzableConfig> Local<C> {
         config
     }
 
-    /// Pushes a layer overriding `fields` with `values`, which must be `cur`
-    /// (the effective config when the layer was made) with `fields` changed.
+    /// Pushes a layer overriding `fields` (every field if `whole`) with
+    /// `values`, which must be `cur` (the effective config when the layer was
+    /// made) with those fields changed and env-forced fields as in `cur`.
     fn push(&self, cur: Arc<C>, values: Arc<C>, fields: Vec<u32>, whole: bool) -> LayerId {
         if !self.registered.get() {
             self.registered.set(super::snapshot::register::<C>());
         }
-        let id = self
-            .layers
-            .borrow_mut()
-            .push(fields, whole, Arc::clone(&values));
+        let reg_gen = C::__registry().gen.load(Ordering::Acquire);
+        let mut st = self.layers.borrow_mut();
         // The new layer is on top of every field it overrides, so if the view
         // still shows `cur` (no `set` since, no patch or drop made inside the
         // patch closure), `values` is the new effective config.
-        let reg_gen = C::__registry().gen.load(Ordering::Acquire);
         let old = view::<C, _>(|v| match v.config.try_borrow_mut() {
             Ok(mut shown)
                 if v.gen.get() == reg_gen
                     && shown.as_ref().is_some_and(|s| Arc::ptr_eq(s, &cur)) =>
             {
-                shown.replace(values)
+                shown.replace(Arc::clone(&values))
             }
             _ => {
                 v.gen.set(0);
                 None
             }
-        });
-        drop(old);
-        id
+        })
+        .flatten();
+        let below = old.map(|old| (reg_gen, st.epoch, old));
+        st.push(Layer {
+            order: 0,
+            fields,
+            whole,
+            values,
+            below,
+        })
     }
 
     /// Drops from `fields` those env force holds, restoring their values in
@@ -393,7 +467,6 @@ impl<C: FuzzableConfig> Local<C> {
 
     pub(crate) fn install(&self, snapshot: Arc<C>) -> LayerId {
         let cur = self.current();
-        let all = (0..C::__FIELD_COUNT as u32).collect();
         let values = {
             let st = self.layers.borrow();
             let force = &st.published().force;
@@ -409,7 +482,7 @@ impl<C: FuzzableConfig> Local<C> {
                 Arc::new(c)
             }
         };
-        self.push(cur, values, all, true)
+        self.push(cur, values, Vec::new(), true)
     }
 
     /// What this thread's layers override, for a [`Snapshot`](super::Snapshot):
@@ -454,17 +527,22 @@ impl<C: FuzzableConfig> Local<C> {
     pub(crate) fn remove(&self, id: LayerId) {
         let reg_gen = C::__registry().gen.load(Ordering::Acquire);
         let mut st = self.layers.borrow_mut();
-        let Some(layer) = st.remove(id) else {
+        let Some(Removed {
+            layer,
+            top,
+            changed,
+        }) = st.remove(id)
+        else {
             return;
         };
-        let Layer {
-            fields: surfaced,
-            values,
-            ..
-        } = layer;
+        // What the layer was pushed on is still what lies under it.
+        let below = match layer.below {
+            Some((gen, epoch, below)) if top && gen == reg_gen && epoch == st.epoch => Some(below),
+            _ => None,
+        };
         // Dropped first, so that the view's config may be the only handle
         // left on it and be edited in place.
-        drop(values);
+        drop(layer.values);
         let old = view::<C, _>(|v| {
             if v.gen.get() != reg_gen {
                 // Stale already: the next read rebuilds.
@@ -477,20 +555,23 @@ impl<C: FuzzableConfig> Local<C> {
             if st.live == 0 {
                 return shown.replace(Arc::clone(&st.published().base));
             }
+            if let Some(below) = below {
+                return shown.replace(below);
+            }
             let Some(shown) = shown.as_mut() else {
                 v.gen.set(0);
                 return None;
             };
-            let surfaced: Vec<u32> = surfaced.into_iter().filter(|&i| !st.forced(i)).collect();
-            if !surfaced.is_empty() {
+            let changed: Vec<u32> = changed.into_iter().filter(|&i| !st.forced(i)).collect();
+            if !changed.is_empty() {
                 if Arc::get_mut(shown).is_none() {
                     st.work += C::__FIELD_COUNT as u64;
                 }
                 let c = Arc::make_mut(shown);
-                for &i in &surfaced {
+                for &i in &changed {
                     c.__copy_field(st.source(i), i as usize);
                 }
-                st.work += surfaced.len() as u64;
+                st.work += changed.len() as u64;
             }
             None
         });

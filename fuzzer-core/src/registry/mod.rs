@@ -30,23 +30,31 @@
 //!    atomic load, a compare and a `RefCell` borrow: no lock, no allocation,
 //!    no shared-memory write, with or without patches.
 //! 5. Its layers ([`Local`]) sit in slots, each with an `order` that grows
-//!    with every push. For each field, a stack holds the layers that override
-//!    it, oldest first. The effective value of field `i` is: env force if `i`
-//!    is forced, else the top layer's value for `i`, else the base's.
-//! 6. A dropped layer leaves its slot at once but its entries in the stacks
-//!    where it was not on top stay, dead, until they surface (then they are
-//!    popped) or until dead entries outnumber live ones (then all are swept).
-//!    So the top entry of every stack is a live layer.
-//! 7. Every change to the layers either updates the view in place (a push
-//!    shows the new layer's config, a drop re-copies only the fields it was on
-//!    top of) or sets the view's `gen` to 0 (a read was borrowing the view,
-//!    or the registry moved on meanwhile).
+//!    with every push. Stacks hold layers oldest first: one per field (the
+//!    layers that override it), one of `install`ed layers (which override
+//!    every field) and one of all layers. The effective value of field `i`
+//!    is: env force if `i` is forced, else the value of the newer of the tops
+//!    of `i`'s stack and the `install` stack, else the base's.
+//! 6. A dropped layer leaves its slot at once, and the stacks it tops; its
+//!    other entries stay, dead, until they surface (then they are popped) or
+//!    until dead entries outnumber live ones (then all are swept). So the top
+//!    entry of every stack is a live layer.
+//! 7. Every change to the layers either updates the view in place or sets
+//!    its `gen` to 0 (a read was borrowing the view, or the registry moved
+//!    on meanwhile). A push shows the new layer's config (which is the
+//!    config it was made from, with its fields changed) and keeps the config
+//!    it replaced as `below`. Dropping the topmost layer shows `below` again
+//!    if the registry generation and the thread's `epoch` (bumped whenever a
+//!    layer that was not topmost is dropped) are what they were at the push;
+//!    otherwise the drop re-copies just the fields that showed the layer.
 //!
-//! Costs: a push is O(fields it overrides); a drop O(fields it overrides)
-//! amortized over the dead entries it may pop, whatever the order of drops;
-//! a rebuild (after a process-wide write) O(fields of the config). Memory:
-//! one base per generation still shown by some thread, and per live layer
-//! one config plus its stack entries.
+//! Costs, whatever the order of drops: a push is O(fields it overrides), an
+//! `install` O(1); a drop from the top O(1) (or O(fields it overrode) after
+//! an out-of-order drop), a drop from below O(fields it overrides), plus
+//! popping dead entries, each popped once. A rebuild (after a process-wide
+//! write) is O(fields of the config). Memory: one base per generation still
+//! shown by some thread, and per live layer two configs (its own and
+//! `below`) plus its stack entries.
 
 mod global;
 mod local;
