@@ -98,7 +98,7 @@ fn step(r: &mut FuzzRng, model: &mut Model, live: &mut Vec<Live>, next_id: &mut 
             guard,
         });
     };
-    match r.below(14) {
+    match r.below(15) {
         // patch: records the fields whose value the closure changed.
         0 | 1 => {
             let changes = some_changes(r);
@@ -238,6 +238,27 @@ fn step(r: &mut FuzzRng, model: &mut Model, live: &mut Vec<Live>, next_id: &mut 
                 })
                 .unwrap();
             }
+        }
+        // capture this thread's patches, enter them on another thread: the
+        // fields some layer overrides show this thread's values, the others
+        // the process-wide ones.
+        13 => {
+            let (base, mine) = (model.base(), model.effective());
+            let want: Vec<i64> = (0..FIELDS)
+                .map(|i| {
+                    let overridden = model.layers.iter().any(|(_, l)| l.contains_key(&i));
+                    if overridden {
+                        mine[i]
+                    } else {
+                        base[i]
+                    }
+                })
+                .collect();
+            let snap = Snapshot::capture();
+            let seen = std::thread::spawn(move || snap.enter(actual))
+                .join()
+                .unwrap();
+            assert_eq!(seen.to_vec(), want, "a snapshot entered on another thread");
         }
         _ => {
             model.global.clear();

@@ -110,7 +110,8 @@ struct Removed<C> {
     layer: Layer<C>,
     /// Whether it was the topmost layer.
     top: bool,
-    /// The fields that showed its values, which now show another source.
+    /// The fields that showed its values, which now show another source
+    /// (taken from `layer.fields`).
     changed: Vec<u32>,
 }
 
@@ -256,7 +257,7 @@ impl<C: FuzzableConfig> Layers<C> {
         {
             return None;
         }
-        let layer = self.slots[id.slot as usize].take().expect("live");
+        let mut layer = self.slots[id.slot as usize].take().expect("live");
         self.free.push(id.slot);
         self.live -= 1;
         let n = C::__FIELD_COUNT;
@@ -278,12 +279,8 @@ impl<C: FuzzableConfig> Layers<C> {
             }
             true
         };
-        let mut changed: Vec<u32> = layer
-            .fields
-            .iter()
-            .copied()
-            .filter(|&i| unstack(i as usize))
-            .collect();
+        let mut changed = std::mem::take(&mut layer.fields);
+        changed.retain(|&i| unstack(i as usize));
         let top_whole = layer.whole && unstack(whole_stack(n));
         let top = unstack(any_stack(n));
         if top_whole {
@@ -322,7 +319,8 @@ impl<C: FuzzableConfig> Layers<C> {
         self.dead_entries = 0;
     }
 
-    /// The fields any live layer overrides (`None`: every field).
+    /// The fields any live layer overrides, ascending (`None`: every
+    /// field). Costs O(min(fields of the config, slots + entries)).
     fn overridden(&self) -> Option<Vec<u32>> {
         let n = C::__FIELD_COUNT;
         if self
@@ -331,6 +329,17 @@ impl<C: FuzzableConfig> Layers<C> {
             .is_some_and(|s| !s.is_empty())
         {
             return None;
+        }
+        if self.slots.len() + self.live_entries < n {
+            let mut fields: Vec<u32> = self
+                .slots
+                .iter()
+                .flatten()
+                .flat_map(|l| l.fields.iter().copied())
+                .collect();
+            fields.sort_unstable();
+            fields.dedup();
+            return Some(fields);
         }
         Some(
             (0..n.min(self.stacks.len()) as u32)
