@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use super::global::{Published, Registry};
 use crate::config::FuzzableConfig;
@@ -115,6 +115,18 @@ struct Removed<C> {
     changed: Vec<u32>,
 }
 
+/// A private copy of the config `of` points to, left by a drop from the top
+/// for the next push, so that patch enter+exit clones and allocates nothing.
+/// While `of` exists the config it points to cannot be edited in place
+/// (`Arc::make_mut` moves it out), so equal pointers mean equal configs.
+#[derive(Debug)]
+struct Spare<C> {
+    of: Weak<C>,
+    copy: Arc<C>,
+    /// An empty field list, its allocation kept.
+    fields: Vec<u32>,
+}
+
 /// This thread's patch layers of one config type.
 #[derive(Debug)]
 struct Layers<C: 'static> {
@@ -137,6 +149,7 @@ struct Layers<C: 'static> {
     epoch: u64,
     /// What the registry published when this thread's view was last built.
     published: Option<Published<C>>,
+    spare: Option<Spare<C>>,
     /// Units of work done on the layers (a stack entry pushed or popped, a
     /// field copied or visited), for tests of their cost.
     work: u64,
@@ -375,6 +388,7 @@ impl<C: 'static> Local<C> {
                 next_order: 0,
                 epoch: 0,
                 published: None,
+                spare: None,
                 work: 0,
             }),
             registered: Cell::new(false),
@@ -449,15 +463,26 @@ impl<C: FuzzableConfig> Local<C> {
         });
     }
 
+    /// A private copy of `cur` and an empty field list: the spare if it
+    /// copies `cur`, else new.
+    fn copy_of(&self, cur: &Arc<C>) -> (Arc<C>, Vec<u32>) {
+        match self.layers.borrow_mut().spare.take() {
+            Some(spare) if std::ptr::eq(spare.of.as_ptr(), Arc::as_ptr(cur)) => {
+                (spare.copy, spare.fields)
+            }
+            _ => (Arc::new((**cur).clone()), Vec::new()),
+        }
+    }
+
     pub(crate) fn patch(&self, f: impl FnOnce(&mut C)) -> LayerId {
         let cur = self.current();
-        let mut work = (*cur).clone();
+        let (mut copy, mut fields) = self.copy_of(&cur);
+        let work = Arc::get_mut(&mut copy).expect("a private copy");
         // No borrow is held here: the closure may read or patch.
-        f(&mut work);
-        let mut fields = Vec::new();
+        f(work);
         work.__diff(&cur, 0, &mut fields);
-        self.unforce(&cur, &mut work, &mut fields);
-        self.push(cur, Arc::new(work), fields, false)
+        self.unforce(&cur, work, &mut fields);
+        self.push(cur, copy, fields, false)
     }
 
     /// `patch` by name: `values` are checked against a copy of the
@@ -518,8 +543,8 @@ impl<C: FuzzableConfig> Local<C> {
             return self.install(Arc::clone(captured));
         };
         let cur = self.current();
-        let mut work = (*cur).clone();
-        let mut kept = Vec::with_capacity(fields.len());
+        let (mut copy, mut kept) = self.copy_of(&cur);
+        let work = Arc::get_mut(&mut copy).expect("a private copy");
         {
             let st = self.layers.borrow();
             for &i in fields {
@@ -529,7 +554,7 @@ impl<C: FuzzableConfig> Local<C> {
                 }
             }
         }
-        self.push(cur, Arc::new(work), kept, false)
+        self.push(cur, copy, kept, false)
     }
 
     /// Removes layer `id`, wherever it is. Touches only its own fields.
@@ -544,6 +569,7 @@ impl<C: FuzzableConfig> Local<C> {
         else {
             return;
         };
+        let whole = layer.whole;
         // What the layer was pushed on is still what lies under it.
         let below = match layer.below {
             Some((gen, epoch, below)) if top && gen == reg_gen && epoch == st.epoch => Some(below),
@@ -565,7 +591,28 @@ impl<C: FuzzableConfig> Local<C> {
                 return shown.replace(Arc::clone(&st.published().base));
             }
             if let Some(below) = below {
-                return shown.replace(below);
+                let old = shown.replace(below);
+                let below = shown.as_ref().expect("just shown");
+                // Turn the config this layer showed back into a copy of
+                // `below`, for the next push.
+                let Some(mut old) = old else {
+                    return None;
+                };
+                let Some(c) = Arc::get_mut(&mut old).filter(|_| !whole) else {
+                    return Some(old);
+                };
+                for &i in &changed {
+                    c.__copy_field(below, i as usize);
+                }
+                st.work += changed.len() as u64;
+                let mut fields = changed;
+                fields.clear();
+                st.spare = Some(Spare {
+                    of: Arc::downgrade(below),
+                    copy: old,
+                    fields,
+                });
+                return None;
             }
             let Some(shown) = shown.as_mut() else {
                 v.gen.set(0);

@@ -47,14 +47,19 @@
 //!    if the registry generation and the thread's `epoch` (bumped whenever a
 //!    layer that was not topmost is dropped) are what they were at the push;
 //!    otherwise the drop re-copies just the fields that showed the layer.
+//! 8. A drop from the top turns the config it stops showing back into a copy
+//!    of `below` (re-copying the layer's fields) and keeps it as the
+//!    thread's one spare, with a `Weak` to the config it copies; the next
+//!    push uses it if that is still the config shown. (A `Weak` stops
+//!    in-place edits, so the same pointer means the same values.)
 //!
 //! Costs, whatever the order of drops: a push is O(fields it overrides), an
 //! `install` O(1); a drop from the top O(1) (or O(fields it overrode) after
 //! an out-of-order drop), a drop from below O(fields it overrides), plus
 //! popping dead entries, each popped once. A rebuild (after a process-wide
 //! write) is O(fields of the config). Memory: one base per generation still
-//! shown by some thread, and per live layer two configs (its own and
-//! `below`) plus its stack entries.
+//! shown by some thread, a spare config per thread, and per live layer two
+//! configs (its own and `below`) plus its stack entries.
 
 mod global;
 mod local;
