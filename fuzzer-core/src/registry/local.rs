@@ -587,9 +587,6 @@ impl<C: FuzzableConfig> Local<C> {
                 v.gen.set(0);
                 return None;
             };
-            if st.live == 0 {
-                return shown.replace(Arc::clone(&st.published().base));
-            }
             if let Some(below) = below {
                 let old = shown.replace(below);
                 let below = shown.as_ref().expect("just shown");
@@ -613,6 +610,9 @@ impl<C: FuzzableConfig> Local<C> {
                     fields,
                 });
                 return None;
+            }
+            if st.live == 0 {
+                return shown.replace(Arc::clone(&st.published().base));
             }
             let Some(shown) = shown.as_mut() else {
                 v.gen.set(0);
