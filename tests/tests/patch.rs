@@ -324,7 +324,7 @@ fn drop_in_order(n: usize, order: impl FnOnce(&mut Vec<usize>)) {
             .iter()
             .rev()
             .find(|&&j| j % 3 != 2)
-            .map_or(true, |&j| j % 3 != 0);
+            .is_none_or(|&j| j % 3 != 0);
         let want = (e_int, e_bool);
         assert_eq!(
             FakeConfig::read(|c| (c.e_int, c.e_bool)),
@@ -338,7 +338,8 @@ fn drop_in_order(n: usize, order: impl FnOnce(&mut Vec<usize>)) {
 fn dropping_guards_costs_o1_each_whatever_the_order() {
     std::thread::spawn(|| {
         const N: usize = 3000;
-        let orders: [(&str, fn(&mut Vec<usize>)); 3] = [
+        type Order = fn(&mut Vec<usize>);
+        let orders: [(&str, Order); 3] = [
             ("innermost first", |v| v.reverse()),
             ("outermost first", |_| {}),
             ("shuffled", |v| fuzzer_core::rng(3).shuffle(v)),

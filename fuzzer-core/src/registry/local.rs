@@ -592,9 +592,7 @@ impl<C: FuzzableConfig> Local<C> {
                 let below = shown.as_ref().expect("just shown");
                 // Turn the config this layer showed back into a copy of
                 // `below`, for the next push.
-                let Some(mut old) = old else {
-                    return None;
-                };
+                let mut old = old?;
                 let Some(c) = Arc::get_mut(&mut old).filter(|_| !whole) else {
                     return Some(old);
                 };
