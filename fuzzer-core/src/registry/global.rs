@@ -121,6 +121,10 @@ pub(crate) struct Published<C: 'static> {
     pub(crate) gen: u64,
     pub(crate) base: Arc<C>,
     pub(crate) force: Arc<Overlay<C>>,
+    /// The registry's initial config, when `base` is that config (nothing
+    /// `set`, env not reloaded): threads with no patch read it through a
+    /// plain `&'static`, with no borrow to count.
+    pub(crate) pinned: Option<&'static C>,
 }
 
 impl<C> Clone for Published<C> {
@@ -129,6 +133,7 @@ impl<C> Clone for Published<C> {
             gen: self.gen,
             base: Arc::clone(&self.base),
             force: Arc::clone(&self.force),
+            pinned: self.pinned,
         }
     }
 }
@@ -140,6 +145,8 @@ struct Inner<C: 'static> {
     set: Overlay<C>,
     /// declared ← env defaults ← `set` overrides ← env force.
     base: Arc<C>,
+    /// Whether `reload_env` ever ran: then `base` is never `initial`.
+    env_reloaded: bool,
 }
 
 /// The per-type process-wide state. One static of this type is emitted by
@@ -158,6 +165,8 @@ pub struct Registry<C: 'static> {
     inner: Mutex<Option<Inner<C>>>,
     meta: OnceLock<Meta>,
     declared: OnceLock<C>,
+    /// The first base config (declared defaults and env at first use).
+    initial: OnceLock<C>,
 }
 
 impl<C: 'static> Registry<C> {
@@ -170,6 +179,7 @@ impl<C: 'static> Registry<C> {
             inner: Mutex::new(None),
             meta: OnceLock::new(),
             declared: OnceLock::new(),
+            initial: OnceLock::new(),
         }
     }
 }
@@ -206,19 +216,21 @@ impl<C: FuzzableConfig> Registry<C> {
                 Err(e) => panic!("{e}"),
             };
             let set = Overlay::new(self.declared().clone());
-            let base = Arc::new(self.build_base(&env_default, &force, &set));
+            let base = self.build_base(&env_default, &force, &set);
+            self.initial.get_or_init(|| base.clone());
             *guard = Some(Inner {
                 env_default,
                 force: Arc::new(force),
                 set,
-                base,
+                base: Arc::new(base),
+                env_reloaded: false,
             });
         }
         guard
     }
 
     /// The current base config, its generation and the env force.
-    pub(crate) fn published(&self) -> Published<C> {
+    pub(crate) fn published(&'static self) -> Published<C> {
         let guard = self.lock_init();
         let inner = guard.as_ref().expect("initialized by lock_init");
         Published {
@@ -226,7 +238,15 @@ impl<C: FuzzableConfig> Registry<C> {
             gen: self.gen.load(Ordering::Acquire),
             base: Arc::clone(&inner.base),
             force: Arc::clone(&inner.force),
+            pinned: self
+                .initial
+                .get()
+                .filter(|_| !inner.env_reloaded && inner.set.fields.is_empty()),
         }
+    }
+
+    fn base(&self) -> Arc<C> {
+        Arc::clone(&self.lock_init().as_ref().expect("initialized").base)
     }
 
     /// Replaces parts of `Inner` and publishes the new base; `update` runs
@@ -245,7 +265,8 @@ impl<C: FuzzableConfig> Registry<C> {
     /// the starting point of every fuzzer run.
     pub(crate) fn declared_with_force(&self) -> C {
         let mut c = self.declared().clone();
-        self.published().force.apply_to(&mut c);
+        let force = Arc::clone(&self.lock_init().as_ref().expect("initialized").force);
+        force.apply_to(&mut c);
         c
     }
 
@@ -289,6 +310,7 @@ impl<C: FuzzableConfig> Registry<C> {
         self.publish(|inner| {
             inner.env_default = env_default;
             inner.force = Arc::new(force);
+            inner.env_reloaded = true;
         });
         Ok(())
     }
@@ -298,7 +320,7 @@ impl<C: FuzzableConfig> Registry<C> {
     /// throughout, so no other write comes between the copy and the record.
     pub(crate) fn set_with(&self, f: impl FnOnce(&mut C)) {
         let _w = self.writer.lock();
-        let base = self.published().base;
+        let base = self.base();
         let mut c = (*base).clone();
         // No state lock is held: the closure may read the config.
         f(&mut c);
@@ -314,7 +336,7 @@ impl<C: FuzzableConfig> Registry<C> {
         I: IntoIterator<Item = (N, Value)>,
     {
         let _w = self.writer.lock();
-        let base = self.published().base;
+        let base = self.base();
         let (c, touched) = self.apply_named(&base, values)?;
         self.set_fields(&c, touched);
         Ok(())

@@ -1,6 +1,6 @@
-//! The thread-local half of the singleton: this thread's patch layers
-//! ([`Local`]) and its view of the effective config ([`Fast`]). The
-//! invariants are in the [module doc](super).
+//! The thread-local half of the singleton: this thread's patch layers and
+//! its view of the effective config ([`Local`]), and the first tier of a
+//! read ([`Fast`]). The invariants are in the [module doc](super).
 
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
@@ -12,10 +12,48 @@ use crate::config::FuzzableConfig;
 use crate::error::ConfigError;
 use crate::value::Value;
 
-/// This thread's view of its effective config: all a read looks at.
+/// The first tier of a read: a `&'static` to the registry's initial config,
+/// valid while `gen` equals the registry's. Set only while this thread has
+/// no layer and the registry's base is its initial config; no destructor, so
+/// a read reaches it with no borrow to count.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Fast<C: 'static> {
+    gen: Cell<u64>,
+    config: Cell<Option<&'static C>>,
+}
+
+impl<C: 'static> Fast<C> {
+    /// Not set: reads take the second tier.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Fast {
+            gen: Cell::new(0),
+            config: Cell::new(None),
+        }
+    }
+}
+
+impl<C: FuzzableConfig> Fast<C> {
+    /// Runs `f` (taken from its `Option`) on the initial config if it is this
+    /// thread's effective config; `None`, leaving `f` in place, if not.
+    #[inline(always)]
+    pub(crate) fn read<R>(
+        &self,
+        reg: &Registry<C>,
+        f: &mut Option<impl FnOnce(&C) -> R>,
+    ) -> Option<R> {
+        if self.gen.get() != reg.gen.load(Ordering::Acquire) {
+            return None;
+        }
+        let c = self.config.get()?;
+        f.take().map(|f| f(c))
+    }
+}
+
+/// This thread's view of its effective config: the second tier of a read.
+#[derive(Debug)]
+struct View<C: 'static> {
     /// The registry generation `config` was built at; 0, which is never a
     /// registry generation: rebuild before use.
     gen: Cell<u64>,
@@ -23,26 +61,9 @@ pub struct Fast<C: 'static> {
     config: RefCell<Option<Arc<C>>>,
 }
 
-impl<C: 'static> Fast<C> {
-    /// Not built: the first read builds it.
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        Fast {
-            gen: Cell::new(0),
-            config: RefCell::new(None),
-        }
-    }
-}
-
-impl<C: FuzzableConfig> Fast<C> {
-    /// Runs `f` (taken from its `Option`) on the effective config if the view
-    /// is up to date; `None`, leaving `f` in place, if not.
+impl<C: FuzzableConfig> View<C> {
     #[inline(always)]
-    pub(crate) fn read<R>(
-        &self,
-        reg: &Registry<C>,
-        f: &mut Option<impl FnOnce(&C) -> R>,
-    ) -> Option<R> {
+    fn read<R>(&self, reg: &Registry<C>, f: &mut Option<impl FnOnce(&C) -> R>) -> Option<R> {
         if self.gen.get() != reg.gen.load(Ordering::Acquire) {
             return None;
         }
@@ -74,11 +95,6 @@ impl<C: FuzzableConfig> Fast<C> {
             }
         }
     }
-}
-
-/// Runs `f` on this thread's view, unless the thread is being torn down.
-fn view<C: FuzzableConfig, R>(f: impl FnOnce(&Fast<C>) -> R) -> Option<R> {
-    C::__fast().try_with(f).ok()
 }
 
 /// Names a patch layer: its slot, and its place in push order (`order`
@@ -367,6 +383,7 @@ impl<C: FuzzableConfig> Layers<C> {
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Local<C: 'static> {
+    view: View<C>,
     layers: RefCell<Layers<C>>,
     /// Whether this thread's [`Snapshot`](super::Snapshot) capture list
     /// knows this type yet (done on the first layer pushed).
@@ -378,6 +395,10 @@ impl<C: 'static> Local<C> {
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
         Local {
+            view: View {
+                gen: Cell::new(0),
+                config: RefCell::new(None),
+            },
             layers: RefCell::new(Layers {
                 slots: Vec::new(),
                 free: Vec::new(),
@@ -397,10 +418,38 @@ impl<C: 'static> Local<C> {
 }
 
 impl<C: FuzzableConfig> Local<C> {
+    /// The second tier of a read: the view, if it is up to date.
+    #[inline(always)]
+    pub(crate) fn read<R>(
+        &self,
+        reg: &Registry<C>,
+        f: &mut Option<impl FnOnce(&C) -> R>,
+    ) -> Option<R> {
+        self.view.read(reg, f)
+    }
+
+    /// Points the first tier at the registry's initial config if the view
+    /// is up to date, this thread has no layer and the base is that config;
+    /// turns it off otherwise.
+    fn sync_fast(&self, st: &Layers<C>) {
+        let pinned = match &st.published {
+            Some(p) if st.live == 0 && self.view.gen.get() == p.gen => p.pinned,
+            _ => None,
+        };
+        C::__fast().with(|f| {
+            f.config.set(pinned);
+            f.gen.set(if pinned.is_some() {
+                self.view.gen.get()
+            } else {
+                0
+            });
+        });
+    }
+
     /// The effective config, rebuilding the view if it is stale.
     pub(crate) fn current(&self) -> Arc<C> {
         let reg_gen = C::__registry().gen.load(Ordering::Acquire);
-        match view::<C, _>(|v| v.fresh(reg_gen)).flatten() {
+        match self.view.fresh(reg_gen) {
             Some(c) => c,
             None => self.rebuild(),
         }
@@ -409,8 +458,11 @@ impl<C: FuzzableConfig> Local<C> {
     fn rebuild(&self) -> Arc<C> {
         let published = C::__registry().published();
         let gen = published.gen;
-        let config = self.layers.borrow_mut().build(published);
-        let old = view::<C, _>(|v| v.show(gen, Arc::clone(&config)));
+        let mut st = self.layers.borrow_mut();
+        let config = st.build(published);
+        let old = self.view.show(gen, Arc::clone(&config));
+        self.sync_fast(&st);
+        drop(st);
         drop(old);
         config
     }
@@ -427,7 +479,8 @@ impl<C: FuzzableConfig> Local<C> {
         // The new layer is on top of every field it overrides, so if the view
         // still shows `cur` (no `set` since, no patch or drop made inside the
         // patch closure), `values` is the new effective config.
-        let old = view::<C, _>(|v| match v.config.try_borrow_mut() {
+        let v = &self.view;
+        let old = match v.config.try_borrow_mut() {
             Ok(mut shown)
                 if v.gen.get() == reg_gen
                     && shown.as_ref().is_some_and(|s| Arc::ptr_eq(s, &cur)) =>
@@ -438,16 +491,17 @@ impl<C: FuzzableConfig> Local<C> {
                 v.gen.set(0);
                 None
             }
-        })
-        .flatten();
+        };
         let below = old.map(|old| (reg_gen, st.epoch, old));
-        st.push(Layer {
+        let id = st.push(Layer {
             order: 0,
             fields,
             whole,
             values,
             below,
-        })
+        });
+        self.sync_fast(&st);
+        id
     }
 
     /// Drops from `fields` those env force holds, restoring their values in
@@ -578,7 +632,8 @@ impl<C: FuzzableConfig> Local<C> {
         // Dropped first, so that the view's config may be the only handle
         // left on it and be edited in place.
         drop(layer.values);
-        let old = view::<C, _>(|v| {
+        let v = &self.view;
+        let old = (|| {
             if v.gen.get() != reg_gen {
                 // Stale already: the next read rebuilds.
                 return None;
@@ -628,7 +683,8 @@ impl<C: FuzzableConfig> Local<C> {
                 st.work += changed.len() as u64;
             }
             None
-        });
+        })();
+        self.sync_fast(&st);
         drop(st);
         drop(old);
     }

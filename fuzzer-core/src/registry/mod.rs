@@ -1,9 +1,10 @@
 //! The per-type singleton.
 //!
 //! Each config type gets, from its derive, one process-wide [`Registry`]
-//! and two thread-locals: [`Local`] (this thread's patch layers) and [`Fast`]
-//! (this thread's view of its effective config). A [`Snapshot`] carries a
-//! thread's layers of every type to other threads.
+//! and two thread-locals: [`Local`] (this thread's patch layers and its view
+//! of its effective config) and [`Fast`] (a shortcut for threads with no
+//! patch). A [`Snapshot`] carries a thread's layers of every type to other
+//! threads.
 //!
 //! # Invariants
 //!
@@ -24,11 +25,17 @@
 //!
 //! A thread:
 //!
-//! 4. Its view ([`Fast`]) is `(gen, config)`: when `gen` equals the
+//! 4. Its view (in [`Local`]) is `(gen, config)`: when `gen` equals the
 //!    registry's, `config` is this thread's effective config. `gen == 0`
-//!    means "rebuild on the next read". A read is a thread-local access, one
-//!    atomic load, a compare and a `RefCell` borrow: no lock, no allocation,
-//!    no shared-memory write, with or without patches.
+//!    means "rebuild on the next read". Reading it is a thread-local access,
+//!    one atomic load, a compare and a `RefCell` borrow: no lock, no
+//!    allocation, no shared-memory write, with or without patches.
+//! 4a. [`Fast`] (no destructor, no `RefCell`) is `(gen, &'static initial)`,
+//!    set only while the view is up to date, this thread has no layer and
+//!    the registry's base is its initial config (nothing `set`, env never
+//!    reloaded), which the registry keeps in a `OnceLock`. A read tries it
+//!    first: one atomic load, a compare and the access, with no borrow flag
+//!    written. Every change to the view re-derives it.
 //! 5. Its layers ([`Local`]) sit in slots, each with an `order` that grows
 //!    with every push. Stacks hold layers oldest first: one per field (the
 //!    layers that override it), one of `install`ed layers (which override
@@ -80,7 +87,18 @@ use crate::value::Value;
 pub(crate) fn read<C: FuzzableConfig, R>(f: impl FnOnce(&C) -> R) -> R {
     let reg = C::__registry();
     let mut f = Some(f);
-    if let Ok(Some(r)) = C::__fast().try_with(|view| view.read(reg, &mut f)) {
+    // `Fast` has no destructor, so `with` never fails.
+    if let Some(r) = C::__fast().with(|fast| fast.read(reg, &mut f)) {
+        return r;
+    }
+    read_view(f.take().expect("not called"))
+}
+
+#[inline]
+fn read_view<C: FuzzableConfig, R>(f: impl FnOnce(&C) -> R) -> R {
+    let reg = C::__registry();
+    let mut f = Some(f);
+    if let Ok(Some(r)) = C::__local().try_with(|l| l.read(reg, &mut f)) {
         return r;
     }
     read_slow(f.take().expect("not called"))
