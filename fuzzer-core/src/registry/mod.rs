@@ -30,23 +30,23 @@
 //!    means "rebuild on the next read". Reading it is a thread-local access,
 //!    one atomic load, a compare and a `RefCell` borrow: no lock, no
 //!    allocation, no shared-memory write, with or without patches.
-//! 4a. [`Fast`] (no destructor, no `RefCell`) is `(gen, &'static initial)`,
+//! 5. [`Fast`] (no destructor, no `RefCell`) is `(gen, &'static initial)`,
 //!    set only while the view is up to date, this thread has no layer and
 //!    the registry's base is its initial config (nothing `set`, env never
 //!    reloaded), which the registry keeps in a `OnceLock`. A read tries it
 //!    first: one atomic load, a compare and the access, with no borrow flag
 //!    written. Every change to the view re-derives it.
-//! 5. Its layers ([`Local`]) sit in slots, each with an `order` that grows
+//! 6. Its layers ([`Local`]) sit in slots, each with an `order` that grows
 //!    with every push. Stacks hold layers oldest first: one per field (the
 //!    layers that override it), one of `install`ed layers (which override
 //!    every field) and one of all layers. The effective value of field `i`
 //!    is: env force if `i` is forced, else the value of the newer of the tops
 //!    of `i`'s stack and the `install` stack, else the base's.
-//! 6. A dropped layer leaves its slot at once, and the stacks it tops; its
+//! 7. A dropped layer leaves its slot at once, and the stacks it tops; its
 //!    other entries stay, dead, until they surface (then they are popped) or
 //!    until dead entries outnumber live ones (then all are swept). So the top
 //!    entry of every stack is a live layer.
-//! 7. Every change to the layers either updates the view in place or sets
+//! 8. Every change to the layers either updates the view in place or sets
 //!    its `gen` to 0 (a read was borrowing the view, or the registry moved
 //!    on meanwhile). A push shows the new layer's config (which is the
 //!    config it was made from, with its fields changed) and keeps the config
@@ -54,7 +54,7 @@
 //!    if the registry generation and the thread's `epoch` (bumped whenever a
 //!    layer that was not topmost is dropped) are what they were at the push;
 //!    otherwise the drop re-copies just the fields that showed the layer.
-//! 8. A drop from the top turns the config it stops showing back into a copy
+//! 9. A drop from the top turns the config it stops showing back into a copy
 //!    of `below` (re-copying the layer's fields) and keeps it as the
 //!    thread's one spare, with a `Weak` to the config it copies; the next
 //!    push uses it if that is still the config shown. (A `Weak` stops
