@@ -138,6 +138,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     // config's own fields when the metadata is flattened.
                     sampler: #p::sample_field::<::core::primitive::bool>,
                     env_parser: #p::parse_env::<::core::primitive::bool>,
+                    rust_expr: #p::rust_expr::<::core::primitive::bool>,
                     nested: ::core::option::Option::Some(|| ::std::vec::Vec::from(#c::fields())),
                 }
             };
@@ -191,6 +192,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 domain: #domain,
                 sampler: #sampler,
                 env_parser: #env_parser,
+                rust_expr: #p::rust_expr::<#ty>,
                 nested: ::core::option::Option::None,
             }
         }

@@ -215,9 +215,20 @@ pub trait FuzzableConfig: Clone + Debug + PartialEq + Send + Sync + Sized + 'sta
     }
 
     /// Applies a JSON object (as written by [`save_json`](Self::save_json)),
-    /// process-wide, like [`set_values`](Self::set_values).
+    /// process-wide, like [`set_values`](Self::set_values). Keys are dotted
+    /// field names; a section may also be an object of its own fields:
+    /// `{"nested": {"e_bool": false}}` is `{"nested.e_bool": false}`. Values
+    /// take the form documented on [`Value`]; a key given twice is an error.
+    ///
+    /// ```
+    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
+    /// FakeConfig::load_json(r#"{"e_int": 3, "nested": {"e_bool": false}}"#).unwrap();
+    /// assert_eq!(FakeConfig::read(|c| (c.e_int, c.nested.e_bool)), (3, false));
+    /// assert!(FakeConfig::load_json(r#"{"e_int": 3, "e_int": 4}"#).is_err());
+    /// FakeConfig::reset();
+    /// ```
     fn load_json(json: &str) -> Result<(), ConfigError> {
-        let values = crate::persist::parse_json_object(json)?;
+        let values = crate::persist::parse_json_object::<Self>(json)?;
         Self::set_values(values)
     }
 

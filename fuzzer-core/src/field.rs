@@ -1,6 +1,7 @@
 //! [`FieldMeta`]: what the derive knows about each field, and the fuzz
 //! [`Domain`] it declares.
 
+use crate::error::ConfigError;
 use crate::sample::{FuzzRng, SamplingMethod};
 use crate::value::Value;
 
@@ -62,12 +63,15 @@ pub struct FieldMeta {
     pub(crate) domain: Domain,
     pub(crate) sampler: SampleFn,
     pub(crate) env_parser: EnvParseFn,
+    pub(crate) rust_expr: RustExprFn,
 }
 
 /// Samples a field's value: (default, method, domain, rng) -> value.
 pub(crate) type SampleFn = fn(&Value, SamplingMethod, &Domain, &mut FuzzRng) -> Value;
 /// Parses an env var's text into a field's value, or gives the expected form.
 pub(crate) type EnvParseFn = fn(&str) -> Result<Value, String>;
+/// Prints a value as a Rust expression of the field's type.
+pub(crate) type RustExprFn = fn(&Value) -> Result<String, ConfigError>;
 
 impl FieldMeta {
     /// The dotted name: `e_bool`, `nested.e_bool`.
@@ -142,6 +146,24 @@ impl FieldMeta {
         (self.sampler)(&self.default, method, &self.domain, rng)
     }
 
+    /// The Rust expression of the field's type that builds `value`: the
+    /// value is first read as the field's type, so values in their JSON
+    /// form (a string for an enum variant, a list for a tuple) print as
+    /// the field's Rust type needs (`Mode::Slow`, `(2, String::from("y"))`,
+    /// `f32::NAN` for an `f32`). An error if `value` does not fit the type.
+    ///
+    /// ```
+    /// use fake_config::FakeConfig;
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// let f = &FakeConfig::fields()[FakeConfig::field_index("e_tuple").unwrap()];
+    /// assert_eq!(f.rust_expr(&Value::List(vec![Value::Int(3)])).unwrap(), "(3,)");
+    /// assert!(f.rust_expr(&Value::Bool(true)).is_err());
+    /// ```
+    pub fn rust_expr(&self, value: &Value) -> Result<String, ConfigError> {
+        (self.rust_expr)(value).map_err(|e| e.for_field(&self.name))
+    }
+
     pub(crate) fn parse_env(&self, text: &str) -> Result<Value, String> {
         (self.env_parser)(text)
     }
@@ -179,6 +201,8 @@ pub struct FieldSpec {
     pub sampler: SampleFn,
     /// The env parser for the field's type.
     pub env_parser: EnvParseFn,
+    /// The Rust-expression printer for the field's type.
+    pub rust_expr: RustExprFn,
     /// For `#[config(nested)]`: the nested config's own field list.
     pub nested: Option<fn() -> Vec<FieldMeta>>,
 }
@@ -230,6 +254,7 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
             domain: (spec.domain)(),
             sampler: spec.sampler,
             env_parser: spec.env_parser,
+            rust_expr: spec.rust_expr,
         });
     }
     out

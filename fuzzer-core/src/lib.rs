@@ -22,6 +22,7 @@ mod config;
 mod error;
 mod field;
 mod fuzz;
+mod json;
 mod persist;
 mod registry;
 mod report;
@@ -84,12 +85,19 @@ pub mod __private {
         T::parse_env(text).map(|v| v.to_value())
     }
 
+    /// Reads `v` as a `T` and prints it as a Rust expression of type `T`.
+    pub fn rust_expr<T: FuzzValue>(
+        v: &Value,
+    ) -> ::core::result::Result<::std::string::String, ConfigError> {
+        T::from_value(v).map(|t| t.rust_expr())
+    }
+
     /// The error for an enum `from_value` that matched no variant.
     pub fn unknown_variant(ty: &'static str, variants: &[&str], found: &Value) -> ConfigError {
         ConfigError::WrongType {
             field: ::std::string::String::new(),
             expected: format!("{ty} (one of {})", variants.join(", ")),
-            found: format!("{} `{}`", found.kind(), found.to_json()),
+            found: format!("{} {}", found.kind(), crate::error::preview_value(found)),
         }
     }
 

@@ -5,13 +5,17 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::ConfigError;
-use crate::value::{ConfigDiff, Value};
+use crate::value::ConfigDiff;
 
 /// How a test run ended (or, for [`Status::Flaky`], how repeated runs of
 /// one config disagreed).
 ///
-/// New statuses may be added, so a `match` needs a `_` arm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// New statuses may be added, so a `match` needs a `_` arm. Serde reads and
+/// writes a status as its [`as_str`](Status::as_str) name.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Status {
     /// The test passed.
@@ -192,10 +196,77 @@ fn canonical(config: &ConfigDiff) -> String {
     for (k, v) in config {
         out.push_str(k);
         out.push('=');
-        v.write_json(&mut out);
+        out.push_str(&v.to_json());
         out.push('\n');
     }
     out
+}
+
+/// One entry as `Results::save_json` writes it.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedEntry {
+    #[serde(deserialize_with = "unique_config")]
+    config: ConfigDiff,
+    status: Status,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    duration_us: u64,
+}
+
+/// A config object, a field named twice being an error.
+fn unique_config<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ConfigDiff, D::Error> {
+    Ok(crate::json::unique_object(d)?.into_iter().collect())
+}
+
+impl From<&Entry> for SavedEntry {
+    fn from(e: &Entry) -> Self {
+        SavedEntry {
+            config: e.config.clone(),
+            status: e.status,
+            message: e.detail.message.clone(),
+            duration_us: u64::try_from(e.detail.duration.as_micros()).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// Results are a JSON array of entries, one an object `{"config": {..},
+/// "status": "failed_return", "message": "..", "duration_us": 12}` (values
+/// in the form documented on [`Value`](crate::Value)); what
+/// [`save_json`](Results::save_json) writes.
+impl serde::Serialize for Results {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.entries.iter().map(SavedEntry::from))
+    }
+}
+
+/// Reads what the `Serialize` impl writes. Every part must be well formed:
+/// an entry with an unknown status or key, a config that is not an object,
+/// a missing `config` or `status`, a field named twice in a config, or two
+/// entries for one config is an error.
+impl<'de> serde::Deserialize<'de> for Results {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let saved = Vec::<SavedEntry>::deserialize(d)?;
+        let mut results = Results::new();
+        for (k, e) in saved.into_iter().enumerate() {
+            let entry = Entry {
+                config: e.config,
+                status: e.status,
+                detail: Detail {
+                    message: e.message,
+                    duration: Duration::from_micros(e.duration_us),
+                },
+            };
+            if let Some(first) = results.index.get(&canonical(&entry.config)) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "entries {first} and {k} (counting from 0) are for the same config; keep one"
+                )));
+            }
+            results.record(entry);
+        }
+        Ok(results)
+    }
 }
 
 impl Results {
@@ -295,77 +366,24 @@ impl Results {
     /// assert_eq!(fuzzer.reproduce(&failing).lookup(&["e_bool"]), Some(Status::FailedReturn));
     /// ```
     pub fn save_json(&self) -> String {
-        let mut out = String::from("[");
-        for (k, e) in self.entries.iter().enumerate() {
-            out.push_str(if k == 0 { "\n  " } else { ",\n  " });
-            let config = Value::Map(
-                e.config
-                    .iter()
-                    .map(|(name, v)| (Value::Str(name.clone()), v.clone()))
-                    .collect(),
-            );
-            let message = match &e.detail.message {
-                Some(m) => Value::Str(m.clone()).to_json(),
-                None => "null".into(),
-            };
-            out.push_str(&format!(
-                "{{\"config\": {}, \"status\": \"{}\", \"message\": {}, \"duration_us\": {}}}",
-                config.to_json(),
-                e.status.as_str(),
-                message,
-                e.detail.duration.as_micros()
-            ));
-        }
-        out.push_str(if self.entries.is_empty() { "]" } else { "\n]" });
-        out
+        crate::json::to_string_entry_per_line(self)
     }
 
     /// Reads results written by [`save_json`](Self::save_json). Values come
     /// back in their JSON form (a tuple as a list, an enum variant as a
-    /// string); `ConfigFuzzer::reproduce` and `test_config` accept those.
+    /// string); `ConfigFuzzer::reproduce`, `test_config` and
+    /// `repro_snippet` read them as each field's type. Anything malformed is
+    /// an error, with its line and column: an unknown status or key, a
+    /// config that is not an object, a missing `config` or `status`, a
+    /// field named twice, two entries for one config.
+    ///
+    /// ```
+    /// use fuzzer_core::Results;
+    /// assert!(Results::load_json(r#"[{"config": {}, "status": "FAILED"}]"#).is_err());
+    /// assert!(Results::load_json(r#"[{"config": [], "status": "passed"}]"#).is_err());
+    /// ```
     pub fn load_json(json: &str) -> Result<Results, ConfigError> {
-        let parsed: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| ConfigError::json(&e))?;
-        let bad = |what: &str| ConfigError::Json {
-            line: 0,
-            column: 0,
-            message: format!("not saved results: {what}"),
-        };
-        let items = parsed
-            .as_array()
-            .ok_or_else(|| bad("expected an array of entries"))?;
-        let mut results = Results::new();
-        for item in items {
-            let config = item
-                .get("config")
-                .and_then(serde_json::Value::as_object)
-                .ok_or_else(|| bad("an entry has no `config` object"))?
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::from_json(v)))
-                .collect();
-            let status = item
-                .get("status")
-                .and_then(serde_json::Value::as_str)
-                .ok_or_else(|| bad("an entry has no `status`"))?
-                .parse()?;
-            let message = item
-                .get("message")
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_string);
-            let micros = item
-                .get("duration_us")
-                .and_then(serde_json::Value::as_u64)
-                .unwrap_or(0);
-            results.record(Entry {
-                config,
-                status,
-                detail: Detail {
-                    message,
-                    duration: Duration::from_micros(micros),
-                },
-            });
-        }
-        Ok(results)
+        serde_json::from_str(json).map_err(|e| ConfigError::json(&e))
     }
 
     /// A self-contained HTML page: the grid of 2-field configs (as PyTorch's
