@@ -202,9 +202,14 @@ impl<'de> Visitor<'de> for ValueVisitor {
                 other => pairs.iter().any(|(k, _)| k == other),
             };
             if repeated {
+                let shown = match &key {
+                    Value::Str(s) => {
+                        format!("`{}`", crate::error::preview(s, crate::error::VALUE_BYTES))
+                    }
+                    other => crate::error::preview_value(other),
+                };
                 return Err(de::Error::custom(format_args!(
-                    "key {} appears twice in one object; keep one",
-                    crate::error::preview_value(&key)
+                    "key {shown} appears twice in one object; keep one"
                 )));
             }
             let value = map.next_value()?;

@@ -185,9 +185,20 @@ impl fmt::Display for Results {
     }
 }
 
+/// Equal when the entries are, in order, as `save_json` writes them:
+/// configs compared by their JSON form and durations to the microsecond, so
+/// results read back by `load_json` (whose values are untyped, a string for
+/// an enum variant) equal the results that were saved.
 impl PartialEq for Results {
     fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries
+        self.entries.len() == other.entries.len()
+            && self.entries.iter().zip(&other.entries).all(|(a, b)| {
+                a.status == b.status
+                    && a.detail.message == b.detail.message
+                    && a.detail.duration.as_micros() == b.detail.duration.as_micros()
+                    && a.config.len() == b.config.len()
+                    && canonical(&a.config) == canonical(&b.config)
+            })
     }
 }
 
@@ -204,7 +215,10 @@ fn canonical(config: &ConfigDiff) -> String {
 
 /// One entry as `Results::save_json` writes it.
 #[derive(serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an entry: an object with `config`, `status`, `message` and `duration_us`"
+)]
 struct SavedEntry {
     #[serde(deserialize_with = "unique_config")]
     config: ConfigDiff,
@@ -247,25 +261,39 @@ impl serde::Serialize for Results {
 /// entries for one config is an error.
 impl<'de> serde::Deserialize<'de> for Results {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let saved = Vec::<SavedEntry>::deserialize(d)?;
-        let mut results = Results::new();
-        for (k, e) in saved.into_iter().enumerate() {
-            let entry = Entry {
-                config: e.config,
-                status: e.status,
-                detail: Detail {
-                    message: e.message,
-                    duration: Duration::from_micros(e.duration_us),
-                },
-            };
-            if let Some(first) = results.index.get(&canonical(&entry.config)) {
-                return Err(serde::de::Error::custom(format_args!(
-                    "entries {first} and {k} (counting from 0) are for the same config; keep one"
-                )));
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = Results;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of entries, as `Results::save_json` writes")
             }
-            results.record(entry);
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Results, A::Error> {
+                let mut results = Results::new();
+                while let Some(e) = seq.next_element::<SavedEntry>()? {
+                    let entry = Entry {
+                        config: e.config,
+                        status: e.status,
+                        detail: Detail {
+                            message: e.message,
+                            duration: Duration::from_micros(e.duration_us),
+                        },
+                    };
+                    if let Some(first) = results.index.get(&canonical(&entry.config)) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "entry {} is for the same config as entry {} (counting from 1); keep one",
+                            results.len() + 1,
+                            first + 1
+                        )));
+                    }
+                    results.record(entry);
+                }
+                Ok(results)
+            }
         }
-        Ok(results)
+        d.deserialize_seq(Entries)
     }
 }
 
