@@ -477,7 +477,7 @@ macro_rules! float_impls {
             }
             fn parse_env(text: &str) -> Result<Self, String> {
                 let text = text.trim();
-                let expected = || concat!(stringify!($t), " (a number, NaN, inf or -inf)").to_string();
+                let expected = || stringify!($t).to_string();
                 let x = crate::json::non_finite(text)
                     .map(|x| x as $t)
                     .map_or_else(|| text.parse::<$t>(), Ok)

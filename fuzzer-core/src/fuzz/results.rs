@@ -12,10 +12,7 @@ use crate::value::ConfigDiff;
 ///
 /// New statuses may be added, so a `match` needs a `_` arm. Serde reads and
 /// writes a status as its [`as_str`](Status::as_str) name.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Status {
     /// The test passed.
@@ -103,10 +100,24 @@ impl std::str::FromStr for Status {
             .find(|st| st.as_str() == s)
             .ok_or_else(|| ConfigError::Invalid {
                 message: format!(
-                    "unknown status `{s}`; expected one of {}",
+                    "unknown status `{}`; expected one of {}",
+                    crate::error::preview(s, crate::error::VALUE_BYTES),
                     Status::ALL.map(Status::as_str).join(", ")
                 ),
             })
+    }
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        name.parse().map_err(serde::de::Error::custom)
     }
 }
 
