@@ -203,15 +203,33 @@ pub struct FieldSpec {
     pub env_parser: EnvParseFn,
     /// The Rust-expression printer for the field's type.
     pub rust_expr: RustExprFn,
-    /// For `#[config(nested)]`: the nested config's own field list.
+    /// For `#[config(nested)]`: the section's own field list.
     pub nested: Option<fn() -> Vec<FieldMeta>>,
 }
 
 /// Flattens the derive's specs into `FieldMeta`s, nested fields under
 /// `name.`, env names under the prefix.
+///
+/// # Panics
+///
+/// If two fields would read the same env var made from their names, like a
+/// field `x__y` and a nested section `x` with a field `y` (both
+/// `<PREFIX>X__Y`). The derive rejects the collisions it can see, within one
+/// struct; this one spans two types, so it is reported here, the first time
+/// the config's field list is built.
 #[doc(hidden)]
 pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldMeta> {
     let mut out = Vec::new();
+    // Env var names made from field names, and the field each belongs to.
+    let mut made: Vec<(String, String)> = Vec::new();
+    let mut claim = |var: &str, field: &str| {
+        if let Some((_, other)) = made.iter().find(|(v, _)| v == var) {
+            panic!(
+                "fields `{other}` and `{field}` would both read the environment variable `{var}`; rename one of them"
+            );
+        }
+        made.push((var.to_string(), field.to_string()));
+    };
     for spec in specs {
         if let Some(nested) = spec.nested {
             for mut inner in nested() {
@@ -223,6 +241,7 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
                         "{prefix}{}",
                         inner.name.replace('.', "__").to_ascii_uppercase()
                     );
+                    claim(&var, &inner.name);
                     inner.env.push(var);
                 }
                 inner.index = out.len();
@@ -232,7 +251,9 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
         }
         let mut env: Vec<String> = spec.env.iter().map(|s| (*s).to_string()).collect();
         if let Some(prefix) = env_prefix {
-            env.push(format!("{prefix}{}", spec.name.to_ascii_uppercase()));
+            let var = format!("{prefix}{}", spec.name.to_ascii_uppercase());
+            claim(&var, spec.name);
+            env.push(var);
         }
         let role = match (spec.skip, spec.pin) {
             (Some(reason), _) => FuzzRole::Skip { reason },

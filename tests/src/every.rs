@@ -18,7 +18,7 @@ pub enum Mode {
 }
 
 /// A nested section.
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct Inner {
     /// A small integer.
     #[config(default = 3)]
