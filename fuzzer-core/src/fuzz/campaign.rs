@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use super::candidate::{borrowed, owned, resolve, to_diff, Change, ChangeRef};
+use super::candidate::{borrowed, owned, resolve_pinned, to_diff, Change, ChangeRef};
 use super::engine::{Call, Judge, Phase};
 use super::exec::RunRecord;
 use super::hunt::{Finding, FuzzError, Hunt, ShrinkLimit};
@@ -392,7 +392,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// `minimize`, with errors.
     pub(crate) fn minimize_diff(&self, diff: &ConfigDiff) -> Result<Option<Finding>, FuzzError> {
-        let changes = resolve::<C>(diff)?;
+        let changes = resolve_pinned::<C>(diff, &self.pins)?;
         let mut call = Call::new(Phase::Minimize);
         let record = self.verdict(&call, &changes, Judge::CAMPAIGN)??;
         if !record.status.is_failing() || record.status == Status::Flaky {
@@ -413,7 +413,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// `test_config`, with errors.
     pub(crate) fn test_diff(&self, diff: &ConfigDiff) -> Result<Status, FuzzError> {
-        let changes = resolve::<C>(diff)?;
+        let changes = resolve_pinned::<C>(diff, &self.pins)?;
         let call = Call::new(Phase::Test);
         Ok(self.verdict(&call, &changes, Judge::FRESH)??.status)
     }
@@ -424,7 +424,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         let mut call = Call::new(Phase::Reproduce);
         let jobs = self.opts.jobs.max(1);
         for chunk in configs.chunks(jobs) {
-            let resolved: Vec<_> = chunk.iter().map(resolve::<C>).collect();
+            let resolved: Vec<_> = chunk
+                .iter()
+                .map(|d| resolve_pinned::<C>(d, &self.pins))
+                .collect();
             let runnable: Vec<&[ChangeRef<'_>]> = resolved
                 .iter()
                 .filter_map(|r| r.as_ref().ok().map(Vec::as_slice))
