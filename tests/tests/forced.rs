@@ -113,4 +113,7 @@ fn campaigns_never_sample_or_report_a_forced_field() {
         results.lookup(&["e_bool", "e_env_force"]),
         Some(Status::Skipped)
     );
+    assert!(results
+        .iter()
+        .all(|(config, _)| !config.contains_key("e_env_force")));
 }

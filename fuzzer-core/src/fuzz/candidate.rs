@@ -226,15 +226,19 @@ pub(crate) fn resolve_pinned<'d, C: FuzzableConfig>(
     {
         return Ok(changes);
     }
-    let mut check = C::__registry().declared_with_force();
+    let mut check: Option<C> = None;
     let mut kept = Vec::with_capacity(changes.len());
     for (i, v) in changes.drain(..) {
         let Some(forced) = pins.forced(i as usize) else {
             kept.push((i, v));
             continue;
         };
-        let name = C::fields()[i as usize].name();
+        if *v == forced.value {
+            continue;
+        }
         // Compared as the field's type, so any form of the value counts.
+        let name = C::fields()[i as usize].name();
+        let check = check.get_or_insert_with(|| C::__registry().declared_with_force());
         check
             .__set_index(i as usize, v)
             .map_err(|e| e.for_field(name))?;

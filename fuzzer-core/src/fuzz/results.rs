@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::ConfigError;
+use crate::field::FieldMeta;
 use crate::value::{ConfigDiff, Value};
 
 /// How a test run ended (or, for [`Status::Flaky`], how repeated runs of
@@ -144,12 +145,59 @@ pub struct Entry {
 /// The results of `fuzz_n_tuple` or `reproduce`: one entry per tested
 /// config, keyed by its fields *and* values (pins left out), in the order
 /// they were tested.
+///
+/// The combinations an n-tuple sweep skips (those holding a field the
+/// fuzzer must not change) are counted, not stored, so memory grows with
+/// the combinations run only: [`num_skipped`](Self::num_skipped) counts
+/// them and [`lookup`](Self::lookup) answers [`Status::Skipped`] for each,
+/// but they have no entry ([`len`](Self::len), [`iter`](Self::iter),
+/// [`entries`](Self::entries) and [`get`](Self::get) leave them out) and
+/// [`save_json`](Self::save_json) does not keep them. A config
+/// `reproduce` could not run is an entry, with the reason.
 #[derive(Clone, Debug, Default)]
 pub struct Results {
     entries: Vec<Entry>,
     /// Entry position by the config's canonical JSON, so recording stays
     /// constant-time on sweeps of hundreds of thousands of configs.
     index: HashMap<String, usize>,
+    /// The combinations an n-tuple sweep skipped, as the rule that made
+    /// them.
+    sweep: Option<SweepSkips>,
+}
+
+/// The combinations of `n` fields, in lexicographic order of field index,
+/// that an n-tuple sweep passed over because they hold a fixed field.
+#[derive(Clone, Debug)]
+struct SweepSkips {
+    /// The config's fields, to resolve the names `lookup` is given.
+    fields: &'static [FieldMeta],
+    /// The fields the fuzzer could not change, by index.
+    fixed: Vec<bool>,
+    /// Fields per combination.
+    n: usize,
+    /// The first combination the sweep did not reach; `None` if it reached
+    /// every one.
+    end: Option<Vec<usize>>,
+    /// How many it skipped (saturating).
+    count: usize,
+}
+
+impl SweepSkips {
+    /// Whether the combination of `names` was reached and skipped.
+    fn skipped(&self, names: &BTreeSet<&str>) -> bool {
+        if names.len() != self.n {
+            return false;
+        }
+        let mut combo = Vec::with_capacity(self.n);
+        for name in names {
+            match self.fields.iter().position(|f| f.name() == *name) {
+                Some(i) => combo.push(i),
+                None => return false,
+            }
+        }
+        combo.sort_unstable();
+        combo.iter().any(|&i| self.fixed[i]) && self.end.as_ref().is_none_or(|end| combo < *end)
+    }
 }
 
 /// A terminal summary: the counts, then each failing config with its status
@@ -166,7 +214,7 @@ impl fmt::Display for Results {
         writeln!(
             f,
             "{} configs, {} ran, {} failed",
-            self.len(),
+            self.num_ran().saturating_add(self.num_skipped()),
             self.num_ran(),
             failures.len()
         )?;
@@ -183,7 +231,7 @@ impl fmt::Display for Results {
 
 impl PartialEq for Results {
     fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries
+        self.entries == other.entries && self.num_skipped() == other.num_skipped()
     }
 }
 
@@ -215,7 +263,36 @@ impl Results {
         }
     }
 
-    /// Number of distinct configs recorded.
+    /// Starts the record of an n-tuple sweep's skipped combinations: those
+    /// of `n` of `fields` holding a field marked in `fixed`.
+    pub(crate) fn begin_sweep(&mut self, fields: &'static [FieldMeta], fixed: Vec<bool>, n: usize) {
+        self.sweep = Some(SweepSkips {
+            fields,
+            fixed,
+            n,
+            end: None,
+            count: 0,
+        });
+    }
+
+    /// Counts `count` more combinations the sweep skipped.
+    pub(crate) fn count_skipped(&mut self, count: usize) {
+        if let Some(sweep) = &mut self.sweep {
+            sweep.count = sweep.count.saturating_add(count);
+        }
+    }
+
+    /// Ends the sweep before `end`, the first combination it did not reach
+    /// (`None`: it reached them all).
+    pub(crate) fn end_sweep(&mut self, end: Option<Vec<usize>>) {
+        if let Some(sweep) = &mut self.sweep {
+            sweep.end = end;
+        }
+    }
+
+    /// Number of configs recorded: every config run, and every config
+    /// `reproduce` could not run. Combinations an n-tuple sweep skipped are
+    /// not entries (see [`num_skipped`](Self::num_skipped)).
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -233,8 +310,35 @@ impl Results {
             .count()
     }
 
+    /// Number of configs not run: the combinations an n-tuple sweep
+    /// skipped (counted, not stored; saturating at `usize::MAX`) and the
+    /// configs `reproduce` could not run.
+    ///
+    /// ```
+    /// use fake_config::FakeConfig;
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| true, 0);
+    /// let pairs = fuzzer.fuzz_n_tuple(2, 50);
+    /// assert_eq!(pairs.num_ran(), 50);
+    /// assert_eq!(pairs.len(), 50);
+    /// // Pairs with a field the fuzzer must not change were passed over.
+    /// assert!(pairs.num_skipped() > 0);
+    /// assert_eq!(pairs.lookup(&["e_bool", "_e_ignored"]), Some(Status::Skipped));
+    /// ```
+    pub fn num_skipped(&self) -> usize {
+        let stored = self
+            .entries
+            .iter()
+            .filter(|e| e.status == Status::Skipped)
+            .count();
+        stored.saturating_add(self.sweep.as_ref().map_or(0, |s| s.count))
+    }
+
     /// The status of the config with exactly these field names, in any order.
     /// If several value sets share the names, a failing one is reported first.
+    /// A combination an n-tuple sweep skipped is [`Status::Skipped`]; one
+    /// it did not reach, or never tested, is `None`.
     ///
     /// ```
     /// # use fuzzer_core::{Results, Status};
@@ -246,7 +350,10 @@ impl Results {
         let mut matching = self.entries.iter().filter(|e| {
             e.config.len() == want.len() && e.config.keys().all(|k| want.contains(k.as_str()))
         });
-        let first = matching.next()?;
+        let Some(first) = matching.next() else {
+            let skipped = self.sweep.as_ref().is_some_and(|s| s.skipped(&want));
+            return skipped.then_some(Status::Skipped);
+        };
         if first.status.is_failing() {
             return Some(first.status);
         }
@@ -257,14 +364,16 @@ impl Results {
         )
     }
 
-    /// The entry for exactly this config (names and values), if tested.
+    /// The entry for exactly this config (names and values), if tested
+    /// (a combination an n-tuple sweep skipped has none).
     pub fn get(&self, config: &ConfigDiff) -> Option<&Entry> {
         self.index
             .get(&canonical(config))
             .map(|&i| &self.entries[i])
     }
 
-    /// Every (config, status), in the order tested.
+    /// Every (config, status), in the order tested (without the
+    /// combinations an n-tuple sweep skipped).
     pub fn iter(&self) -> impl Iterator<Item = (&ConfigDiff, Status)> + '_ {
         self.entries.iter().map(|e| (&e.config, e.status))
     }
