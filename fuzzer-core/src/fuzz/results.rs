@@ -167,10 +167,11 @@ pub struct Results {
 
 /// The combinations of `n` fields, in lexicographic order of field index,
 /// that an n-tuple sweep passed over because they hold a fixed field.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 struct SweepSkips {
-    /// The config's fields, to resolve the names `lookup` is given.
-    fields: &'static [FieldMeta],
+    /// The config's field names, in order, to resolve the names `lookup`
+    /// is given.
+    names: Vec<String>,
     /// The fields the fuzzer could not change, by index.
     fixed: Vec<bool>,
     /// Fields per combination.
@@ -190,7 +191,7 @@ impl SweepSkips {
         }
         let mut combo = Vec::with_capacity(self.n);
         for name in names {
-            match self.fields.iter().position(|f| f.name() == *name) {
+            match self.names.iter().position(|f| f == name) {
                 Some(i) => combo.push(i),
                 None => return false,
             }
@@ -231,7 +232,7 @@ impl fmt::Display for Results {
 
 impl PartialEq for Results {
     fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries && self.num_skipped() == other.num_skipped()
+        self.entries == other.entries && self.sweep == other.sweep
     }
 }
 
@@ -265,9 +266,9 @@ impl Results {
 
     /// Starts the record of an n-tuple sweep's skipped combinations: those
     /// of `n` of `fields` holding a field marked in `fixed`.
-    pub(crate) fn begin_sweep(&mut self, fields: &'static [FieldMeta], fixed: Vec<bool>, n: usize) {
+    pub(crate) fn begin_sweep(&mut self, fields: &[FieldMeta], fixed: Vec<bool>, n: usize) {
         self.sweep = Some(SweepSkips {
-            fields,
+            names: fields.iter().map(|f| f.name().to_string()).collect(),
             fixed,
             n,
             end: None,
@@ -288,6 +289,58 @@ impl Results {
         if let Some(sweep) = &mut self.sweep {
             sweep.end = end;
         }
+    }
+
+    /// The sweep's skipped combinations as JSON (`null` if none), for
+    /// replaying results in a child process.
+    pub(crate) fn sweep_to_json(&self) -> serde_json::Value {
+        match &self.sweep {
+            None => serde_json::Value::Null,
+            Some(s) => serde_json::json!({
+                "names": s.names,
+                "fixed": s.fixed,
+                "n": s.n,
+                "end": s.end,
+                "count": s.count,
+            }),
+        }
+    }
+
+    /// Restores what [`sweep_to_json`](Self::sweep_to_json) wrote.
+    pub(crate) fn sweep_from_json(&mut self, j: &serde_json::Value) -> Option<()> {
+        if j.is_null() {
+            self.sweep = None;
+            return Some(());
+        }
+        let usizes = |v: &serde_json::Value| -> Option<Vec<usize>> {
+            v.as_array()?
+                .iter()
+                .map(|x| usize::try_from(x.as_u64()?).ok())
+                .collect()
+        };
+        let end = j.get("end")?;
+        self.sweep = Some(SweepSkips {
+            names: j
+                .get("names")?
+                .as_array()?
+                .iter()
+                .map(|x| x.as_str().map(str::to_string))
+                .collect::<Option<_>>()?,
+            fixed: j
+                .get("fixed")?
+                .as_array()?
+                .iter()
+                .map(serde_json::Value::as_bool)
+                .collect::<Option<_>>()?,
+            n: usize::try_from(j.get("n")?.as_u64()?).ok()?,
+            end: if end.is_null() {
+                None
+            } else {
+                Some(usizes(end)?)
+            },
+            count: usize::try_from(j.get("count")?.as_u64()?).ok()?,
+        });
+        Some(())
     }
 
     /// Number of configs recorded: every config run, and every config
