@@ -40,6 +40,8 @@ pub(crate) struct Forced {
 pub(crate) struct Pins {
     /// Env-forced fields by field index: pins the fuzzer cannot move.
     forced: Vec<Option<Forced>>,
+    /// Whether any field is forced (most configs have none).
+    any_forced: bool,
     /// Explicit pins (`pin`, `keep_default`) by field index.
     explicit: Vec<Option<Value>>,
     /// Every pin that differs from the declared default, sorted by index.
@@ -55,8 +57,10 @@ pub(crate) struct Pins {
 
 impl Pins {
     pub(crate) fn new<C: FuzzableConfig>() -> Self {
+        let forced = forced_fields::<C>();
         let mut pins = Pins {
-            forced: forced_fields::<C>(),
+            any_forced: forced.iter().any(Option::is_some),
+            forced,
             explicit: vec![None; C::__FIELD_COUNT],
             active: Vec::new(),
             terms: vec![None; C::__FIELD_COUNT],
@@ -220,9 +224,10 @@ pub(crate) fn resolve_pinned<'d, C: FuzzableConfig>(
     pins: &Pins,
 ) -> Result<Vec<ChangeRef<'d>>, ConfigError> {
     let mut changes = resolve::<C>(diff)?;
-    if changes
-        .iter()
-        .all(|(i, _)| pins.forced(*i as usize).is_none())
+    if !pins.any_forced
+        || changes
+            .iter()
+            .all(|(i, _)| pins.forced(*i as usize).is_none())
     {
         return Ok(changes);
     }
