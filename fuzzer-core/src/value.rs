@@ -397,16 +397,7 @@ macro_rules! int_impls {
                 0
             }
             fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
-                let (lo, hi) = match ctx.int_range() {
-                    Some((lo, hi)) => (
-                        lo.max(<$t>::MIN as i128),
-                        hi.min(<$t>::MAX as i128),
-                    ),
-                    None => (0, 1000i128.min(<$t>::MAX as i128)),
-                };
-                let cur = *default as i128;
-                let avoid = if ctx.toggle && lo < hi { Some(cur) } else { None };
-                ctx.rng.int_in(lo, hi, avoid) as $t
+                crate::sample::sample_int(*default, ctx)
             }
         }
     )*};
@@ -496,15 +487,8 @@ macro_rules! float_impls {
             fn seed_value() -> Self {
                 0.0
             }
-            #[allow(clippy::cast_possible_truncation)]
             fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
-                let (lo, hi) = ctx.float_range().unwrap_or((0.0, 1000.0));
-                loop {
-                    let x = ctx.rng.float_in(lo, hi) as $t;
-                    if !ctx.toggle || x != *default || lo >= hi {
-                        return x;
-                    }
-                }
+                crate::sample::sample_float(*default, ctx)
             }
         }
     )*};
