@@ -299,9 +299,9 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
             }));
             copy_arms
                 .push(quote!(#k => ::core::clone::Clone::clone_from(&mut self.#id, &__src.#id),));
-            eq_arms.push(quote!(#k => self.#id == __other.#id,));
+            eq_arms.push(quote!(#k => #v::same(&self.#id, &__other.#id),));
             diffs.push(quote! {
-                if self.#id != __other.#id {
+                if !#v::same(&self.#id, &__other.#id) {
                     __out.push(__at);
                 }
                 __at += 1;

@@ -285,6 +285,17 @@ pub trait FuzzValue: Clone + PartialEq + Debug + Send + Sync + 'static {
     fn is_option() -> bool {
         false
     }
+
+    /// Whether two values are the same value, which is what the config
+    /// compares to decide whether a field changed (`set`, `patch`,
+    /// `changed()`, `is_default`): `==`, except that floats compare by
+    /// their bits, so `-0.0` differs from `0.0` and a NaN is the same as
+    /// itself (with `==`, a NaN default would never be "default", and
+    /// setting `-0.0` over `0.0` would record nothing).
+    #[doc(hidden)]
+    fn same(&self, other: &Self) -> bool {
+        self == other
+    }
 }
 
 fn wrong(expected: impl Into<String>, found: &Value) -> ConfigError {
@@ -409,6 +420,9 @@ macro_rules! float_impls {
         impl FuzzValue for $t {
             fn to_value(&self) -> Value {
                 Value::Float(f64::from(*self))
+            }
+            fn same(&self, other: &Self) -> bool {
+                self.to_bits() == other.to_bits()
             }
             #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
             fn from_value(v: &Value) -> Result<Self, ConfigError> {
@@ -555,6 +569,13 @@ impl<T: FuzzValue> FuzzValue for Option<T> {
     fn is_option() -> bool {
         true
     }
+    fn same(&self, other: &Self) -> bool {
+        match (self, other) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.same(b),
+            _ => false,
+        }
+    }
     fn type_name() -> String {
         format!("Option<{}>", T::type_name())
     }
@@ -595,6 +616,9 @@ fn sample_elements<T: FuzzValue>(first: Option<&T>, ctx: &mut SampleCtx<'_>) -> 
 impl<T: FuzzValue> FuzzValue for Vec<T> {
     fn to_value(&self) -> Value {
         Value::List(self.iter().map(FuzzValue::to_value).collect())
+    }
+    fn same(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.same(b))
     }
     fn from_value(v: &Value) -> Result<Self, ConfigError> {
         match v {
@@ -752,6 +776,11 @@ fn map_entries<K: FuzzValue, V: FuzzValue>(
 macro_rules! map_impl {
     ($map:ident, $($bound:path),*) => {
         impl<K: FuzzValue $(+ $bound)*, V: FuzzValue> FuzzValue for $map<K, V> {
+            fn same(&self, other: &Self) -> bool {
+                // Keys are `Eq` (no floats), so only values need `same`.
+                self.len() == other.len()
+                    && self.iter().all(|(k, v)| other.get(k).is_some_and(|w| v.same(w)))
+            }
             fn to_value(&self) -> Value {
                 if Self::SORT {
                     let pairs = in_canonical_order(self.iter());
@@ -811,6 +840,9 @@ map_impl!(HashMap, Eq, Hash);
 macro_rules! tuple_impl {
     ($len:literal: $($T:ident $i:tt),+) => {
         impl<$($T: FuzzValue),+> FuzzValue for ($($T,)+) {
+            fn same(&self, other: &Self) -> bool {
+                $(self.$i.same(&other.$i))&&+
+            }
             fn to_value(&self) -> Value {
                 Value::Tuple(vec![$(self.$i.to_value()),+])
             }

@@ -478,3 +478,53 @@ fn errors_quote_long_values_shortened_with_a_count() {
     let e = loaded.unwrap_err().to_string();
     assert!(e.len() < 400 && e.contains("EVERY_I"), "{} bytes", e.len());
 }
+
+/// Floats at the values `==` gets wrong.
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+struct Zeros {
+    #[config(default = 0.0)]
+    z: f64,
+    #[config(default = f64::NAN)]
+    n: f64,
+    #[config(default = vec![0.0])]
+    v: Vec<f32>,
+    #[config(default = 1)]
+    other: i32,
+}
+
+/// A field changes when its value changes, floats by their bits: `-0.0`
+/// set over `0.0` is kept (with `==` it was "no change" and read back as
+/// `0.0`), and a NaN default stays default (with `==` it never was).
+#[test]
+fn negative_zero_is_kept_and_a_nan_default_is_default() {
+    assert!(Zeros::is_default("n").unwrap());
+    assert!(Zeros::changed().is_empty(), "{:?}", Zeros::changed());
+    assert_eq!(Zeros::codegen(), "");
+    {
+        let _g = Zeros::patch(|c| {
+            c.z = -0.0;
+            c.v[0] = -0.0;
+        });
+        assert_eq!(Zeros::read(|c| c.z.to_bits()), (-0.0f64).to_bits());
+        assert_eq!(Zeros::read(|c| c.v[0].to_bits()), (-0.0f32).to_bits());
+        assert_eq!(
+            Zeros::changed().keys().collect::<Vec<_>>(),
+            ["v", "z"],
+            "only the fields patched"
+        );
+    }
+    Zeros::set(|c| c.z = -0.0);
+    assert_eq!(Zeros::read(|c| c.z.to_bits()), (-0.0f64).to_bits());
+    assert!(!Zeros::is_default("z").unwrap());
+    assert!(
+        Zeros::codegen().contains("c.z = -0.0;"),
+        "{}",
+        Zeros::codegen()
+    );
+    // A patch of another field leaves the NaN field out of its layer.
+    let _g = Zeros::patch(|c| c.other = 2);
+    assert_eq!(Zeros::changed().len(), 2, "{:?}", Zeros::changed());
+    drop(_g);
+    Zeros::reset();
+    assert!(Zeros::changed().is_empty());
+}
