@@ -6,9 +6,29 @@ use syn::{Data, DeriveInput, Fields, Ident, Type};
 
 use crate::attr::{self, ContainerAttrs, Errors, FieldAttrs};
 
-/// A `#[derive(FuzzableConfig)]` struct.
+/// Which derive a struct is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `#[derive(FuzzableConfig)]`: a root config with its own singleton.
+    Root,
+    /// `#[derive(ConfigSection)]`: a section, nested in a root, no singleton.
+    Section,
+}
+
+impl Kind {
+    /// The derive's (and trait's) name, for messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kind::Root => "FuzzableConfig",
+            Kind::Section => "ConfigSection",
+        }
+    }
+}
+
+/// A `#[derive(FuzzableConfig)]` or `#[derive(ConfigSection)]` struct.
 pub(crate) struct Config<'a> {
     pub(crate) original: &'a DeriveInput,
+    pub(crate) kind: Kind,
     pub(crate) attrs: ContainerAttrs,
     pub(crate) fields: Vec<Field<'a>>,
 }
@@ -31,23 +51,24 @@ impl Config<'_> {
 impl<'a> Config<'a> {
     /// Builds the model; shape errors (not a struct with named fields) are
     /// recorded and give `None`.
-    pub(crate) fn from_syn(input: &'a DeriveInput, errors: &Errors) -> Option<Self> {
+    pub(crate) fn from_syn(input: &'a DeriveInput, kind: Kind, errors: &Errors) -> Option<Self> {
         let attrs = attr::container(&input.attrs, errors);
         let ident = &input.ident;
+        let derive = kind.name();
         let named = match &input.data {
             Data::Struct(s) => match &s.fields {
                 Fields::Named(named) => named,
                 Fields::Unnamed(unnamed) => {
                     errors.push_spanned(
                         unnamed,
-                        "`FuzzableConfig` needs a struct with named fields, because fields are read and set by name; give each field a name: `struct Config { flag: bool }`",
+                        format!("`{derive}` needs a struct with named fields, because fields are read and set by name; give each field a name: `struct Config {{ flag: bool }}`"),
                     );
                     return None;
                 }
                 Fields::Unit => {
                     errors.push(
                         ident.span(),
-                        format!("`FuzzableConfig` needs a struct with named fields, but `{ident}` is a unit struct; declare its fields in braces: `struct {ident} {{ flag: bool }}`"),
+                        format!("`{derive}` needs a struct with named fields, but `{ident}` is a unit struct; declare its fields in braces: `struct {ident} {{ flag: bool }}`"),
                     );
                     return None;
                 }
@@ -56,7 +77,7 @@ impl<'a> Config<'a> {
                 let enum_token = e.enum_token;
                 errors.push_spanned(
                     quote!(#enum_token #ident),
-                    "`FuzzableConfig` can only be derived for a struct with named fields, not an enum; to use an enum as a field type, derive `FuzzValue` for it instead",
+                    format!("`{derive}` can only be derived for a struct with named fields, not an enum; to use an enum as a field type, derive `FuzzValue` for it instead"),
                 );
                 return None;
             }
@@ -64,7 +85,7 @@ impl<'a> Config<'a> {
                 let union_token = u.union_token;
                 errors.push_spanned(
                     quote!(#union_token #ident),
-                    "`FuzzableConfig` can only be derived for a struct with named fields, not a union; declare the settings as a struct",
+                    format!("`{derive}` can only be derived for a struct with named fields, not a union; declare the settings as a struct"),
                 );
                 return None;
             }
@@ -82,6 +103,7 @@ impl<'a> Config<'a> {
             .collect();
         Some(Config {
             original: input,
+            kind,
             attrs,
             fields,
         })
@@ -91,12 +113,15 @@ impl<'a> Config<'a> {
 /// A `#[derive(FuzzValue)]` enum.
 pub(crate) struct ValueEnum<'a> {
     pub(crate) original: &'a DeriveInput,
+    /// `#[config(crate = "..")]`.
+    pub(crate) krate: Option<syn::Path>,
     pub(crate) variants: Vec<&'a Ident>,
 }
 
 impl<'a> ValueEnum<'a> {
     pub(crate) fn from_syn(input: &'a DeriveInput, errors: &Errors) -> Option<Self> {
         let ident = &input.ident;
+        let krate = attr::value_enum(&input.attrs, errors);
         let Data::Enum(data) = &input.data else {
             let (kind, token) = match &input.data {
                 Data::Struct(s) => ("a struct", s.struct_token.to_token_stream()),
@@ -105,7 +130,7 @@ impl<'a> ValueEnum<'a> {
             };
             errors.push_spanned(
                 quote!(#token #ident),
-                format!("`FuzzValue` can only be derived for a fieldless enum, not {kind}; a struct of settings derives `FuzzableConfig` and is used as a field with `#[config(nested)]`"),
+                format!("`FuzzValue` can only be derived for a fieldless enum, not {kind}; a struct of settings derives `ConfigSection` and is used as a field with `#[config(nested)]`"),
             );
             return None;
         };
@@ -128,6 +153,7 @@ impl<'a> ValueEnum<'a> {
         }
         Some(ValueEnum {
             original: input,
+            krate,
             variants: data.variants.iter().map(|v| &v.ident).collect(),
         })
     }

@@ -49,10 +49,15 @@ impl Errors {
 /// A key and where it was written.
 pub(crate) type At<T> = (Span, T);
 
-/// Struct-level `#[config(..)]`.
+/// Struct-level `#[config(..)]`, and the parts of other attributes the
+/// derive must know about.
 #[derive(Default)]
 pub(crate) struct ContainerAttrs {
     pub(crate) env_prefix: Option<LitStr>,
+    /// `crate = "path"`: the path generated code reaches `fuzzer_core` by.
+    pub(crate) krate: Option<syn::Path>,
+    /// `packed` in a `#[repr(..)]`, where it was written.
+    pub(crate) packed: Option<Span>,
 }
 
 /// Field-level `#[config(..)]` and `#[fuzz(..)]`.
@@ -72,7 +77,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) fuzz_attr: Option<Attribute>,
 }
 
-const STRUCT_KEYS: &[&str] = &["env_prefix"];
+const STRUCT_KEYS: &[&str] = &["crate", "env_prefix"];
+const ENUM_KEYS: &[&str] = &["crate"];
 const CONFIG_FIELD_KEYS: &[&str] = &[
     "default",
     "env",
@@ -93,6 +99,7 @@ fn usage(key: &str) -> &'static str {
         "skip_hash" => "skip_hash",
         "skip_save" => "skip_save",
         "env_prefix" => "env_prefix = \"MYAPP_\"",
+        "crate" => "crate = \"fuzzer_core\"",
         "skip" => "skip",
         "pin" => "pin = <value>",
         "values" => "values = [a, b, c]",
@@ -261,8 +268,73 @@ fn parse_env_names(expr: &Expr, key: &str, errors: &Errors) -> Vec<LitStr> {
         .collect()
 }
 
+/// `crate = "path"`: the string must hold a path, like serde's attribute.
+fn crate_path(
+    meta: &ParseNestedMeta<'_>,
+    slot: &mut Option<syn::Path>,
+    errors: &Errors,
+) -> syn::Result<()> {
+    let span = meta.path.span();
+    if let Some(expr) = value(meta, "config", "crate", errors)? {
+        match str_lit(&expr).map(|s| (s, s.parse::<syn::Path>())) {
+            Some((_, Ok(path))) => set_once(slot, path, span, "crate", "config", errors),
+            Some((s, Err(_))) => errors.push(
+                s.span(),
+                format!("`crate` takes the path of the `fuzzer_core` crate as a string, like `crate = \"fuzzer_core\"` or `crate = \"my_dep::fuzzer_core\"`, but {:?} is not a path", s.value()),
+            ),
+            None => errors.push_spanned(&expr, "`crate` takes a path in a string literal, e.g. `crate = \"fuzzer_core\"`"),
+        }
+    }
+    Ok(())
+}
+
+/// Where `#[repr(.. packed ..)]` says `packed`, if it does.
+fn repr_packed(attrs: &[Attribute]) -> Option<Span> {
+    let mut packed = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("repr")) {
+        // A malformed `repr` is the compiler's to report.
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("packed") {
+                packed.get_or_insert(meta.path.span());
+            }
+            skip_value(meta.input)
+        });
+    }
+    packed
+}
+
+/// `#[config(crate = "..")]` on a `FuzzValue` enum, the one key it takes.
+pub(crate) fn value_enum(attrs: &[Attribute], errors: &Errors) -> Option<syn::Path> {
+    let mut krate = None;
+    for attr in attrs {
+        if !attr.path().is_ident("config") {
+            continue;
+        }
+        let res = attr.parse_nested_meta(|meta| {
+            let key = key_of(&meta);
+            if key == "crate" {
+                crate_path(&meta, &mut krate, errors)?;
+            } else {
+                errors.push_spanned(
+                    &meta.path,
+                    unknown("`FuzzValue` enum attribute", &key, ENUM_KEYS),
+                );
+                skip_value(meta.input)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = res {
+            errors.push_error(e);
+        }
+    }
+    krate
+}
+
 pub(crate) fn container(attrs: &[Attribute], errors: &Errors) -> ContainerAttrs {
-    let mut out = ContainerAttrs::default();
+    let mut out = ContainerAttrs {
+        packed: repr_packed(attrs),
+        ..ContainerAttrs::default()
+    };
     for attr in attrs {
         if attr.path().is_ident("fuzz") {
             errors.push_spanned(attr, "`#[fuzz(..)]` goes on fields, not on the struct; move it onto the field it is about");
@@ -274,7 +346,9 @@ pub(crate) fn container(attrs: &[Attribute], errors: &Errors) -> ContainerAttrs 
         let res = attr.parse_nested_meta(|meta| {
             let span = meta.path.span();
             let key = key_of(&meta);
-            if key == "env_prefix" {
+            if key == "crate" {
+                crate_path(&meta, &mut out.krate, errors)?;
+            } else if key == "env_prefix" {
                 if let Some(expr) = value(&meta, "config", &key, errors)? {
                     match str_lit(&expr) {
                         Some(s) => set_once(&mut out.env_prefix, s.clone(), span, "env_prefix", "config", errors),

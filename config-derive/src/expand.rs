@@ -1,25 +1,26 @@
 //! Code generation. Starts from a validated model and cannot fail.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::DeriveInput;
 
-use crate::ast::{Config, Field, ValueEnum};
+use crate::ast::{Config, Field, Kind, ValueEnum};
 use crate::attr::Errors;
 use crate::{fallback, valid};
 
-pub(crate) fn derive_config(input: &DeriveInput) -> TokenStream {
+pub(crate) fn derive_config(input: &DeriveInput, kind: Kind) -> TokenStream {
     let errors = Errors::default();
-    let model = Config::from_syn(input, &errors);
+    let model = Config::from_syn(input, kind, &errors);
     if let Some(model) = &model {
         valid::config(model, &errors);
     }
     match errors.finish() {
         Ok(()) => expand_config(&model.expect("no errors means a model")),
         Err(e) => {
+            let krate = model.as_ref().and_then(|m| m.attrs.krate.as_ref());
             let mut out = e.to_compile_error();
-            out.extend(fallback::config(input));
+            out.extend(fallback::config(input, kind, &private(krate)));
             out
         }
     }
@@ -34,32 +35,65 @@ pub(crate) fn derive_value(input: &DeriveInput) -> TokenStream {
     match errors.finish() {
         Ok(()) => expand_value(&model.expect("no errors means a model")),
         Err(e) => {
+            let krate = model.as_ref().and_then(|m| m.krate.as_ref());
             let mut out = e.to_compile_error();
-            out.extend(fallback::value(input));
+            out.extend(fallback::value(input, &private(krate)));
             out
         }
     }
 }
 
-fn private() -> TokenStream {
-    quote!(::fuzzer_core::__private)
+/// The support module, through `#[config(crate = "..")]` when given.
+fn private(krate: Option<&syn::Path>) -> TokenStream {
+    match krate {
+        Some(path) => quote!(#path::__private),
+        None => quote!(::fuzzer_core::__private),
+    }
 }
 
-/// `<ty as FuzzableConfig>`, at the field type's tokens.
+/// `<ty as ConfigSection>`, at the field type's tokens.
 ///
-/// Every use of a field's type goes through this form (or [`as_value`]), so
-/// a type that is not a config gives one error at the type: the compiler
-/// reports each unmet bound once per span and item, and drops repeats of an
-/// identical error from other items.
-fn as_config(ty: &syn::Type) -> TokenStream {
-    let p = private();
-    quote_spanned!(ty.span()=> <#ty as #p::FuzzableConfig>)
+/// Every use of a nested field's type goes through this form (and of a plain
+/// field's type through [`as_value`]), so a type that is not a section gives
+/// one error at the type: the compiler reports each unmet bound once per span
+/// and item, and drops repeats of an identical error from other items.
+fn as_section(p: &TokenStream, ty: &syn::Type) -> TokenStream {
+    quote_spanned!(ty.span()=> <#ty as #p::ConfigSection>)
 }
 
-/// `<ty as FuzzValue>`, at the field type's tokens; see [`as_config`].
-fn as_value(ty: &syn::Type) -> TokenStream {
-    let p = private();
+/// `<ty as FuzzValue>`, at the field type's tokens; see [`as_section`].
+fn as_value(p: &TokenStream, ty: &syn::Type) -> TokenStream {
     quote_spanned!(ty.span()=> <#ty as #p::FuzzValue>)
+}
+
+/// `expr`, checked to have type `ty` at the expression's own tokens.
+///
+/// A closure with a return type rather than `let __v: T = expr`: a user's
+/// constant named like the binding would turn the binding into a pattern.
+fn ascribe(ty: &syn::Type, expr: &syn::Expr) -> TokenStream {
+    ascribe_at(ty, expr, expr.span())
+}
+
+/// [`ascribe`], with the generated tokens at `span`.
+fn ascribe_at(ty: &syn::Type, expr: &syn::Expr, span: proc_macro2::Span) -> TokenStream {
+    quote_spanned!(span=> (|| -> #ty { #expr })())
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }
 
 /// The declared default of a plain field, type-checked against the field's
@@ -67,47 +101,52 @@ fn as_value(ty: &syn::Type) -> TokenStream {
 fn default_expr(f: &Field<'_>) -> TokenStream {
     let ty = f.ty;
     match &f.attrs.default {
-        Some(expr) => quote_spanned!(expr.span()=> {
-            let __default: #ty = #expr;
-            __default
-        }),
+        Some(expr) => ascribe(ty, expr),
         None => quote_spanned!(ty.span()=> <#ty as ::core::default::Default>::default()),
     }
 }
 
 /// `value` checked to have the field's type, as a `Value`.
-fn typed_value(ty: &syn::Type, expr: &syn::Expr) -> TokenStream {
-    let v = as_value(ty);
-    quote_spanned!(expr.span()=> {
-        let __v: #ty = #expr;
-        #v::to_value(&__v)
-    })
+fn typed_value(p: &TokenStream, ty: &syn::Type, expr: &syn::Expr) -> TokenStream {
+    let v = as_value(p, ty);
+    let value = ascribe(ty, expr);
+    quote_spanned!(expr.span()=> #v::to_value(&#value))
 }
 
 fn lit_strs(names: &[syn::LitStr]) -> TokenStream {
     quote!(&[#(#names),*])
 }
 
+/// The generated impl holds every user expression (defaults, pins, values,
+/// range bounds) in a scope that declares no names of its own: the impl sits
+/// alone in its `const _` block, and the statics it needs live inside the
+/// functions that use them. So a user's `const __COUNT` or `static
+/// __REGISTRY` means in an attribute what it means beside the struct.
 fn expand_config(cfg: &Config<'_>) -> TokenStream {
-    let p = private();
+    let p = private(cfg.attrs.krate.as_ref());
+    let p = &p;
     let ident = cfg.ident();
     let name = ident.to_string();
-    let n_specs = cfg.fields.len();
+    let tr = match cfg.kind {
+        Kind::Root => quote!(#p::FuzzableConfig),
+        Kind::Section => quote!(#p::ConfigSection),
+    };
+    // The declared-defaults instance, by a path no user name can shadow. The
+    // generated code names none of its own config trait's items: each would
+    // repeat an error about a missing `Clone` or `Debug` once more.
+    let declared = quote!(<#ident as #p::DeclaredDefaults>::__declared());
 
-    // Offsets of each field in the flattened order, as constants. Each is a
-    // flat sum (plain fields before it, plus the sizes of nested configs
-    // before it), not a chain of constants, so that const evaluation stays
-    // shallow on configs with hundreds of fields.
-    let mut offset_consts = Vec::new();
+    // Where each struct field starts in the flattened order. Each is a flat
+    // sum (plain fields before it, plus the sizes of nested sections before
+    // it), not a chain, so that const evaluation stays shallow on configs
+    // with hundreds of fields.
+    let mut offsets = Vec::new();
     let mut plain_before = 0usize;
     let mut nested_before: Vec<TokenStream> = Vec::new();
-    for (k, f) in cfg.fields.iter().enumerate() {
-        let off = format_ident!("__OFFSET_{}", k);
-        offset_consts.push(
-            quote!(const #off: ::core::primitive::usize = #plain_before #(+ #nested_before)*;),
-        );
+    for f in &cfg.fields {
+        offsets.push(quote!(#plain_before #(+ #nested_before)*));
         if f.attrs.nested.is_some() {
-            let c = as_config(f.ty);
+            let c = as_section(p, f.ty);
             nested_before.push(quote!(#c::__FIELD_COUNT));
         } else {
             plain_before += 1;
@@ -118,8 +157,9 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     let specs = cfg.fields.iter().map(|f| {
         let fname = syn::ext::IdentExt::unraw(f.ident).to_string();
         let ty = f.ty;
+        let id = f.ident;
         if f.attrs.nested.is_some() {
-            let c = as_config(ty);
+            let c = as_section(p, ty);
             return quote! {
                 #p::FieldSpec {
                     name: #fname,
@@ -134,16 +174,16 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     skip: ::core::option::Option::None,
                     pin: ::core::option::Option::None,
                     domain: || #p::Domain::Type,
-                    // Never called: a nested field is replaced by the nested
-                    // config's own fields when the metadata is flattened.
+                    // Never called: a nested field is replaced by the
+                    // section's own fields when the metadata is flattened.
                     sampler: #p::sample_field::<::core::primitive::bool>,
                     env_parser: #p::parse_env::<::core::primitive::bool>,
-                    nested: ::core::option::Option::Some(|| ::std::vec::Vec::from(#c::fields())),
+                    rust_expr: #p::rust_expr::<::core::primitive::bool>,
+                    nested: ::core::option::Option::Some(|| #p::build_fields(#c::__specs(), #c::__env_prefix())),
                 }
             };
         }
         let doc = &f.doc;
-        let default = default_expr(f);
         let env = lit_strs(f.attrs.env.as_ref().map_or(&[][..], |e| &e.1));
         let env_force = lit_strs(f.attrs.env_force.as_ref().map_or(&[][..], |e| &e.1));
         let skip_hash = f.attrs.skip_hash.is_some();
@@ -156,23 +196,31 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         };
         let pin = match &f.attrs.pin {
             Some((_, expr)) => {
-                let v = typed_value(ty, expr);
+                let v = typed_value(p, ty, expr);
                 quote!(::core::option::Option::Some(|| #v))
             }
             None => quote!(::core::option::Option::None),
         };
         let domain = if let Some((_, values)) = &f.attrs.values {
-            let vals = values.iter().map(|e| typed_value(ty, e));
+            let vals = values.iter().map(|e| typed_value(p, ty, e));
             quote!(|| #p::Domain::Values(::std::vec![#(#vals),*]))
-        } else if let Some((_, (lo, hi))) = &f.attrs.range {
-            let lo = typed_value(ty, lo);
-            let hi = typed_value(ty, hi);
-            quote!(|| #p::Domain::Range { lo: #lo, hi: #hi })
+        } else if let Some((span, (lo, hi))) = &f.attrs.range {
+            // Literal bounds were checked by the derive; these are checked
+            // when the field list is first built, with the same message.
+            // The type and the bounds go through `Number`, all at the `range`
+            // key, so that a field type that is not a number (an alias the
+            // derive cannot see through) gives one error, there.
+            let ty_at_range = respan(ty.to_token_stream(), *span);
+            let range = quote_spanned!(*span=> #p::range_domain::<#ty_at_range>);
+            let bound_ty: syn::Type =
+                syn::parse_quote_spanned!(*span=> <#ty_at_range as #p::Number>::Itself);
+            let (lo, hi) = (ascribe_at(&bound_ty, lo, *span), ascribe_at(&bound_ty, hi, *span));
+            quote!(|| #range(#lo, #hi, #name, #fname))
         } else {
             quote!(|| #p::Domain::Type)
         };
         // `type_name` comes first: it is where an unsupported type is reported.
-        let v = as_value(ty);
+        let v = as_value(p, ty);
         let sampler = quote_spanned!(ty.span()=> #p::sample_field::<#ty>);
         let env_parser = quote_spanned!(ty.span()=> #p::parse_env::<#ty>);
         quote! {
@@ -180,7 +228,10 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 name: #fname,
                 type_name: #v::type_name,
                 doc: #doc,
-                default: || #v::to_value(&#default),
+                // The declared-defaults instance, so that `fields()` and
+                // `defaults()` agree even for a default that is not
+                // deterministic.
+                default: || #v::to_value(&#declared.#id),
                 env: #env,
                 env_force: #env_force,
                 skip_hash: #skip_hash,
@@ -191,6 +242,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 domain: #domain,
                 sampler: #sampler,
                 env_parser: #env_parser,
+                rust_expr: #p::rust_expr::<#ty>,
                 nested: ::core::option::Option::None,
             }
         }
@@ -199,7 +251,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     let defaults = cfg.fields.iter().map(|f| {
         let id = f.ident;
         if f.attrs.nested.is_some() {
-            let c = as_config(f.ty);
+            let c = as_section(p, f.ty);
             quote!(#id: #c::__declared_defaults())
         } else {
             let d = default_expr(f);
@@ -215,19 +267,31 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     let mut copy_arms = Vec::new();
     let mut eq_arms = Vec::new();
     let mut diffs = Vec::new();
-    for (k, f) in cfg.fields.iter().enumerate() {
-        let off = format_ident!("__OFFSET_{}", k);
+    let mut route_steps = Vec::new();
+    for (k, (f, off)) in cfg.fields.iter().zip(&offsets).enumerate() {
         let k = k as u16;
         let id = f.ident;
         if f.attrs.nested.is_some() {
-            let c = as_config(f.ty);
-            get_arms.push(quote!(#k => #c::__get_index(&self.#id, __i - #off),));
-            set_arms.push(quote!(#k => #c::__set_index(&mut self.#id, __i - #off, __value),));
-            copy_arms.push(quote!(#k => #c::__copy_field(&mut self.#id, &__src.#id, __i - #off),));
-            eq_arms.push(quote!(#k => #c::__field_eq(&self.#id, &__other.#id, __i - #off),));
-            diffs.push(quote!(#c::__diff(&self.#id, &__other.#id, __offset + #off as ::core::primitive::u32, __out);));
+            let c = as_section(p, f.ty);
+            get_arms.push(quote!(#k => #c::__get_index(&self.#id, __i - (#off)),));
+            set_arms.push(quote!(#k => #c::__set_index(&mut self.#id, __i - (#off), __value),));
+            copy_arms
+                .push(quote!(#k => #c::__copy_field(&mut self.#id, &__src.#id, __i - (#off)),));
+            eq_arms.push(quote!(#k => #c::__field_eq(&self.#id, &__other.#id, __i - (#off)),));
+            diffs.push(quote! {
+                #c::__diff(&self.#id, &__other.#id, __at, __out);
+                __at += #c::__FIELD_COUNT as ::core::primitive::u32;
+            });
+            route_steps.push(quote! {
+                let mut __j = 0;
+                while __j < #c::__FIELD_COUNT {
+                    __route[__i] = #k;
+                    __i += 1;
+                    __j += 1;
+                }
+            });
         } else {
-            let v = as_value(f.ty);
+            let v = as_value(p, f.ty);
             get_arms.push(quote!(#k => #v::to_value(&self.#id),));
             set_arms.push(quote!(#k => {
                 self.#id = #v::from_value(__value)?;
@@ -235,30 +299,26 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
             }));
             copy_arms
                 .push(quote!(#k => ::core::clone::Clone::clone_from(&mut self.#id, &__src.#id),));
-            eq_arms.push(quote!(#k => self.#id == __other.#id,));
-            diffs.push(quote!(if self.#id != __other.#id {
-                __out.push(__offset + #off as ::core::primitive::u32);
-            }));
+            eq_arms.push(quote!(#k => #v::same(&self.#id, &__other.#id),));
+            diffs.push(quote! {
+                if !#v::same(&self.#id, &__other.#id) {
+                    __out.push(__at);
+                }
+                __at += 1;
+            });
+            route_steps.push(quote! {
+                __route[__i] = #k;
+                __i += 1;
+            });
         }
     }
-    let offsets: Vec<_> = (0..cfg.fields.len())
-        .map(|k| format_ident!("__OFFSET_{}", k))
-        .collect();
+    // A constant local to each function that uses it: a constant in the
+    // block around the impl would be in scope of the user's expressions.
     let route = quote! {
-        /// The struct field (by position) that each flattened index belongs to.
-        const __ROUTE: [::core::primitive::u16; __COUNT] = {
-            let __offsets: [::core::primitive::usize; #n_specs] = [#(#offsets),*];
-            let mut __route = [0u16; __COUNT];
-            let mut __k = 0;
-            while __k < #n_specs {
-                let __end = if __k + 1 < #n_specs { __offsets[__k + 1] } else { __COUNT };
-                let mut __i = __offsets[__k];
-                while __i < __end {
-                    __route[__i] = __k as ::core::primitive::u16;
-                    __i += 1;
-                }
-                __k += 1;
-            }
+        const __ROUTE: [::core::primitive::u16; #count_expr] = {
+            let mut __route = [0u16; #count_expr];
+            let mut __i = 0;
+            #(#route_steps)*
             __route
         };
     };
@@ -270,39 +330,55 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
 
     let oob = quote!(::core::unreachable!("field index {} out of range for {}", __i, #name));
 
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, deprecated, clippy::all)]
-        const _: () = {
-            #(#offset_consts)*
-            const __COUNT: ::core::primitive::usize = #count_expr;
-            #route
-
-            static __REGISTRY: #p::Registry<#ident> = #p::Registry::new();
-            ::std::thread_local! {
-                static __LOCAL: #p::Local<#ident> = const { #p::Local::new() };
-                static __FAST: #p::Fast<#ident> = const { #p::Fast::new() };
+    let kind_items = match cfg.kind {
+        // The singleton: one process-wide registry and two thread-locals.
+        Kind::Root => quote! {
+            fn __registry() -> &'static #p::Registry<Self> {
+                static __REGISTRY: #p::Registry<#ident> = #p::Registry::new();
+                &__REGISTRY
             }
 
-            #[automatically_derived]
-            impl #p::FuzzableConfig for #ident {
-                const __NAME: &'static ::core::primitive::str = #name;
-                const __FIELD_COUNT: ::core::primitive::usize = __COUNT;
+            fn __local() -> &'static ::std::thread::LocalKey<#p::Local<Self>> {
+                ::std::thread_local! {
+                    static __LOCAL: #p::Local<#ident> = const { #p::Local::new() };
+                }
+                &__LOCAL
+            }
 
+            fn __fast() -> &'static ::std::thread::LocalKey<#p::Fast<Self>> {
+                ::std::thread_local! {
+                    static __FAST: #p::Fast<#ident> = const { #p::Fast::new() };
+                }
+                &__FAST
+            }
+        },
+        Kind::Section => quote! {
+            fn __fields_cell() -> &'static ::std::sync::OnceLock<::std::vec::Vec<#p::FieldMeta>> {
+                static __FIELDS: ::std::sync::OnceLock<::std::vec::Vec<#p::FieldMeta>> =
+                    ::std::sync::OnceLock::new();
+                &__FIELDS
+            }
+        },
+    };
+
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, deprecated, unused_mut, unused_assignments, clippy::all)]
+        const _: () = {
+            #[automatically_derived]
+            impl #tr for #ident {
+                const __NAME: &'static ::core::primitive::str = #name;
+                const __FIELD_COUNT: ::core::primitive::usize = #count_expr;
                 fn __specs() -> &'static [#p::FieldSpec] {
-                    static __SPECS: [#p::FieldSpec; #n_specs] = [#(#specs),*];
-                    &__SPECS
+                    const { &[#(#specs),*] }
                 }
 
                 fn __env_prefix() -> ::core::option::Option<&'static ::core::primitive::str> {
                     #env_prefix
                 }
 
-                fn __declared_defaults() -> Self {
-                    #ident { #(#defaults),* }
-                }
-
                 fn __get_index(&self, __i: ::core::primitive::usize) -> #p::Value {
+                    #route
                     match __ROUTE[__i] {
                         #(#get_arms)*
                         _ => #oob,
@@ -310,6 +386,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 }
 
                 fn __set_index(&mut self, __i: ::core::primitive::usize, __value: &#p::Value) -> ::core::result::Result<(), #p::ConfigError> {
+                    #route
                     match __ROUTE[__i] {
                         #(#set_arms)*
                         _ => #oob,
@@ -317,6 +394,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 }
 
                 fn __copy_field(&mut self, __src: &Self, __i: ::core::primitive::usize) {
+                    #route
                     match __ROUTE[__i] {
                         #(#copy_arms)*
                         _ => #oob,
@@ -324,23 +402,14 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 }
 
                 fn __field_eq(&self, __other: &Self, __i: ::core::primitive::usize) -> ::core::primitive::bool {
+                    #route
                     match __ROUTE[__i] {
                         #(#eq_arms)*
                         _ => #oob,
                     }
                 }
 
-                fn __registry() -> &'static #p::Registry<Self> {
-                    &__REGISTRY
-                }
-
-                fn __local() -> &'static ::std::thread::LocalKey<#p::Local<Self>> {
-                    &__LOCAL
-                }
-
-                fn __fast() -> &'static ::std::thread::LocalKey<#p::Fast<Self>> {
-                    &__FAST
-                }
+                #kind_items
 
                 fn __diff(
                     &self,
@@ -348,7 +417,23 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     __offset: ::core::primitive::u32,
                     __out: &mut ::std::vec::Vec<::core::primitive::u32>,
                 ) {
+                    let mut __at = __offset;
                     #(#diffs)*
+                }
+            }
+
+            #[automatically_derived]
+            impl #p::DeclaredDefaults for #ident {
+                fn __declared() -> &'static Self {
+                    // The cell is declared inside the first argument, so that
+                    // its name is not in scope of the default expressions.
+                    #p::declared_once(
+                        {
+                            static __DECLARED: ::std::sync::OnceLock<#ident> = ::std::sync::OnceLock::new();
+                            &__DECLARED
+                        },
+                        || #ident { #(#defaults),* },
+                    )
                 }
             }
         };
@@ -356,7 +441,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
 }
 
 fn expand_value(e: &ValueEnum<'_>) -> TokenStream {
-    let p = private();
+    let p = private(e.krate.as_ref());
     let ident = &e.original.ident;
     let name = ident.to_string();
     let variants = &e.variants;

@@ -11,6 +11,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
+use crate::ast::Kind;
+
 /// `where <existing predicates>, for<'__fuzz> Self: <supertraits>`.
 fn where_supertraits(input: &DeriveInput, supertraits: TokenStream) -> TokenStream {
     let ident = &input.ident;
@@ -23,10 +25,9 @@ fn where_supertraits(input: &DeriveInput, supertraits: TokenStream) -> TokenStre
     }
 }
 
-pub(crate) fn config(input: &DeriveInput) -> TokenStream {
+pub(crate) fn config(input: &DeriveInput, kind: Kind, p: &TokenStream) -> TokenStream {
     let ident = &input.ident;
     let name = ident.to_string();
-    let p = quote!(::fuzzer_core::__private);
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     let where_clause = where_supertraits(
         input,
@@ -39,30 +40,48 @@ pub(crate) fn config(input: &DeriveInput) -> TokenStream {
                 + 'static
         ),
     );
+    let (tr, kind_items) = match kind {
+        Kind::Root => (
+            quote!(#p::FuzzableConfig),
+            quote! {
+                fn __registry() -> &'static #p::Registry<Self> { ::core::unreachable!() }
+                fn __local() -> &'static ::std::thread::LocalKey<#p::Local<Self>> { ::core::unreachable!() }
+                fn __fast() -> &'static ::std::thread::LocalKey<#p::Fast<Self>> { ::core::unreachable!() }
+            },
+        ),
+        Kind::Section => (
+            quote!(#p::ConfigSection),
+            quote! {
+                fn __fields_cell() -> &'static ::std::sync::OnceLock<::std::vec::Vec<#p::FieldMeta>> { ::core::unreachable!() }
+            },
+        ),
+    };
     quote! {
         #[automatically_derived]
         #[allow(unused_variables, clippy::all)]
-        impl #impl_generics #p::FuzzableConfig for #ident #ty_generics #where_clause {
+        impl #impl_generics #tr for #ident #ty_generics #where_clause {
             const __NAME: &'static ::core::primitive::str = #name;
             const __FIELD_COUNT: ::core::primitive::usize = 0;
             fn __specs() -> &'static [#p::FieldSpec] { ::core::unreachable!() }
             fn __env_prefix() -> ::core::option::Option<&'static ::core::primitive::str> { ::core::unreachable!() }
-            fn __declared_defaults() -> Self { ::core::unreachable!() }
             fn __get_index(&self, __i: ::core::primitive::usize) -> #p::Value { ::core::unreachable!() }
             fn __set_index(&mut self, __i: ::core::primitive::usize, __v: &#p::Value) -> ::core::result::Result<(), #p::ConfigError> { ::core::unreachable!() }
             fn __copy_field(&mut self, __src: &Self, __i: ::core::primitive::usize) { ::core::unreachable!() }
             fn __field_eq(&self, __other: &Self, __i: ::core::primitive::usize) -> ::core::primitive::bool { ::core::unreachable!() }
-            fn __registry() -> &'static #p::Registry<Self> { ::core::unreachable!() }
-            fn __local() -> &'static ::std::thread::LocalKey<#p::Local<Self>> { ::core::unreachable!() }
-            fn __fast() -> &'static ::std::thread::LocalKey<#p::Fast<Self>> { ::core::unreachable!() }
+            #kind_items
             fn __diff(&self, __other: &Self, __offset: ::core::primitive::u32, __out: &mut ::std::vec::Vec<::core::primitive::u32>) { ::core::unreachable!() }
+        }
+
+        #[automatically_derived]
+        #[allow(clippy::all)]
+        impl #impl_generics #p::DeclaredDefaults for #ident #ty_generics #where_clause {
+            fn __declared() -> &'static Self { ::core::unreachable!() }
         }
     }
 }
 
-pub(crate) fn value(input: &DeriveInput) -> TokenStream {
+pub(crate) fn value(input: &DeriveInput, p: &TokenStream) -> TokenStream {
     let ident = &input.ident;
-    let p = quote!(::fuzzer_core::__private);
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     let where_clause = where_supertraits(
         input,

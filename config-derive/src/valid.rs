@@ -4,12 +4,8 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{GenericArgument, PathArguments, Type};
 
-use crate::ast::{Config, Field, ValueEnum};
+use crate::ast::{Config, Field, Kind, ValueEnum};
 use crate::attr::Errors;
-
-const INT_TYPES: &[&str] = &[
-    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
-];
 
 /// The last path segment's name, if the type is a plain path.
 fn last_ident(ty: &Type) -> Option<String> {
@@ -21,8 +17,105 @@ fn last_ident(ty: &Type) -> Option<String> {
     }
 }
 
-fn is_number(ty: &Type) -> bool {
-    last_ident(ty).is_some_and(|n| INT_TYPES.contains(&n.as_str()) || n == "f32" || n == "f64")
+/// Types that are certainly not numbers. `range` on any other type that is
+/// not a number type by name (an alias, say) is checked by the compiler
+/// through `__private::Number`, which reports at the same place.
+fn is_not_number(ty: &Type) -> bool {
+    const NOT_NUMBERS: &[&str] = &[
+        "bool", "char", "String", "str", "Option", "Vec", "BTreeSet", "HashSet", "BTreeMap",
+        "HashMap", "VecDeque", "Box",
+    ];
+    match ty {
+        Type::Group(g) => is_not_number(&g.elem),
+        Type::Paren(p) => is_not_number(&p.elem),
+        Type::Path(_) => last_ident(ty).is_some_and(|n| NOT_NUMBERS.contains(&n.as_str())),
+        _ => true,
+    }
+}
+
+/// A number literal, possibly negated, as written in a `range` bound.
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+enum Bound {
+    Int(i128),
+    /// Above `i128::MAX`.
+    BigUint(u128),
+    Float(f64),
+}
+
+fn literal_bound(e: &syn::Expr) -> Option<Bound> {
+    match e {
+        syn::Expr::Group(g) => literal_bound(&g.expr),
+        syn::Expr::Paren(p) => literal_bound(&p.expr),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => match literal_bound(&u.expr)? {
+            Bound::Int(i) => Some(Bound::Int(i.checked_neg()?)),
+            Bound::BigUint(_) => None,
+            Bound::Float(f) => Some(Bound::Float(-f)),
+        },
+        syn::Expr::Lit(l) => match &l.lit {
+            syn::Lit::Int(i) => match i.base10_parse::<i128>() {
+                Ok(v) => Some(Bound::Int(v)),
+                Err(_) => i.base10_parse::<u128>().ok().map(Bound::BigUint),
+            },
+            syn::Lit::Float(f) => f.base10_parse::<f64>().ok().map(Bound::Float),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `lo > hi` for two literal bounds, comparing integers exactly.
+fn bound_gt(lo: Bound, hi: Bound) -> bool {
+    use Bound::*;
+    match (lo, hi) {
+        (Int(a), Int(b)) => a > b,
+        (BigUint(a), BigUint(b)) => a > b,
+        (BigUint(_), Int(_)) => true,
+        (Int(_), BigUint(_)) => false,
+        (Float(a), Float(b)) => a > b,
+        (Int(a), Float(b)) => (a as f64) > b,
+        (BigUint(a), Float(b)) => (a as f64) > b,
+        (Float(a), Int(b)) => a > b as f64,
+        (Float(a), BigUint(b)) => a > b as f64,
+    }
+}
+
+/// Why `name` cannot be an environment variable's name, if it cannot: the
+/// derive takes the portable (POSIX shell) names, letters, digits and `_`,
+/// not starting with a digit.
+pub(crate) fn bad_env_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".into());
+    }
+    if name.contains('=') {
+        return Some("contains `=`, which ends a name in the environment".into());
+    }
+    if name.contains('\0') {
+        return Some("contains a NUL character, which ends a string in the environment".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        return Some(format!("contains {c:?}"));
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some("starts with a digit".into());
+    }
+    None
+}
+
+fn env_names(what: &str, names: &[syn::LitStr], errors: &Errors) {
+    for lit in names {
+        if let Some(why) = bad_env_name(&lit.value()) {
+            errors.push(
+                lit.span(),
+                format!(
+                    "`{what}` name {:?} is not a valid environment variable name: it {why}; a name has only letters, digits and `_`, and does not start with a digit, like \"MYAPP_FLAG\"",
+                    lit.value()
+                ),
+            );
+        }
+    }
 }
 
 /// A type as a user would write it: `Vec<u8>`, `&'static str`.
@@ -156,8 +249,14 @@ fn field(f: &Field<'_>, errors: &Errors) {
             format!("field `{name}` has both `values` and `range`; keep one: `values` lists the values to try, `range` bounds a number"),
         );
     }
-    if let Some((span, _)) = &a.range {
-        if !is_number(f.ty) {
+    if let Some((_, names)) = &a.env {
+        env_names("env", names, errors);
+    }
+    if let Some((_, names)) = &a.env_force {
+        env_names("env_force", names, errors);
+    }
+    if let Some((span, (lo, hi))) = &a.range {
+        if is_not_number(f.ty) {
             errors.push(
                 *span,
                 format!(
@@ -165,6 +264,19 @@ fn field(f: &Field<'_>, errors: &Errors) {
                     show(f.ty)
                 ),
             );
+        } else if let (Some(l), Some(h)) = (literal_bound(lo), literal_bound(hi)) {
+            if bound_gt(l, h) {
+                let span = quote::quote!(#lo ..= #hi);
+                // Literals, so the only space to drop is after a minus sign.
+                let show = |e: &syn::Expr| e.to_token_stream().to_string().replace("- ", "-");
+                let (lo, hi) = (show(lo), show(hi));
+                errors.push_spanned(
+                    span,
+                    format!(
+                        "`range = {lo}..={hi}` on field `{name}` is empty: its start is greater than its end; write the smaller bound first: `range = {hi}..={lo}`"
+                    ),
+                );
+            }
         }
     }
 }
@@ -174,7 +286,19 @@ pub(crate) fn config(cfg: &Config<'_>, errors: &Errors) {
     if !generics.params.is_empty() {
         errors.push_spanned(
             generics,
-            "a config struct cannot be generic, because each config type owns one global instance; use concrete field types",
+            match cfg.kind {
+                Kind::Root => "a config struct cannot be generic, because each config type owns one global instance; use concrete field types",
+                Kind::Section => "a config section cannot be generic, because its field list is fixed when it is derived; use concrete field types",
+            },
+        );
+    }
+    if let Some(span) = cfg.attrs.packed {
+        errors.push(
+            span,
+            format!(
+                "`{}` cannot be derived for a `#[repr(packed)]` struct, because its fields are read and compared by reference, which packing does not allow; remove `packed` (`#[repr(C)]` keeps a fixed layout)",
+                cfg.kind.name()
+            ),
         );
     }
     if let Some(prefix) = &cfg.attrs.env_prefix {
@@ -188,6 +312,36 @@ pub(crate) fn config(cfg: &Config<'_>, errors: &Errors) {
     }
     for f in &cfg.fields {
         field(f, errors);
+    }
+    env_collisions(cfg, errors);
+}
+
+/// Two fields of one struct whose env var names, made from the field names
+/// (`<PREFIX><FIELD>`, `<PREFIX><NESTED>__<FIELD>`), would be the same. Only
+/// the names of this struct are known here: a field `x__y` beside a nested
+/// section `x` with a field `y` is reported when the root's field list is
+/// first built (see `fuzzer_core::__private::build_fields`).
+fn env_collisions(cfg: &Config<'_>, errors: &Errors) {
+    // A root without a prefix reads no names made from its field names; a
+    // section's fields get them from any root with a prefix.
+    if cfg.kind == Kind::Root && cfg.attrs.env_prefix.is_none() {
+        return;
+    }
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for f in &cfg.fields {
+        let name = syn::ext::IdentExt::unraw(f.ident).to_string();
+        let var = name.to_ascii_uppercase();
+        if let Some((other, _)) = seen.iter().find(|(_, v)| *v == var) {
+            errors.push(
+                f.ident.span(),
+                format!(
+                    "fields `{other}` and `{name}` would read the same environment variable, `{}{var}`, because env var names are upper-cased; rename one of them",
+                    cfg.attrs.env_prefix.as_ref().map_or_else(|| "<PREFIX>".to_string(), syn::LitStr::value)
+                ),
+            );
+        } else {
+            seen.push((name, var));
+        }
     }
 }
 

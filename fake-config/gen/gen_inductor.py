@@ -673,9 +673,11 @@ def leaf_lines(leaf: Leaf, enums, by_name, roles: dict) -> list[str]:
     return lines
 
 
-def struct_lines(group: Group, enums, by_name, roles, doc: list[str]) -> list[str]:
+def struct_lines(group: Group, enums, by_name, roles, doc: list[str], derive: str) -> list[str]:
+    """The struct of one group: the root derives `FuzzableConfig`, the others
+    are sections (`ConfigSection`), read through the root."""
     lines = list(doc)
-    lines.append("#[derive(FuzzableConfig, Clone, Debug, PartialEq)]")
+    lines.append(f"#[derive({derive}, Clone, Debug, PartialEq)]")
     if any(isinstance(it, Leaf) and it.key != it.key.lower() for it in group.items):
         lines.append("#[allow(non_snake_case)]")
     lines.append(f"pub struct {group.struct_name} {{")
@@ -729,8 +731,9 @@ MODULE_DOC = [
     "[`InductorConfig`]: the {count} fields of PyTorch's `torch._inductor.config` ({source_version}),"
     " in the same order, as a fixture for parity tests and benchmarks. Generated from"
     " `fake-config/data/inductor_config_fields.json` by `{script}`; change those, not this file.",
-    "Dotted names become nested structs: `cpp.cxx` is the field `cxx` of [`InductorCpp`], the type of"
-    " the field `InductorConfig::cpp`. A nested field sits where its group's first field appears in the"
+    "Dotted names become nested sections: `cpp.cxx` is the field `cxx` of [`InductorCpp`], the type of"
+    " the field `InductorConfig::cpp`, a `ConfigSection` read through the root"
+    " (`InductorConfig::read(|c| c.cpp.cxx.clone())`). A nested field sits where its group's first field appears in the"
     " JSON, so `InductorConfig::fields()` lists the dotted names in the JSON's order. {order_note}",
     "Types: `bool`, `int`, `float`, `str` are `bool`, `i64`, `f64`, `String`; `X | None` and"
     " `Optional[X]` are `Option<X>`; a bare `NoneType` (default `None`, no other type known) is"
@@ -816,11 +819,22 @@ def main(argv: list[str]) -> int:
             f"/// The {len(fields)} fields of PyTorch's `torch._inductor.config`, in its order;",
             "/// see the [module docs](self) for how Python types map to Rust.",
         ],
+        "FuzzableConfig",
     )
     for g in groups:
         n = sum(1 for _ in g.leaves())
         out.append("")
-        out += struct_lines(g, enums, by_name, roles, [f"/// The `{g.path}.*` {plural(n, 'field')} of [`InductorConfig`]."])
+        out += struct_lines(
+            g,
+            enums,
+            by_name,
+            roles,
+            [
+                f"/// The `{g.path}.*` {plural(n, 'field')} of [`InductorConfig`]: a section, read through it,",
+                f"/// `InductorConfig::read(|c| c.{g.path}.field)`.",
+            ],
+            "ConfigSection",
+        )
     for e in enums.values():
         out.append("")
         out += enum_lines(e)

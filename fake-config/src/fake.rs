@@ -92,7 +92,7 @@ pub struct FakeConfig {
     /// Not deprecated.
     #[config(default = false)]
     pub e_not_deprecated: bool,
-    /// A nested config: its fields are `nested.*`.
+    /// A nested section: its fields are `nested.*`.
     #[config(nested)]
     pub nested: Nested,
     /// PyTorch's meta field listing cache-ignored prefixes.
@@ -105,8 +105,9 @@ pub struct FakeConfig {
     pub _save_config_ignore: Vec<String>,
 }
 
-/// The nested part of [`FakeConfig`] (PyTorch's `class nested`).
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The nested part of [`FakeConfig`] (PyTorch's `class nested`): a section,
+/// read and patched through its root, `FakeConfig::read(|c| c.nested.e_bool)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct Nested {
     /// A nested bool.
     #[config(default = true)]

@@ -4,11 +4,13 @@
 //! benchmarks. Generated from `fake-config/data/inductor_config_fields.json` by
 //! `fake-config/gen/gen_inductor.py`; change those, not this file.
 //!
-//! Dotted names become nested structs: `cpp.cxx` is the field `cxx` of
-//! [`InductorCpp`], the type of the field `InductorConfig::cpp`. A nested field
-//! sits where its group's first field appears in the JSON, so
-//! `InductorConfig::fields()` lists the dotted names in the JSON's order. The
-//! JSON keeps each group's fields together, so the order is exactly the JSON's.
+//! Dotted names become nested sections: `cpp.cxx` is the field `cxx` of
+//! [`InductorCpp`], the type of the field `InductorConfig::cpp`, a
+//! `ConfigSection` read through the root
+//! (`InductorConfig::read(|c| c.cpp.cxx.clone())`). A nested field sits where
+//! its group's first field appears in the JSON, so `InductorConfig::fields()`
+//! lists the dotted names in the JSON's order. The JSON keeps each group's
+//! fields together, so the order is exactly the JSON's.
 //!
 //! Types: `bool`, `int`, `float`, `str` are `bool`, `i64`, `f64`, `String`;
 //! `X | None` and `Optional[X]` are `Option<X>`; a bare `NoneType` (default
@@ -1151,24 +1153,27 @@ pub struct InductorConfig {
     pub emulate_precision_casts_on_saved_tensors: bool,
 }
 
-/// The `autoheuristic_collect.*` 1 field of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `autoheuristic_collect.*` 1 field of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.autoheuristic_collect.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorAutoheuristicCollect {
     /// `autoheuristic_collect.pad_mm`: `bool`
     #[config(default = false)]
     pub pad_mm: bool,
 }
 
-/// The `autoheuristic_use.*` 1 field of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `autoheuristic_use.*` 1 field of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.autoheuristic_use.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorAutoheuristicUse {
     /// `autoheuristic_use.pad_mm`: `NoneType`
     #[config(default = None)]
     pub pad_mm: Option<String>,
 }
 
-/// The `_collective.*` 2 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `_collective.*` 2 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c._collective.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorCollective {
     /// `_collective.auto_select`: `bool`
     #[config(default = false)]
@@ -1180,8 +1185,9 @@ pub struct InductorCollective {
     pub one_shot_all_reduce_threshold_bytes: i64,
 }
 
-/// The `aten_distributed_optimizations.*` 34 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `aten_distributed_optimizations.*` 34 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.aten_distributed_optimizations.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorAtenDistributedOptimizations {
     /// `aten_distributed_optimizations.enable_simple_overlap`: `bool`
     #[config(default = true)]
@@ -1288,8 +1294,9 @@ pub struct InductorAtenDistributedOptimizations {
     pub allow_comms_decompositions: bool,
 }
 
-/// The `auto_chunker.*` 4 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `auto_chunker.*` 4 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.auto_chunker.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorAutoChunker {
     /// `auto_chunker.enable`: `bool`
     #[config(default = false)]
@@ -1305,8 +1312,9 @@ pub struct InductorAutoChunker {
     pub num_chunk: Option<i64>,
 }
 
-/// The `cpp.*` 30 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `cpp.*` 30 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.cpp.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 #[allow(non_snake_case)]
 pub struct InductorCpp {
     /// `cpp.threads`: `int`
@@ -1405,8 +1413,9 @@ pub struct InductorCpp {
     pub use_two_step_variance_threshold: i64,
 }
 
-/// The `triton.*` 86 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `triton.*` 86 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.triton.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 #[allow(non_snake_case)]
 pub struct InductorTriton {
     /// `triton.tlx_mode`: `Optional[Literal['allow', 'force']]`
@@ -1673,8 +1682,9 @@ pub struct InductorTriton {
     pub dynamic_disable_pipelining: bool,
 }
 
-/// The `aot_inductor.*` 41 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `aot_inductor.*` 41 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.aot_inductor.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorAotInductor {
     /// `aot_inductor.autotune_per_kernel_alloc`: `bool`
     #[config(default = false)]
@@ -1805,16 +1815,18 @@ pub struct InductorAotInductor {
     pub aoti_shim_library_path: Option<String>,
 }
 
-/// The `aot_inductor_mode.*` 1 field of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `aot_inductor_mode.*` 1 field of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.aot_inductor_mode.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorAotInductorMode {
     /// `aot_inductor_mode.compile_standalone`: `bool`
     #[config(default = false)]
     pub compile_standalone: bool,
 }
 
-/// The `cutlass.*` 22 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `cutlass.*` 22 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.cutlass.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorCutlass {
     /// `cutlass.compile_opt_level`: `Literal['-O0', '-O1', '-O2', '-O3', '-OS']`
     #[config(default = CutlassCompileOptLevel::O1)]
@@ -1884,8 +1896,9 @@ pub struct InductorCutlass {
     pub enable_caching_codegen: bool,
 }
 
-/// The `cuda.*` 28 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `cuda.*` 28 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.cuda.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorCuda {
     /// `cuda.arch`: `str | None`
     #[config(default = None)]
@@ -1977,8 +1990,9 @@ pub struct InductorCuda {
     pub enable_caching_codegen: bool,
 }
 
-/// The `xpu.*` 25 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `xpu.*` 25 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.xpu.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorXpu {
     /// `xpu.arch`: `str | None`
     #[config(default = None)]
@@ -2057,8 +2071,9 @@ pub struct InductorXpu {
     pub enable_caching_codegen: bool,
 }
 
-/// The `rocm.*` 20 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `rocm.*` 20 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.rocm.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 #[allow(non_snake_case)]
 pub struct InductorRocm {
     /// `rocm.arch`: `list[str]`
@@ -2131,16 +2146,18 @@ pub struct InductorRocm {
     pub origami_topk: i64,
 }
 
-/// The `mtia.*` 1 field of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `mtia.*` 1 field of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.mtia.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorMtia {
     /// `mtia.disable_welford_reduction`: `bool`
     #[config(default = false)]
     pub disable_welford_reduction: bool,
 }
 
-/// The `halide.*` 7 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `halide.*` 7 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.halide.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorHalide {
     /// `halide.cpu_target`: `str`
     #[config(default = String::from("host"))]
@@ -2165,8 +2182,9 @@ pub struct InductorHalide {
     pub scan_kernels: bool,
 }
 
-/// The `trace.*` 22 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `trace.*` 22 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.trace.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorTrace {
     /// `trace.enabled`: `bool`
     #[config(default = false)]
@@ -2238,8 +2256,9 @@ pub struct InductorTrace {
     pub provenance_tracking_level: i64,
 }
 
-/// The `lookup_table.*` 2 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `lookup_table.*` 2 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.lookup_table.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorLookupTable {
     /// `lookup_table.table`: `dict[str, list[dict[str, Any]]] | None` (Python-only type, as `Option<String>`)
     #[config(default = None)]
@@ -2250,8 +2269,9 @@ pub struct InductorLookupTable {
     pub check_src_hash: bool,
 }
 
-/// The `test_configs.*` 18 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `test_configs.*` 18 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.test_configs.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorTestConfigs {
     /// `test_configs.force_extern_kernel_in_multi_template`: `bool`
     #[config(default = false)]
@@ -2311,8 +2331,9 @@ pub struct InductorTestConfigs {
     pub bisect_keep_custom_backend_for_inductor: bool,
 }
 
-/// The `eager_numerics.*` 3 fields of [`InductorConfig`].
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// The `eager_numerics.*` 3 fields of [`InductorConfig`]: a section, read through it,
+/// `InductorConfig::read(|c| c.eager_numerics.field)`.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct InductorEagerNumerics {
     /// `eager_numerics.division_rounding`: `bool`
     #[config(default = false)]

@@ -5,12 +5,14 @@
 //! settings (a timeout is on) and a distinct config each iteration so no
 //! result comes from the memo.
 //!
+//! Also: rendering the HTML report of a full pair sweep of `Wide300`.
+//!
 //! Run: `cargo bench -p fuzzer-core --bench fuzzer`. Results: BENCHMARKS.md.
 
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Bencher, Criterion};
-use fake_config::{FakeConfig, InductorConfig};
+use fake_config::{FakeConfig, InductorConfig, Wide300};
 use fuzzer_core::prelude::*;
 use fuzzer_core::{rng, FuzzRole};
 
@@ -89,9 +91,28 @@ fn overhead<C: FuzzableConfig>(c: &mut Criterion, label: &str) {
     g.finish();
 }
 
+/// Rendering the HTML report of a full pair sweep of `Wide300` (44,850
+/// pairs; one of them fails, so the page has its failure table too).
+fn report(c: &mut Criterion) {
+    let fuzzer = ConfigFuzzer::<Wide300>::new(|| Wide300::read(|c| c.f010 || c.f200), 0);
+    let results = fuzzer.fuzz_n_tuple(2, usize::MAX);
+    assert_eq!(results.num_ran(), 300 * 299 / 2);
+    println!(
+        "Wide300 pair sweep: the report is {:.1} MB",
+        results.to_html().len() as f64 / 1e6
+    );
+    let mut g = c.benchmark_group("report");
+    g.sample_size(10);
+    g.bench_function("to_html, Wide300 pair sweep", |b| {
+        b.iter(|| results.to_html())
+    });
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
     overhead::<FakeConfig>(c, "FakeConfig");
     overhead::<InductorConfig>(c, "InductorConfig");
+    report(c);
 }
 
 criterion_group! {

@@ -2,13 +2,159 @@
 //! config struct.
 
 use std::fmt::Debug;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::error::ConfigError;
-use crate::field::{FieldMeta, FieldSpec};
+use crate::field::{build_fields, FieldMeta, FieldSpec};
 use crate::persist::ConfigHash;
 use crate::registry::{self, Fast, Local, PatchGuard, Registry};
 use crate::value::{ConfigDiff, Value};
+
+/// The per-struct data every derived config and section has: field specs,
+/// declared defaults, and by-index access. Emitted by both derives; never
+/// implement or call these items by hand.
+macro_rules! declare_data_items {
+    () => {
+        #[doc(hidden)]
+        const __NAME: &'static str;
+        /// The number of fields once nested sections are flattened.
+        #[doc(hidden)]
+        const __FIELD_COUNT: usize;
+        #[doc(hidden)]
+        fn __specs() -> &'static [FieldSpec];
+        #[doc(hidden)]
+        fn __env_prefix() -> Option<&'static str>;
+        /// A copy of the declared defaults, which are evaluated once per
+        /// process (see [`DeclaredDefaults`]).
+        #[doc(hidden)]
+        fn __declared_defaults() -> Self {
+            Self::__declared().clone()
+        }
+        #[doc(hidden)]
+        fn __get_index(&self, index: usize) -> Value;
+        #[doc(hidden)]
+        fn __set_index(&mut self, index: usize, value: &Value) -> Result<(), ConfigError>;
+        #[doc(hidden)]
+        fn __copy_field(&mut self, src: &Self, index: usize);
+        #[doc(hidden)]
+        fn __field_eq(&self, other: &Self, index: usize) -> bool;
+        /// Pushes `offset + i` for every field `i` where `self` and `other` differ.
+        #[doc(hidden)]
+        fn __diff(&self, other: &Self, offset: u32, out: &mut Vec<u32>);
+    };
+}
+
+/// The declared defaults of a derived config or section, evaluated once per
+/// process: `fields()` (each field's default value) and `defaults()` read
+/// this one instance, so they agree even for a default expression that is not
+/// deterministic. Emitted by the derives; never implement it by hand.
+///
+/// It is its own trait, without the config traits' supertraits, so that the
+/// generated code can name it without repeating an error about a missing
+/// `Clone` or `Debug` once more.
+#[doc(hidden)]
+pub trait DeclaredDefaults: 'static {
+    /// The declared defaults, evaluated on first use.
+    fn __declared() -> &'static Self;
+}
+
+/// A section of a config: a struct of settings that lives inside a root
+/// config (a [`FuzzableConfig`]) as a `#[config(nested)]` field, and has no
+/// singleton of its own.
+///
+/// Implement it with `#[derive(ConfigSection)]`, which takes the same
+/// `#[config(..)]` and `#[fuzz(..)]` attributes as `#[derive(FuzzableConfig)]`.
+/// A section's values are read, patched and set through its root, so there is
+/// one source of truth: `Root::read(|c| c.section.field)`. In the root, the
+/// section's fields have dotted names (`nested.e_bool`), and with the root's
+/// `env_prefix` they read `<PREFIX><SECTION>__<FIELD>` (`FAKE_CONFIG_NESTED__E_BOOL`).
+/// A section's own `env = ..` names, and the names its own `env_prefix` gives
+/// (`<SECTION_PREFIX><FIELD>`), are read first, in every root that nests it.
+///
+/// ```
+/// use fake_config::{FakeConfig, Nested};
+/// use fuzzer_core::prelude::*;
+///
+/// let _g = FakeConfig::patch(|c| c.nested.e_bool = false);
+/// assert!(!FakeConfig::read(|c| c.nested.e_bool));
+/// assert!(FakeConfig::fields().iter().any(|f| f.name() == "nested.e_bool"));
+/// assert!(Nested::defaults().e_bool); // declared defaults: no singleton involved
+/// ```
+///
+/// A section cannot be read on its own:
+///
+/// ```compile_fail
+/// use fake_config::Nested;
+/// use fuzzer_core::prelude::*;
+/// let _ = Nested::read(|c| c.e_bool); // error: read it through `FakeConfig`
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a config section",
+    label = "`#[config(nested)]` needs a type with #[derive(ConfigSection)]",
+    note = "derive ConfigSection (not FuzzableConfig) for `{Self}`: a nested section has no singleton of its own and is read through the config that nests it; or remove #[config(nested)] to use it as a plain value"
+)]
+pub trait ConfigSection:
+    Clone + Debug + PartialEq + Send + Sync + Sized + 'static + DeclaredDefaults
+{
+    declare_data_items!();
+
+    /// Where [`fields`](Self::fields) keeps the section's field list.
+    #[doc(hidden)]
+    fn __fields_cell() -> &'static OnceLock<Vec<FieldMeta>>;
+
+    /// The section's fields, in declaration order, as a root sees them before
+    /// nesting them: names without the root's field name (`e_bool`, not
+    /// `nested.e_bool`), env names from the section's own attributes only.
+    /// The root's [`FuzzableConfig::fields`] lists them as they are used.
+    fn fields() -> &'static [FieldMeta] {
+        Self::__fields_cell().get_or_init(|| build_fields(Self::__specs(), Self::__env_prefix()))
+    }
+
+    /// The declared defaults only: no env, no overrides.
+    fn defaults() -> Self {
+        Self::__declared_defaults()
+    }
+
+    /// Not available: a section has no singleton. Read it through its root,
+    /// `Root::read(|c| c.section.field)`.
+    #[doc(hidden)]
+    fn read<R>(_f: impl FnOnce(&Self) -> R) -> R
+    where
+        Self: SectionHasNoSingleton,
+    {
+        unreachable!("a config section has no singleton")
+    }
+
+    /// Not available: a section has no singleton. Patch it through its root,
+    /// `Root::patch(|c| c.section.field = ..)`.
+    #[doc(hidden)]
+    fn patch(_f: impl FnOnce(&mut Self))
+    where
+        Self: SectionHasNoSingleton,
+    {
+        unreachable!("a config section has no singleton")
+    }
+
+    /// Not available: a section has no singleton. Set it through its root,
+    /// `Root::set(|c| c.section.field = ..)`.
+    #[doc(hidden)]
+    fn set(_f: impl FnOnce(&mut Self))
+    where
+        Self: SectionHasNoSingleton,
+    {
+        unreachable!("a config section has no singleton")
+    }
+}
+
+/// Implemented by no type: the bound on [`ConfigSection`]'s `read`, `patch`
+/// and `set`, so that calling them says where a section's values live.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a config section: it has no singleton of its own to read, patch or set",
+    label = "read, patch and set a section through the root config that nests it",
+    note = "write `Root::read(|c| c.section.field)` or `Root::patch(|c| c.section.field = ..)`, where `Root` derives FuzzableConfig and has the `#[config(nested)]` field"
+)]
+pub trait SectionHasNoSingleton {}
 
 /// A config struct with a process-wide, thread-locally patchable singleton.
 ///
@@ -30,39 +176,25 @@ use crate::value::{ConfigDiff, Value};
 ///
 /// Value precedence, highest first: env force → this thread's patches
 /// (innermost first) → process-wide `set` → env default → declared default.
+///
+/// Parts of a config can be split into sections ([`ConfigSection`]) held in
+/// `#[config(nested)]` fields; they are read and patched through this root.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a config struct",
-    label = "`#[config(nested)]` needs a type with #[derive(FuzzableConfig)]",
-    note = "derive FuzzableConfig for `{Self}`, or remove #[config(nested)] to use it as a plain value"
+    message = "`{Self}` is not a root config",
+    label = "needs a type with #[derive(FuzzableConfig)]",
+    note = "derive FuzzableConfig for `{Self}`; a section (#[derive(ConfigSection)]) is read, patched and fuzzed through the config that nests it"
 )]
-pub trait FuzzableConfig: Clone + Debug + PartialEq + Send + Sync + Sized + 'static {
-    #[doc(hidden)]
-    const __NAME: &'static str;
-    #[doc(hidden)]
-    const __FIELD_COUNT: usize;
-    #[doc(hidden)]
-    fn __specs() -> &'static [FieldSpec];
-    #[doc(hidden)]
-    fn __env_prefix() -> Option<&'static str>;
-    #[doc(hidden)]
-    fn __declared_defaults() -> Self;
-    #[doc(hidden)]
-    fn __get_index(&self, index: usize) -> Value;
-    #[doc(hidden)]
-    fn __set_index(&mut self, index: usize, value: &Value) -> Result<(), ConfigError>;
-    #[doc(hidden)]
-    fn __copy_field(&mut self, src: &Self, index: usize);
-    #[doc(hidden)]
-    fn __field_eq(&self, other: &Self, index: usize) -> bool;
+pub trait FuzzableConfig:
+    Clone + Debug + PartialEq + Send + Sync + Sized + 'static + DeclaredDefaults
+{
+    declare_data_items!();
+
     #[doc(hidden)]
     fn __registry() -> &'static Registry<Self>;
     #[doc(hidden)]
     fn __local() -> &'static std::thread::LocalKey<Local<Self>>;
     #[doc(hidden)]
     fn __fast() -> &'static std::thread::LocalKey<Fast<Self>>;
-    /// Pushes `offset + i` for every field `i` where `self` and `other` differ.
-    #[doc(hidden)]
-    fn __diff(&self, other: &Self, offset: u32, out: &mut Vec<u32>);
 
     /// Reads the effective config of this thread. This is the hot path: with
     /// nothing changed since the last read it costs a thread-local access and
@@ -222,9 +354,20 @@ pub trait FuzzableConfig: Clone + Debug + PartialEq + Send + Sync + Sized + 'sta
     }
 
     /// Applies a JSON object (as written by [`save_json`](Self::save_json)),
-    /// process-wide, like [`set_values`](Self::set_values).
+    /// process-wide, like [`set_values`](Self::set_values). Keys are dotted
+    /// field names; a section may also be an object of its own fields:
+    /// `{"nested": {"e_bool": false}}` is `{"nested.e_bool": false}`. Values
+    /// take the form documented on [`Value`]; a key given twice is an error.
+    ///
+    /// ```
+    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
+    /// FakeConfig::load_json(r#"{"e_int": 3, "nested": {"e_bool": false}}"#).unwrap();
+    /// assert_eq!(FakeConfig::read(|c| (c.e_int, c.nested.e_bool)), (3, false));
+    /// assert!(FakeConfig::load_json(r#"{"e_int": 3, "e_int": 4}"#).is_err());
+    /// FakeConfig::reset();
+    /// ```
     fn load_json(json: &str) -> Result<(), ConfigError> {
-        let values = crate::persist::parse_json_object(json)?;
+        let values = crate::persist::parse_json_object::<Self>(json)?;
         Self::set_values(values)
     }
 

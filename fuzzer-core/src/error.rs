@@ -2,6 +2,9 @@
 //! input, said so the user knows what to fix.
 
 use std::fmt;
+use std::io;
+
+use crate::value::Value;
 
 /// What was wrong with a config input. A call that returns an error has
 /// applied nothing.
@@ -55,10 +58,15 @@ pub enum ConfigError {
 
 impl ConfigError {
     pub(crate) fn json(e: &serde_json::Error) -> Self {
+        // serde_json's message ends with the position, which has fields of
+        // its own here; its text can quote the input, so it is shortened.
+        let text = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        let message = text.strip_suffix(&suffix).unwrap_or(&text);
         ConfigError::Json {
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            message: preview(message, MESSAGE_BYTES),
         }
     }
 
@@ -88,7 +96,7 @@ impl fmt::Display for ConfigError {
                 name,
                 suggestion,
             } => {
-                write!(f, "`{config}` has no field `{name}`")?;
+                write!(f, "`{config}` has no field `{}`", preview(name, VALUE_BYTES))?;
                 match suggestion {
                     Some(s) => write!(f, "; did you mean `{s}`?"),
                     None => write!(f, "; `{config}::fields()` lists the valid names"),
@@ -112,25 +120,113 @@ impl fmt::Display for ConfigError {
                 expected,
             } => write!(
                 f,
-                "environment variable {var}={value:?} (for field `{field}`) does not parse: expected {expected}; fix or unset it"
+                "environment variable {}={} (for field `{field}`) does not parse: expected {expected}; fix or unset it",
+                preview(var, VALUE_BYTES),
+                preview_debug(value),
             ),
             ConfigError::Json {
                 line,
                 column,
                 message,
             } => {
+                let message = preview(message, MESSAGE_BYTES);
                 if *line > 0 {
                     write!(f, "malformed config JSON at line {line}, column {column}: {message}")
                 } else {
                     write!(f, "malformed config JSON: {message}")
                 }
             }
-            ConfigError::Invalid { message } => f.write_str(message),
+            ConfigError::Invalid { message } => f.write_str(&preview(message, MESSAGE_BYTES)),
         }
     }
 }
 
 impl std::error::Error for ConfigError {}
+
+/// How much of a value an error message quotes.
+pub(crate) const VALUE_BYTES: usize = 80;
+/// How much of a free-text message (a parser's, say) an error keeps.
+pub(crate) const MESSAGE_BYTES: usize = 1000;
+
+/// `text` if it is at most `limit` bytes, else its first `limit` bytes (cut
+/// at a character boundary), `…`, and how much was left out.
+pub(crate) fn preview(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_string();
+    }
+    let mut cut = limit;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(
+        "{}… ({} bytes, {} not shown)",
+        &text[..cut],
+        text.len(),
+        text.len() - cut
+    )
+}
+
+/// `text` quoted as a Rust string (`{:?}`), shortened like [`preview`].
+fn preview_debug(text: &str) -> String {
+    if text.len() <= VALUE_BYTES {
+        return format!("{text:?}");
+    }
+    let mut cut = VALUE_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(
+        "{:?}… ({} bytes, {} not shown)",
+        &text[..cut],
+        text.len(),
+        text.len() - cut
+    )
+}
+
+/// Keeps the first bytes written to it and counts the rest.
+struct Head {
+    head: Vec<u8>,
+    total: usize,
+}
+
+impl io::Write for Head {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.total += buf.len();
+        let room = (VALUE_BYTES + 4).saturating_sub(self.head.len());
+        self.head.extend_from_slice(&buf[..buf.len().min(room)]);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A value's JSON form in backticks for an error message; a long one is cut
+/// with a count of what was left out, in memory bounded whatever its size:
+/// `` `"aaaa…` (10485762 bytes, 10485680 not shown) ``.
+pub(crate) fn preview_value(v: &Value) -> String {
+    let mut head = Head {
+        head: Vec::new(),
+        total: 0,
+    };
+    // Writing to memory cannot fail.
+    let _ = serde_json::to_writer(&mut head, v);
+    if head.total <= VALUE_BYTES {
+        return format!("`{}`", String::from_utf8_lossy(&head.head));
+    }
+    let mut cut = VALUE_BYTES;
+    let text = loop {
+        match std::str::from_utf8(&head.head[..cut]) {
+            Ok(text) => break text,
+            Err(_) => cut -= 1,
+        }
+    };
+    format!(
+        "`{text}…` ({} bytes, {} not shown)",
+        head.total,
+        head.total - cut
+    )
+}
 
 /// The closest of `candidates` to `name` by edit distance, if it is close
 /// enough to be a plausible typo.

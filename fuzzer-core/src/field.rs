@@ -1,6 +1,7 @@
 //! [`FieldMeta`]: what the derive knows about each field, and the fuzz
 //! [`Domain`] it declares.
 
+use crate::error::ConfigError;
 use crate::sample::{FuzzRng, SamplingMethod};
 use crate::value::Value;
 
@@ -62,12 +63,15 @@ pub struct FieldMeta {
     pub(crate) domain: Domain,
     pub(crate) sampler: SampleFn,
     pub(crate) env_parser: EnvParseFn,
+    pub(crate) rust_expr: RustExprFn,
 }
 
 /// Samples a field's value: (default, method, domain, rng) -> value.
 pub(crate) type SampleFn = fn(&Value, SamplingMethod, &Domain, &mut FuzzRng) -> Value;
 /// Parses an env var's text into a field's value, or gives the expected form.
 pub(crate) type EnvParseFn = fn(&str) -> Result<Value, String>;
+/// Prints a value as a Rust expression of the field's type.
+pub(crate) type RustExprFn = fn(&Value) -> Result<String, ConfigError>;
 
 impl FieldMeta {
     /// The dotted name: `e_bool`, `nested.e_bool`.
@@ -142,6 +146,24 @@ impl FieldMeta {
         (self.sampler)(&self.default, method, &self.domain, rng)
     }
 
+    /// The Rust expression of the field's type that builds `value`: the
+    /// value is first read as the field's type, so values in their JSON
+    /// form (a string for an enum variant, a list for a tuple) print as
+    /// the field's Rust type needs (`Mode::Slow`, `(2, String::from("y"))`,
+    /// `f32::NAN` for an `f32`). An error if `value` does not fit the type.
+    ///
+    /// ```
+    /// use fake_config::FakeConfig;
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// let f = &FakeConfig::fields()[FakeConfig::field_index("e_tuple").unwrap()];
+    /// assert_eq!(f.rust_expr(&Value::List(vec![Value::Int(3)])).unwrap(), "(3,)");
+    /// assert!(f.rust_expr(&Value::Bool(true)).is_err());
+    /// ```
+    pub fn rust_expr(&self, value: &Value) -> Result<String, ConfigError> {
+        (self.rust_expr)(value).map_err(|e| e.for_field(&self.name))
+    }
+
     pub(crate) fn parse_env(&self, text: &str) -> Result<Value, String> {
         (self.env_parser)(text)
     }
@@ -179,15 +201,35 @@ pub struct FieldSpec {
     pub sampler: SampleFn,
     /// The env parser for the field's type.
     pub env_parser: EnvParseFn,
-    /// For `#[config(nested)]`: the nested config's own field list.
+    /// The Rust-expression printer for the field's type.
+    pub rust_expr: RustExprFn,
+    /// For `#[config(nested)]`: the section's own field list.
     pub nested: Option<fn() -> Vec<FieldMeta>>,
 }
 
 /// Flattens the derive's specs into `FieldMeta`s, nested fields under
 /// `name.`, env names under the prefix.
+///
+/// # Panics
+///
+/// If two fields would read the same env var made from their names, like a
+/// field `x__y` and a nested section `x` with a field `y` (both
+/// `<PREFIX>X__Y`). The derive rejects the collisions it can see, within one
+/// struct; this one spans two types, so it is reported here, the first time
+/// the config's field list is built.
 #[doc(hidden)]
 pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldMeta> {
     let mut out = Vec::new();
+    // Env var names made from field names, and the field each belongs to.
+    let mut made: Vec<(String, String)> = Vec::new();
+    let mut claim = |var: &str, field: &str| {
+        if let Some((_, other)) = made.iter().find(|(v, _)| v == var) {
+            panic!(
+                "fields `{other}` and `{field}` would both read the environment variable `{var}`; rename one of them"
+            );
+        }
+        made.push((var.to_string(), field.to_string()));
+    };
     for spec in specs {
         if let Some(nested) = spec.nested {
             for mut inner in nested() {
@@ -199,6 +241,7 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
                         "{prefix}{}",
                         inner.name.replace('.', "__").to_ascii_uppercase()
                     );
+                    claim(&var, &inner.name);
                     inner.env.push(var);
                 }
                 inner.index = out.len();
@@ -208,7 +251,9 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
         }
         let mut env: Vec<String> = spec.env.iter().map(|s| (*s).to_string()).collect();
         if let Some(prefix) = env_prefix {
-            env.push(format!("{prefix}{}", spec.name.to_ascii_uppercase()));
+            let var = format!("{prefix}{}", spec.name.to_ascii_uppercase());
+            claim(&var, spec.name);
+            env.push(var);
         }
         let role = match (spec.skip, spec.pin) {
             (Some(reason), _) => FuzzRole::Skip { reason },
@@ -230,6 +275,7 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
             domain: (spec.domain)(),
             sampler: spec.sampler,
             env_parser: spec.env_parser,
+            rust_expr: spec.rust_expr,
         });
     }
     out

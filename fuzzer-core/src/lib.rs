@@ -22,6 +22,7 @@ mod config;
 mod error;
 mod field;
 mod fuzz;
+mod json;
 mod persist;
 mod registry;
 mod report;
@@ -29,7 +30,7 @@ mod repro;
 mod sample;
 mod value;
 
-pub use config::FuzzableConfig;
+pub use config::{ConfigSection, FuzzableConfig};
 pub use error::ConfigError;
 pub use field::{Domain, FieldMeta, FuzzRole};
 pub use fuzz::{
@@ -43,6 +44,8 @@ pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
 
+/// `#[derive(ConfigSection)]`: see [`ConfigSection`](trait@ConfigSection).
+pub use config_derive::ConfigSection;
 /// `#[derive(FuzzValue)]` for fieldless enums: see [`FuzzValue`](trait@FuzzValue).
 pub use config_derive::FuzzValue;
 /// `#[derive(FuzzableConfig)]`: see [`FuzzableConfig`](trait@FuzzableConfig)
@@ -57,15 +60,17 @@ pub struct ReadmeDoctests;
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        ConfigDiff, ConfigFuzzer, Finding, FuzzError, FuzzValue, FuzzableConfig, Hunt, Isolation,
-        Results, SamplingMethod, Snapshot, Status, Value,
+        ConfigDiff, ConfigFuzzer, ConfigSection, Finding, FuzzError, FuzzValue, FuzzableConfig,
+        Hunt, Isolation, Results, SamplingMethod, Snapshot, Status, Value,
     };
 }
 
 /// Support for the code the derives generate. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::config::FuzzableConfig;
+    pub use crate::config::{
+        ConfigSection, DeclaredDefaults, FuzzableConfig, SectionHasNoSingleton,
+    };
     pub use crate::error::ConfigError;
     pub use crate::field::{build_fields, Domain, FieldMeta, FieldSpec};
     pub use crate::registry::layer_work;
@@ -85,12 +90,74 @@ pub mod __private {
         T::parse_env(text).map(|v| v.to_value())
     }
 
+    /// Reads `v` as a `T` and prints it as a Rust expression of type `T`.
+    pub fn rust_expr<T: FuzzValue>(
+        v: &Value,
+    ) -> ::core::result::Result<::std::string::String, ConfigError> {
+        T::from_value(v).map(|t| t.rust_expr())
+    }
+
     /// The error for an enum `from_value` that matched no variant.
     pub fn unknown_variant(ty: &'static str, variants: &[&str], found: &Value) -> ConfigError {
         ConfigError::WrongType {
             field: ::std::string::String::new(),
             expected: format!("{ty} (one of {})", variants.join(", ")),
-            found: format!("{} `{}`", found.kind(), found.to_json()),
+            found: format!("{} {}", found.kind(), crate::error::preview_value(found)),
+        }
+    }
+
+    /// `cell`'s value, made by `init` on first use. The derive passes the cell
+    /// and the closure (which holds the user's default expressions) as two
+    /// arguments, so that the cell's name is not in scope of those expressions.
+    pub fn declared_once<T>(
+        cell: &'static ::std::sync::OnceLock<T>,
+        init: impl ::core::ops::FnOnce() -> T,
+    ) -> &'static T {
+        cell.get_or_init(init)
+    }
+
+    /// A number type: what `#[fuzz(range = ..)]` applies to.
+    #[diagnostic::on_unimplemented(
+        message = "`range` applies to number fields, but `{Self}` is not a number",
+        label = "`range` needs an integer or float field",
+        note = "use `values = [..]` to list the values to try"
+    )]
+    pub trait Number {
+        /// `Self`: the derive types `range` bounds as `<T as Number>::Itself`,
+        /// so that a `T` that is not a number gives one error, not one more
+        /// per bound.
+        type Itself: FuzzValue + ::core::cmp::PartialOrd + ::core::fmt::Debug;
+    }
+
+    macro_rules! numbers {
+        ($($t:ty)*) => { $(impl Number for $t { type Itself = $t; })* };
+    }
+    numbers!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64);
+
+    /// The domain of `#[fuzz(range = lo..=hi)]`. The derive rejects an empty
+    /// range with literal bounds; other bounds are checked here, when the
+    /// config's field list is first built.
+    ///
+    /// # Panics
+    ///
+    /// If `lo > hi` or either is NaN: no value could be drawn.
+    pub fn range_domain<T: Number>(
+        lo: T::Itself,
+        hi: T::Itself,
+        config: &str,
+        field: &str,
+    ) -> Domain {
+        match lo.partial_cmp(&hi) {
+            ::core::option::Option::Some(::core::cmp::Ordering::Greater) => ::core::panic!(
+                "`#[fuzz(range = ..)]` on field `{field}` of `{config}` is empty: its start {lo:?} is greater than its end {hi:?}; write the smaller bound first"
+            ),
+            ::core::option::Option::None => ::core::panic!(
+                "`#[fuzz(range = ..)]` on field `{field}` of `{config}` has a NaN bound ({lo:?}..={hi:?}); give two numbers"
+            ),
+            _ => Domain::Range {
+                lo: lo.to_value(),
+                hi: hi.to_value(),
+            },
         }
     }
 

@@ -49,79 +49,161 @@ impl Fnv128 {
     }
 }
 
+/// The hash reads values as the JSON serde writes, without building text.
+impl std::io::Write for Fnv128 {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Fnv128::write(self, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 pub(crate) fn config_hash<C: FuzzableConfig>(c: &C) -> ConfigHash {
     let fields = C::fields();
     let mut order: Vec<&crate::field::FieldMeta> =
         fields.iter().filter(|f| !f.skip_hash()).collect();
     order.sort_unstable_by(|a, b| a.name().cmp(b.name()));
     let mut h = Fnv128(Fnv128::OFFSET);
-    let mut buf = String::new();
     for f in order {
-        buf.clear();
-        c.__get_index(f.index()).write_json(&mut buf);
         h.write(f.name().as_bytes());
         h.write(b"=");
-        h.write(buf.as_bytes());
+        // The value's JSON (see `Value`): the same text `save_json` writes.
+        if serde_json::to_writer(&mut h, &c.__get_index(f.index())).is_err() {
+            unreachable!("hashing a value cannot fail");
+        }
         h.write(b"\n");
     }
     ConfigHash(h.0.to_be_bytes())
 }
 
-pub(crate) fn save_json<C: FuzzableConfig>(c: &C) -> String {
-    let mut out = String::with_capacity(64 * C::__FIELD_COUNT);
-    out.push('{');
-    let mut first = true;
-    for f in C::fields().iter().filter(|f| !f.skip_save()) {
-        out.push_str(if first { "\n  " } else { ",\n  " });
-        first = false;
-        out.push('"');
-        out.push_str(f.name());
-        out.push_str("\": ");
-        c.__get_index(f.index()).write_json(&mut out);
+/// The fields `save_json` writes, in declaration order, as a JSON object.
+struct Saved<'a, C>(&'a C);
+
+impl<C: FuzzableConfig> serde::Serialize for Saved<'_, C> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(
+            C::fields()
+                .iter()
+                .filter(|f| !f.skip_save())
+                .map(|f| (f.name(), self.0.__get_index(f.index()))),
+        )
     }
-    out.push_str(if first { "}" } else { "\n}" });
+}
+
+pub(crate) fn save_json<C: FuzzableConfig>(c: &C) -> String {
+    crate::json::to_string_entry_per_line(&Saved(c))
+}
+
+/// Parses a JSON object of dotted field names to values, in the text's
+/// order. A key naming a section (the part before a `.` of some field's
+/// name) whose value is an object is read as that section's fields:
+/// `{"nested": {"e_bool": false}}` is `{"nested.e_bool": false}`. A key
+/// given twice, in either form, is an error.
+pub(crate) fn parse_json_object<C: FuzzableConfig>(
+    json: &str,
+) -> Result<Vec<(String, Value)>, ConfigError> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let pairs = crate::json::unique_object(&mut de)
+        .and_then(|pairs| de.end().map(|()| pairs))
+        .map_err(|e| ConfigError::json(&e))?;
+    let mut out = Vec::with_capacity(pairs.len());
+    flatten_sections::<C>(String::new(), pairs, &mut out);
+    let mut seen = std::collections::HashSet::new();
+    for (name, _) in &out {
+        if !seen.insert(name.as_str()) {
+            return Err(ConfigError::Json {
+                line: 0,
+                column: 0,
+                message: format!(
+                    "field `{}` is given twice (once as a dotted name, once inside its section); keep one",
+                    crate::error::preview(name, crate::error::VALUE_BYTES)
+                ),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn is_section<C: FuzzableConfig>(name: &str) -> bool {
+    C::field_index(name).is_err()
+        && C::fields().iter().any(|f| {
+            f.name()
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+}
+
+fn flatten_sections<C: FuzzableConfig>(
+    prefix: String,
+    pairs: Vec<(String, Value)>,
+    out: &mut Vec<(String, Value)>,
+) {
+    for (key, value) in pairs {
+        let name = format!("{prefix}{key}");
+        match value {
+            Value::Map(inner)
+                if is_section::<C>(&name)
+                    && inner.iter().all(|(k, _)| matches!(k, Value::Str(_))) =>
+            {
+                let inner = inner
+                    .into_iter()
+                    .map(|(k, v)| match k {
+                        Value::Str(k) => (k, v),
+                        other => (other.to_json(), v),
+                    })
+                    .collect();
+                flatten_sections::<C>(format!("{name}."), inner, out);
+            }
+            value => out.push((name, value)),
+        }
+    }
+}
+
+/// `name` as a Rust place under `c`: each part of a dotted name, a keyword
+/// as a raw identifier (`c.r#type`).
+fn place(name: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+        "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+        "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+        "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe",
+        "unsized", "use", "virtual", "where", "while", "yield",
+    ];
+    let mut out = String::from("c");
+    for part in name.split('.') {
+        out.push('.');
+        if KEYWORDS.contains(&part) {
+            out.push_str("r#");
+        }
+        out.push_str(part);
+    }
     out
 }
 
-/// Parses a JSON object into (name, value) pairs, in the text's order.
-pub(crate) fn parse_json_object(json: &str) -> Result<Vec<(String, Value)>, ConfigError> {
-    let parsed: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| ConfigError::json(&e))?;
-    match parsed {
-        serde_json::Value::Object(map) => Ok(map
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::from_json(v)))
-            .collect()),
-        other => Err(ConfigError::Json {
-            line: 0,
-            column: 0,
-            message: format!(
-                "expected an object of field names to values, found {}",
-                match other {
-                    serde_json::Value::Array(_) => "an array",
-                    serde_json::Value::String(_) => "a string",
-                    serde_json::Value::Number(_) => "a number",
-                    serde_json::Value::Bool(_) => "a bool",
-                    _ => "null",
-                }
-            ),
-        }),
-    }
-}
-
 /// The assignments `c.<name> = <expr>;` for `diff`, one per line with
-/// `indent`, leaving out `skip_save` fields and names the config lacks.
+/// `indent`, leaving out names the config lacks. Each value is printed as
+/// its field's type (`FieldMeta::rust_expr`), so values that came back from
+/// JSON untyped still give code that compiles; a value that does not fit
+/// its field gives a `compile_error!` saying so.
 pub(crate) fn assignments<C: FuzzableConfig>(diff: &ConfigDiff, indent: &str) -> String {
     let mut out = String::new();
     // Declaration order reads better than name order.
     for f in C::fields() {
         if let Some(v) = diff.get(f.name()) {
             out.push_str(indent);
-            out.push_str("c.");
-            out.push_str(f.name());
-            out.push_str(" = ");
-            out.push_str(&v.to_string());
-            out.push_str(";\n");
+            match f.rust_expr(v) {
+                Ok(expr) => {
+                    out.push_str(&place(f.name()));
+                    out.push_str(" = ");
+                    out.push_str(&expr);
+                    out.push_str(";\n");
+                }
+                Err(e) => {
+                    out.push_str(&format!("compile_error!({:?});\n", e.to_string()));
+                }
+            }
         }
     }
     out

@@ -2,10 +2,8 @@
 //! every supported field type implements.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fmt::{self, Debug, Display, Write as _};
+use std::fmt::{self, Debug, Display};
 use std::hash::Hash;
-
-use serde::ser::{SerializeMap, SerializeSeq};
 
 use crate::error::ConfigError;
 use crate::sample::SampleCtx;
@@ -19,15 +17,40 @@ pub type ConfigDiff = BTreeMap<String, Value>;
 /// The dynamic form of a field value.
 ///
 /// `Value` is what tools see: the fuzzer samples `Value`s, `ConfigDiff`s hold
-/// them, JSON is read into them. It serializes as natural JSON (`None` is
-/// `null`, `Some(x)` is `x`, lists, sets and tuples are arrays, maps are
-/// objects) and [`Display`]s as the Rust expression that builds it, which is
-/// what reproduce snippets print.
+/// them, JSON is read into them. It [`Display`]s as the Rust expression that
+/// builds it (untyped: `FuzzValue::rust_expr` and `FieldMeta::rust_expr`
+/// print the exact expression for a given type), and it has one serde form,
+/// which is its JSON in `save_json`, `load_json`, env vars holding JSON,
+/// `Results::save_json` and `config_hash`:
+///
+/// | value | JSON |
+/// |---|---|
+/// | `None` | `null` |
+/// | `Some(x)` | `x`; but `[x]` when `x` is itself an option written as `null` or as a one-element array, so `Some(None)` is `[null]` and survives a round trip |
+/// | integers in the `i64`/`u64` range | numbers |
+/// | other `i128`/`u128` integers | strings of their decimal digits, `"-170141183460469231731687303715884105728"` (JSON readers round such numbers) |
+/// | finite floats | numbers, in the shortest form that reads back to the same bits |
+/// | NaN, +∞, -∞ | the strings `"NaN"`, `"inf"`, `"-inf"` |
+/// | strings, enum variants | strings (a variant by its name) |
+/// | lists, sets, tuples | arrays (sets in the order [`Value::Set`] gives) |
+/// | maps whose keys are strings, enum variants, integers or bools | objects (keys as their text) |
+/// | other maps (e.g. `Option<String>` keys) | arrays of `[key, value]` pairs |
+///
+/// Reading accepts these forms and is exact: a number that would have to be
+/// rounded to fit the field's type (`1e300` for an `f32`, a 20-digit integer
+/// written as a JSON number, `2^53 + 1` for an `f64`) is an error, never a
+/// rounded value, and a key given twice in one JSON object is an error with
+/// its line and column.
 ///
 /// ```
 /// use fuzzer_core::Value;
 /// assert_eq!(Value::Some(Box::new(Value::Bool(true))).to_string(), "Some(true)");
 /// assert_eq!(Value::List(vec![Value::Int(1)]).to_string(), "vec![1]");
+/// assert_eq!(Value::Float(f64::NAN).to_json(), r#""NaN""#);
+/// assert_eq!(Value::UInt(u128::MAX).to_json(), r#""340282366920938463463374607431768211455""#);
+/// assert_eq!(Value::Some(Box::new(Value::None)).to_json(), "[null]");
+/// let x = 0.999_999_999_999_999_9;
+/// assert_eq!(Value::parse_json(&Value::Float(x).to_json()).unwrap(), Value::Float(x));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -54,11 +77,15 @@ pub enum Value {
     },
     /// A `Vec<T>`.
     List(Vec<Value>),
-    /// A `BTreeSet<T>` or `HashSet<T>` (elements sorted by their `Display`).
+    /// A `BTreeSet<T>` (elements in their `Ord` order) or a `HashSet<T>`
+    /// (elements in a deterministic order: numbers by value, strings by
+    /// their UTF-8 bytes, enum variants by name, containers element by
+    /// element).
     Set(Vec<Value>),
     /// A tuple.
     Tuple(Vec<Value>),
-    /// A `BTreeMap<K, V>` or `HashMap<K, V>`, as (key, value) pairs.
+    /// A `BTreeMap<K, V>` or `HashMap<K, V>`, as (key, value) pairs, in the
+    /// key order a set of the keys would have.
     Map(Vec<(Value, Value)>),
 }
 
@@ -80,156 +107,35 @@ impl Value {
         }
     }
 
-    /// Converts parsed JSON into a `Value`. Objects become [`Value::Map`]s with
-    /// string keys; typed conversion (`FuzzValue::from_value`) parses such keys.
+    /// Converts parsed JSON into a `Value`, as [`parse_json`](Self::parse_json)
+    /// reads it. Objects become [`Value::Map`]s with string keys; typed
+    /// conversion (`FuzzValue::from_value`) parses such keys.
     pub fn from_json(json: &serde_json::Value) -> Value {
-        match json {
-            serde_json::Value::Null => Value::None,
-            serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => {
-                if let Some(i) = n.as_i64() {
-                    Value::Int(i128::from(i))
-                } else if let Some(u) = n.as_u64() {
-                    Value::Int(i128::from(u))
-                } else {
-                    Value::Float(n.as_f64().unwrap_or(f64::NAN))
-                }
-            }
-            serde_json::Value::String(s) => Value::Str(s.clone()),
-            serde_json::Value::Array(items) => {
-                Value::List(items.iter().map(Value::from_json).collect())
-            }
-            serde_json::Value::Object(map) => Value::Map(
-                map.iter()
-                    .map(|(k, v)| (Value::Str(k.clone()), Value::from_json(v)))
-                    .collect(),
-            ),
-        }
+        use serde::Deserialize as _;
+        // A `serde_json::Value` cannot hold a repeated key, the one thing
+        // reading can reject.
+        Value::deserialize(json)
+            .unwrap_or_else(|e| unreachable!("a serde_json::Value always reads: {e}"))
     }
 
-    /// Parses a JSON text into a `Value`.
+    /// Parses a JSON text into a `Value` (see the type's docs for the form).
+    /// Malformed JSON and a key given twice in one object are errors with
+    /// their line and column.
+    ///
+    /// ```
+    /// use fuzzer_core::Value;
+    /// assert_eq!(Value::parse_json("[1, \"x\"]").unwrap(),
+    ///            Value::List(vec![Value::Int(1), Value::Str("x".into())]));
+    /// assert!(Value::parse_json(r#"{"a": 1, "a": 2}"#).is_err());
+    /// ```
     pub fn parse_json(text: &str) -> Result<Value, ConfigError> {
-        let json: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| ConfigError::json(&e))?;
-        Ok(Value::from_json(&json))
+        serde_json::from_str(text).map_err(|e| ConfigError::json(&e))
     }
 
-    /// The value as compact JSON text.
+    /// The value as compact JSON text (see the type's docs for the form).
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.write_json(&mut out);
-        out
-    }
-
-    /// Appends the value as compact JSON to `out`.
-    pub(crate) fn write_json(&self, out: &mut String) {
-        match self {
-            Value::None => out.push_str("null"),
-            Value::Some(inner) => inner.write_json(out),
-            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Int(i) => {
-                let _ = write!(out, "{i}");
-            }
-            Value::UInt(u) => {
-                let _ = write!(out, "{u}");
-            }
-            Value::Float(f) => {
-                if f.is_finite() {
-                    let _ = write!(out, "{f:?}");
-                } else {
-                    // JSON has no NaN or infinity; keep them readable and loadable.
-                    write_json_str(out, &f.to_string());
-                }
-            }
-            Value::Str(s) => write_json_str(out, s),
-            Value::Enum { variant, .. } => write_json_str(out, variant),
-            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write_json(out);
-                }
-                out.push(']');
-            }
-            Value::Map(pairs) => {
-                out.push('{');
-                for (i, (k, v)) in pairs.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_json_str(out, &k.key_string());
-                    out.push(':');
-                    v.write_json(out);
-                }
-                out.push('}');
-            }
-        }
-    }
-
-    /// The text used for a map key in JSON: strings as they are, anything else
-    /// as its JSON form.
-    fn key_string(&self) -> String {
-        match self {
-            Value::Str(s) => s.clone(),
-            Value::Enum { variant, .. } => (*variant).to_string(),
-            other => other.to_json(),
-        }
-    }
-}
-
-fn write_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-impl serde::Serialize for Value {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Value::None => s.serialize_none(),
-            Value::Some(inner) => inner.serialize(s),
-            Value::Bool(b) => s.serialize_bool(*b),
-            Value::Int(i) => s.serialize_i128(*i),
-            Value::UInt(u) => s.serialize_u128(*u),
-            Value::Float(f) => s.serialize_f64(*f),
-            Value::Str(v) => s.serialize_str(v),
-            Value::Enum { variant, .. } => s.serialize_str(variant),
-            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Value::Map(pairs) => {
-                let mut map = s.serialize_map(Some(pairs.len()))?;
-                for (k, v) in pairs {
-                    map.serialize_entry(&k.key_string(), v)?;
-                }
-                map.end()
-            }
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Value {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let json = serde_json::Value::deserialize(d)?;
-        Ok(Value::from_json(&json))
+        serde_json::to_string(self)
+            .unwrap_or_else(|e| unreachable!("a Value always serializes: {e}"))
     }
 }
 
@@ -332,7 +238,16 @@ pub trait FuzzValue: Clone + PartialEq + Debug + Send + Sync + 'static {
     fn from_value(v: &Value) -> Result<Self, ConfigError>;
 
     /// The Rust expression that builds this value, e.g. `Some(true)`,
-    /// `vec![1]`, `Backend::Halide`.
+    /// `vec![1]`, `Backend::Halide`, `f32::NAN`: assigned to a place of
+    /// this type, it compiles and gives back this value (floats bit for bit,
+    /// NaN as `NAN`). Containers print their elements with the element
+    /// type's `rust_expr`, sets and maps as `[..].into_iter().collect()`.
+    ///
+    /// ```
+    /// use fuzzer_core::FuzzValue;
+    /// assert_eq!(vec![0.1f32, f32::NAN].rust_expr(), "vec![0.1, f32::NAN]");
+    /// assert_eq!(Some((1u8, String::from("x"))).rust_expr(), r#"Some((1, String::from("x")))"#);
+    /// ```
     fn rust_expr(&self) -> String {
         self.to_value().to_string()
     }
@@ -358,13 +273,47 @@ pub trait FuzzValue: Clone + PartialEq + Debug + Send + Sync + 'static {
     /// Samples a value from `default` under `ctx` (toggle or random, domain).
     #[doc(hidden)]
     fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self;
+
+    /// `true` for `Option<T>`: an outer option reads a one-element array as
+    /// the wrapped form of `Some(inner option)` (see [`Value`]).
+    #[doc(hidden)]
+    fn is_option() -> bool {
+        false
+    }
+
+    /// Whether two values are the same value, which is what the config
+    /// compares to decide whether a field changed (`set`, `patch`,
+    /// `changed()`, `is_default`): `==`, except that floats compare by
+    /// their bits, so `-0.0` differs from `0.0` and a NaN is the same as
+    /// itself (with `==`, a NaN default would never be "default", and
+    /// setting `-0.0` over `0.0` would record nothing).
+    #[doc(hidden)]
+    fn same(&self, other: &Self) -> bool {
+        self == other
+    }
 }
 
 fn wrong(expected: impl Into<String>, found: &Value) -> ConfigError {
     ConfigError::WrongType {
         field: String::new(),
         expected: expected.into(),
-        found: format!("{} `{}`", found.kind(), found.to_json()),
+        found: format!("{} {}", found.kind(), crate::error::preview_value(found)),
+    }
+}
+
+/// [`wrong`], with a note on how the value can be written.
+fn wrong_because(expected: impl Into<String>, found: &Value, why: &str) -> ConfigError {
+    match wrong(expected, found) {
+        ConfigError::WrongType {
+            field,
+            expected,
+            found,
+        } => ConfigError::WrongType {
+            field,
+            expected,
+            found: format!("{found} ({why})"),
+        },
+        other => other,
     }
 }
 
@@ -414,16 +363,32 @@ macro_rules! int_impls {
                 }
             }
             fn from_value(v: &Value) -> Result<Self, ConfigError> {
-                let out = match v {
-                    Value::Int(i) => <$t>::try_from(*i).ok(),
-                    Value::UInt(u) => <$t>::try_from(*u).ok(),
-                    Value::Float(f) if f.fract() == 0.0 && f.is_finite() => {
-                        // JSON numbers beyond 64 bits arrive as floats.
-                        format!("{f:.0}").parse::<$t>().ok()
+                let exact = match v {
+                    Value::Int(i) => Some(*i),
+                    Value::UInt(u) => return <$t>::try_from(*u).map_err(|_| wrong(stringify!($t), v)),
+                    // Integers outside the 64-bit range are saved as strings
+                    // of digits.
+                    Value::Str(s) => match crate::json::wide_int(s) {
+                        Some(Value::Int(i)) => Some(i),
+                        Some(Value::UInt(u)) => {
+                            return <$t>::try_from(u).map_err(|_| wrong(stringify!($t), v))
+                        }
+                        _ => None,
+                    },
+                    // A float may be a rounded integer (JSON numbers beyond
+                    // 64 bits arrive as floats): never take it as exact.
+                    Value::Float(_) => {
+                        return Err(wrong_because(
+                            stringify!($t),
+                            v,
+                            "write integers as JSON integers, and those outside the 64-bit range as strings of their digits, e.g. \"18446744073709551617\"",
+                        ))
                     }
                     _ => None,
                 };
-                out.ok_or_else(|| wrong(stringify!($t), v))
+                exact
+                    .and_then(|i| <$t>::try_from(i).ok())
+                    .ok_or_else(|| wrong(stringify!($t), v))
             }
             fn rust_expr(&self) -> String {
                 self.to_string()
@@ -438,16 +403,7 @@ macro_rules! int_impls {
                 0
             }
             fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
-                let (lo, hi) = match ctx.int_range() {
-                    Some((lo, hi)) => (
-                        lo.max(<$t>::MIN as i128),
-                        hi.min(<$t>::MAX as i128),
-                    ),
-                    None => (0, 1000i128.min(<$t>::MAX as i128)),
-                };
-                let cur = *default as i128;
-                let avoid = if ctx.toggle && lo < hi { Some(cur) } else { None };
-                ctx.rng.int_in(lo, hi, avoid) as $t
+                crate::sample::sample_int(*default, ctx)
             }
         }
     )*};
@@ -460,39 +416,88 @@ macro_rules! float_impls {
             fn to_value(&self) -> Value {
                 Value::Float(f64::from(*self))
             }
-            #[allow(clippy::cast_possible_truncation)]
+            fn same(&self, other: &Self) -> bool {
+                self.to_bits() == other.to_bits()
+            }
+            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
             fn from_value(v: &Value) -> Result<Self, ConfigError> {
+                let ty = stringify!($t);
                 match v {
-                    Value::Float(f) => Ok(*f as $t),
-                    Value::Int(i) => Ok(*i as $t),
+                    Value::Float(f) => {
+                        let x = *f as $t;
+                        if x.is_infinite() && f.is_finite() {
+                            return Err(wrong_because(ty, v, concat!("out of the range of ", stringify!($t))));
+                        }
+                        Ok(x)
+                    }
+                    // Only an integer the float type holds exactly.
+                    Value::Int(i) => {
+                        let x = *i as $t;
+                        // `as` saturates, so 2^127 (the rounding of
+                        // i128::MAX) would compare equal: exclude it.
+                        if x < i128::MAX as $t && x as i128 == *i {
+                            Ok(x)
+                        } else {
+                            Err(wrong_because(ty, v, concat!("not exactly representable as ", stringify!($t))))
+                        }
+                    }
+                    Value::UInt(u) => {
+                        let x = *u as $t;
+                        if x < u128::MAX as $t && x as u128 == *u {
+                            Ok(x)
+                        } else {
+                            Err(wrong_because(ty, v, concat!("not exactly representable as ", stringify!($t))))
+                        }
+                    }
                     // Non-finite floats are saved as strings, since JSON has none.
-                    Value::Str(s) => match s.as_str() {
-                        "NaN" => Ok(<$t>::NAN),
-                        "inf" => Ok(<$t>::INFINITY),
-                        "-inf" => Ok(<$t>::NEG_INFINITY),
-                        _ => Err(wrong(stringify!($t), v)),
+                    Value::Str(s) => match crate::json::non_finite(s) {
+                        Some(x) => Ok(x as $t),
+                        None => Err(wrong_because(ty, v, "a float, or one of the strings \"NaN\", \"inf\", \"-inf\"")),
                     },
-                    other => Err(wrong(stringify!($t), other)),
+                    other => Err(wrong(ty, other)),
+                }
+            }
+            fn rust_expr(&self) -> String {
+                if self.is_nan() {
+                    concat!(stringify!($t), "::NAN").into()
+                } else if self.is_infinite() {
+                    if *self > 0.0 {
+                        concat!(stringify!($t), "::INFINITY").into()
+                    } else {
+                        concat!(stringify!($t), "::NEG_INFINITY").into()
+                    }
+                } else {
+                    // `{:?}` is the shortest text that reads back to the same
+                    // bits, and always has a `.` or an exponent.
+                    format!("{self:?}")
                 }
             }
             fn type_name() -> String {
                 stringify!($t).into()
             }
             fn parse_env(text: &str) -> Result<Self, String> {
-                text.trim().parse::<$t>().map_err(|_| stringify!($t).to_string())
+                let text = text.trim();
+                let expected = || stringify!($t).to_string();
+                let x = crate::json::non_finite(text)
+                    .map(|x| x as $t)
+                    .map_or_else(|| text.parse::<$t>(), Ok)
+                    .map_err(|_| expected())?;
+                // Rust's parser rounds a finite number too large for the type
+                // to infinity; that is not the number written.
+                let written_infinite = text
+                    .trim_start_matches(['+', '-'])
+                    .to_ascii_lowercase()
+                    .starts_with("inf");
+                if x.is_infinite() && !written_infinite {
+                    return Err(concat!(stringify!($t), " (this number is out of its range)").to_string());
+                }
+                Ok(x)
             }
             fn seed_value() -> Self {
                 0.0
             }
-            #[allow(clippy::cast_possible_truncation)]
             fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
-                let (lo, hi) = ctx.float_range().unwrap_or((0.0, 1000.0));
-                loop {
-                    let x = ctx.rng.float_in(lo, hi) as $t;
-                    if !ctx.toggle || x != *default || lo >= hi {
-                        return x;
-                    }
-                }
+                crate::sample::sample_float(*default, ctx)
             }
         }
     )*};
@@ -539,9 +544,31 @@ impl<T: FuzzValue> FuzzValue for Option<T> {
         match v {
             Value::None => Ok(None),
             Value::Some(inner) => T::from_value(inner).map(Some),
+            // `[x]` is how `Some(x)` is written when `x` is an option that
+            // would otherwise read back as something else.
+            Value::List(items) if T::is_option() && items.len() == 1 => T::from_value(&items[0])
+                .or_else(|_| T::from_value(v))
+                .map(Some)
+                .map_err(|_| wrong(Self::type_name(), v)),
             other => T::from_value(other)
                 .map(Some)
                 .map_err(|_| wrong(Self::type_name(), other)),
+        }
+    }
+    fn rust_expr(&self) -> String {
+        match self {
+            None => "None".into(),
+            Some(x) => format!("Some({})", x.rust_expr()),
+        }
+    }
+    fn is_option() -> bool {
+        true
+    }
+    fn same(&self, other: &Self) -> bool {
+        match (self, other) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.same(b),
+            _ => false,
         }
     }
     fn type_name() -> String {
@@ -585,6 +612,9 @@ impl<T: FuzzValue> FuzzValue for Vec<T> {
     fn to_value(&self) -> Value {
         Value::List(self.iter().map(FuzzValue::to_value).collect())
     }
+    fn same(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.same(b))
+    }
     fn from_value(v: &Value) -> Result<Self, ConfigError> {
         match v {
             Value::List(items) | Value::Set(items) | Value::Tuple(items) => items
@@ -594,6 +624,9 @@ impl<T: FuzzValue> FuzzValue for Vec<T> {
                 .map_err(|_| wrong(Self::type_name(), v)),
             other => Err(wrong(Self::type_name(), other)),
         }
+    }
+    fn rust_expr(&self) -> String {
+        format!("vec![{}]", exprs(self.iter()))
     }
     fn type_name() -> String {
         format!("Vec<{}>", T::type_name())
@@ -606,16 +639,61 @@ impl<T: FuzzValue> FuzzValue for Vec<T> {
     }
 }
 
-fn sorted_set_value(mut items: Vec<Value>) -> Value {
-    items.sort_by_cached_key(Value::to_json);
-    Value::Set(items)
+/// The elements' `rust_expr`s, comma-separated.
+fn exprs<'a, T: FuzzValue>(items: impl Iterator<Item = &'a T>) -> String {
+    items
+        .map(FuzzValue::rust_expr)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Elements of a `HashSet` (or keys of a `HashMap`) with their values, in
+/// the deterministic order documented on [`Value::Set`].
+fn in_canonical_order<'a, T: FuzzValue, X>(
+    items: impl Iterator<Item = (&'a T, X)>,
+) -> Vec<(Value, &'a T, X)> {
+    let mut out: Vec<(Value, &T, X)> = items.map(|(t, x)| (t.to_value(), t, x)).collect();
+    out.sort_by(|a, b| crate::json::canonical_cmp(&a.0, &b.0));
+    out
+}
+
+/// How a set or map type lists its elements: a `BTree*` in its own order,
+/// a `Hash*` in the canonical order of their values.
+trait ElementOrder {
+    const SORT: bool;
+}
+impl<T> ElementOrder for BTreeSet<T> {
+    const SORT: bool = false;
+}
+impl<T, S> ElementOrder for HashSet<T, S> {
+    const SORT: bool = true;
+}
+impl<K, V> ElementOrder for BTreeMap<K, V> {
+    const SORT: bool = false;
+}
+impl<K, V, S> ElementOrder for HashMap<K, V, S> {
+    const SORT: bool = true;
 }
 
 macro_rules! set_impl {
     ($set:ident, $($bound:path),*) => {
         impl<T: FuzzValue $(+ $bound)*> FuzzValue for $set<T> {
             fn to_value(&self) -> Value {
-                sorted_set_value(self.iter().map(FuzzValue::to_value).collect())
+                if Self::SORT {
+                    let items = in_canonical_order(self.iter().map(|t| (t, ())));
+                    Value::Set(items.into_iter().map(|(v, _, _)| v).collect())
+                } else {
+                    Value::Set(self.iter().map(FuzzValue::to_value).collect())
+                }
+            }
+            fn rust_expr(&self) -> String {
+                let items = if Self::SORT {
+                    let items = in_canonical_order(self.iter().map(|t| (t, ())));
+                    exprs(items.into_iter().map(|(_, t, _)| t))
+                } else {
+                    exprs(self.iter())
+                };
+                format!("[{items}].into_iter().collect()")
             }
             fn from_value(v: &Value) -> Result<Self, ConfigError> {
                 match v {
@@ -651,21 +729,37 @@ macro_rules! set_impl {
 set_impl!(BTreeSet, Ord);
 set_impl!(HashSet, Eq, Hash);
 
+/// The (key, value) pairs of a map value: a [`Value::Map`] (from JSON, an
+/// object, whose keys are text) or a list of `[key, value]` pairs (how maps
+/// with other keys are written).
 fn map_entries<K: FuzzValue, V: FuzzValue>(
     v: &Value,
     ty: String,
 ) -> Result<Vec<(K, V)>, ConfigError> {
-    let Value::Map(pairs) = v else {
-        return Err(wrong(ty, v));
+    let pairs: Vec<(&Value, &Value)> = match v {
+        Value::Map(pairs) => pairs.iter().map(|(k, x)| (k, x)).collect(),
+        Value::List(items) => items
+            .iter()
+            .map(|pair| match pair {
+                Value::List(kv) | Value::Tuple(kv) if kv.len() == 2 => Ok((&kv[0], &kv[1])),
+                _ => Err(wrong_because(
+                    ty.clone(),
+                    v,
+                    "a map is an object or an array of [key, value] pairs",
+                )),
+            })
+            .collect::<Result<_, _>>()?,
+        _ => return Err(wrong(ty, v)),
     };
     pairs
-        .iter()
+        .into_iter()
         .map(|(k, val)| {
             let key = K::from_value(k).or_else(|e| match k {
-                // JSON object keys are strings; read `"1"` as the key `1`.
-                Value::Str(s) => Value::parse_json(s)
-                    .and_then(|kv| K::from_value(&kv))
-                    .map_err(|_| e),
+                // JSON object keys are text; read `"1"` as the key `1`.
+                Value::Str(s) => crate::json::wide_int(s)
+                    .or_else(|| s.parse::<bool>().ok().map(Value::Bool))
+                    .ok_or(e)
+                    .and_then(|kv| K::from_value(&kv)),
                 _ => Err(e),
             });
             Ok((key?, V::from_value(val)?))
@@ -677,14 +771,36 @@ fn map_entries<K: FuzzValue, V: FuzzValue>(
 macro_rules! map_impl {
     ($map:ident, $($bound:path),*) => {
         impl<K: FuzzValue $(+ $bound)*, V: FuzzValue> FuzzValue for $map<K, V> {
+            fn same(&self, other: &Self) -> bool {
+                // Keys are `Eq` (no floats), so only values need `same`.
+                self.len() == other.len()
+                    && self.iter().all(|(k, v)| other.get(k).is_some_and(|w| v.same(w)))
+            }
             fn to_value(&self) -> Value {
-                let mut pairs: Vec<(Value, Value)> =
-                    self.iter().map(|(k, v)| (k.to_value(), v.to_value())).collect();
-                pairs.sort_by_cached_key(|(k, _)| k.to_json());
-                Value::Map(pairs)
+                if Self::SORT {
+                    let pairs = in_canonical_order(self.iter());
+                    Value::Map(pairs.into_iter().map(|(k, _, v)| (k, v.to_value())).collect())
+                } else {
+                    Value::Map(self.iter().map(|(k, v)| (k.to_value(), v.to_value())).collect())
+                }
             }
             fn from_value(v: &Value) -> Result<Self, ConfigError> {
-                Ok(map_entries::<K, V>(v, Self::type_name())?.into_iter().collect())
+                let entries = map_entries::<K, V>(v, Self::type_name())?;
+                let n = entries.len();
+                let map: Self = entries.into_iter().collect();
+                if map.len() < n {
+                    return Err(wrong_because(Self::type_name(), v, "a key appears twice; keep one"));
+                }
+                Ok(map)
+            }
+            fn rust_expr(&self) -> String {
+                let pair = |(k, v): (&K, &V)| format!("({}, {})", k.rust_expr(), v.rust_expr());
+                let pairs: Vec<String> = if Self::SORT {
+                    in_canonical_order(self.iter()).into_iter().map(|(_, k, v)| pair((k, v))).collect()
+                } else {
+                    self.iter().map(pair).collect()
+                };
+                format!("[{}].into_iter().collect()", pairs.join(", "))
             }
             fn type_name() -> String {
                 format!("{}<{}, {}>", stringify!($map), K::type_name(), V::type_name())
@@ -719,6 +835,9 @@ map_impl!(HashMap, Eq, Hash);
 macro_rules! tuple_impl {
     ($len:literal: $($T:ident $i:tt),+) => {
         impl<$($T: FuzzValue),+> FuzzValue for ($($T,)+) {
+            fn same(&self, other: &Self) -> bool {
+                $(self.$i.same(&other.$i))&&+
+            }
             fn to_value(&self) -> Value {
                 Value::Tuple(vec![$(self.$i.to_value()),+])
             }
@@ -731,6 +850,14 @@ macro_rules! tuple_impl {
                         conv().map_err(|_| wrong(Self::type_name(), v))
                     }
                     other => Err(wrong(Self::type_name(), other)),
+                }
+            }
+            fn rust_expr(&self) -> String {
+                let parts: Vec<String> = vec![$(self.$i.rust_expr()),+];
+                if parts.len() == 1 {
+                    format!("({},)", parts[0])
+                } else {
+                    format!("({})", parts.join(", "))
                 }
             }
             fn type_name() -> String {

@@ -20,7 +20,7 @@ struct Model4 {
     inner: Inner,
 }
 
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 struct Inner {
     d: i64,
 }

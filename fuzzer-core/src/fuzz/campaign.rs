@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use super::candidate::{borrowed, owned, resolve, to_diff, Change, ChangeRef};
+use super::candidate::{borrowed, owned, resolve_pinned, to_diff, Change, ChangeRef};
 use super::engine::{Call, Judge, Phase};
 use super::exec::RunRecord;
 use super::hunt::{Finding, FuzzError, Hunt, ShrinkLimit};
@@ -392,7 +392,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// `minimize`, with errors.
     pub(crate) fn minimize_diff(&self, diff: &ConfigDiff) -> Result<Option<Finding>, FuzzError> {
-        let changes = resolve::<C>(diff)?;
+        let changes = resolve_pinned::<C>(diff, &self.pins)?;
         let mut call = Call::new(Phase::Minimize);
         let record = self.verdict(&call, &changes, Judge::CAMPAIGN)??;
         if !record.status.is_failing() || record.status == Status::Flaky {
@@ -413,7 +413,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// `test_config`, with errors.
     pub(crate) fn test_diff(&self, diff: &ConfigDiff) -> Result<Status, FuzzError> {
-        let changes = resolve::<C>(diff)?;
+        let changes = resolve_pinned::<C>(diff, &self.pins)?;
         let call = Call::new(Phase::Test);
         Ok(self.verdict(&call, &changes, Judge::FRESH)??.status)
     }
@@ -424,7 +424,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         let mut call = Call::new(Phase::Reproduce);
         let jobs = self.opts.jobs.max(1);
         for chunk in configs.chunks(jobs) {
-            let resolved: Vec<_> = chunk.iter().map(resolve::<C>).collect();
+            let resolved: Vec<_> = chunk
+                .iter()
+                .map(|d| resolve_pinned::<C>(d, &self.pins))
+                .collect();
             let runnable: Vec<&[ChangeRef<'_>]> = resolved
                 .iter()
                 .filter_map(|r| r.as_ref().ok().map(Vec::as_slice))
@@ -460,23 +463,22 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         }
         let mut call = Call::new(Phase::NTuple);
         let jobs = self.opts.jobs.max(1);
+        let fixed: Vec<bool> = (0..count).map(|i| !self.pins.fuzzable::<C>(i)).collect();
+        results.begin_sweep(fields, fixed.clone(), n);
         let mut combo: Vec<usize> = (0..n).collect();
         let mut ran = 0;
         let mut more = true;
         // Combinations to run, sampled in order, run `jobs` at a time.
         let mut pending: Vec<Vec<Change>> = Vec::new();
         while more && ran + pending.len() < max_combinations {
-            if combo.iter().any(|&i| !self.pins.fuzzable::<C>(i)) {
-                let config = combo
-                    .iter()
-                    .map(|&i| (fields[i].name().to_string(), fields[i].default_value()))
-                    .collect();
-                self.flush_n_tuple(&mut call, &mut pending, &mut results, &mut ran)?;
-                results.record(Entry {
-                    config,
-                    status: Status::Skipped,
-                    detail: skipped("touches a field the fuzzer must not change".into()),
-                });
+            if let Some(p) = combo.iter().position(|&i| fixed[i]) {
+                // Every combination that starts with `combo[..=p]` holds
+                // that fixed field: count them all, and go on after the
+                // last of them.
+                results.count_skipped(binomial(count - 1 - combo[p], n - 1 - p));
+                for (j, slot) in combo.iter_mut().enumerate().skip(p + 1) {
+                    *slot = count - n + j;
+                }
             } else {
                 pending.push(
                     combo
@@ -490,6 +492,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             }
             more = next_combination(&mut combo, count);
         }
+        results.end_sweep(more.then_some(combo));
         self.flush_n_tuple(&mut call, &mut pending, &mut results, &mut ran)?;
         Ok(results)
     }
@@ -530,6 +533,23 @@ fn skipped(message: String) -> Detail {
     }
 }
 
+/// The number of ways to choose `k` of `n`, saturating at `usize::MAX`.
+fn binomial(n: usize, k: usize) -> usize {
+    let k = k.min(n - k);
+    let mut c: u128 = 1;
+    for i in 0..k as u128 {
+        // c * (n - i) / (i + 1) is C(n, i + 1): exact at every step.
+        match c.checked_mul(n as u128 - i) {
+            Some(m) => c = m / (i + 1),
+            None => return usize::MAX,
+        }
+        if c > usize::MAX as u128 {
+            return usize::MAX;
+        }
+    }
+    c as usize
+}
+
 /// Advances `combo` (sorted indices below `n`) to the next combination in
 /// lexicographic order; `false` after the last.
 pub(crate) fn next_combination(combo: &mut [usize], n: usize) -> bool {
@@ -551,6 +571,15 @@ pub(crate) fn next_combination(combo: &mut [usize], n: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binomials() {
+        assert_eq!(binomial(5, 0), 1);
+        assert_eq!(binomial(5, 2), 10);
+        assert_eq!(binomial(665, 3), 48_792_380);
+        assert_eq!(binomial(66, 33), 7_219_428_434_016_265_740);
+        assert_eq!(binomial(1000, 500), usize::MAX);
+    }
 
     #[test]
     fn combinations_in_lexicographic_order() {

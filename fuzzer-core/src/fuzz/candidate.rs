@@ -24,9 +24,24 @@ pub(crate) fn owned(changes: &[ChangeRef<'_>]) -> Vec<Change> {
     changes.iter().map(|(i, v)| (*i, (*v).clone())).collect()
 }
 
+/// A field the environment forces (`#[config(env_force = ..)]` with the
+/// variable set): no run can give it another value.
+#[derive(Clone, Debug)]
+pub(crate) struct Forced {
+    /// The forced value, as the registry applies it.
+    pub(crate) value: Value,
+    /// The variable that forces it (the first one set), empty if none is
+    /// set any more (the registry read it before it was unset).
+    pub(crate) var: String,
+}
+
 /// The fields every run holds fixed, and the memo-key arithmetic over them.
 #[derive(Clone, Debug)]
 pub(crate) struct Pins {
+    /// Env-forced fields by field index: pins the fuzzer cannot move.
+    forced: Vec<Option<Forced>>,
+    /// Whether any field is forced (most configs have none).
+    any_forced: bool,
     /// Explicit pins (`pin`, `keep_default`) by field index.
     explicit: Vec<Option<Value>>,
     /// Every pin that differs from the declared default, sorted by index.
@@ -42,7 +57,10 @@ pub(crate) struct Pins {
 
 impl Pins {
     pub(crate) fn new<C: FuzzableConfig>() -> Self {
+        let forced = forced_fields::<C>();
         let mut pins = Pins {
+            any_forced: forced.iter().any(Option::is_some),
+            forced,
             explicit: vec![None; C::__FIELD_COUNT],
             active: Vec::new(),
             terms: vec![None; C::__FIELD_COUNT],
@@ -69,7 +87,10 @@ impl Pins {
 
     fn refresh<C: FuzzableConfig>(&mut self) {
         let fields = C::fields();
+        // Forced fields are left out: every config is built from the
+        // declared defaults with env force applied, so they hold already.
         self.active = (0..fields.len())
+            .filter(|&i| self.forced[i].is_none())
             .filter_map(|i| {
                 self.pin_of::<C>(i)
                     .filter(|v| *v != fields[i].default_ref())
@@ -85,8 +106,17 @@ impl Pins {
         }
     }
 
-    /// The value field `i` is pinned at, if any.
+    /// The env force on field `i`, if any.
+    pub(crate) fn forced(&self, i: usize) -> Option<&Forced> {
+        self.forced[i].as_ref()
+    }
+
+    /// The value field `i` is pinned at, if any (an env-forced field at its
+    /// forced value).
     pub(crate) fn pin_of<C: FuzzableConfig>(&self, i: usize) -> Option<&Value> {
+        if let Some(f) = &self.forced[i] {
+            return Some(&f.value);
+        }
         if let Some(v) = &self.explicit[i] {
             return Some(v);
         }
@@ -140,6 +170,88 @@ impl Pins {
         }
         out
     }
+}
+
+/// The env-forced fields of `C`, by index: those with an `env_force`
+/// variable set, or whose value the registry's env force changed.
+fn forced_fields<C: FuzzableConfig>() -> Vec<Option<Forced>> {
+    let fields = C::fields();
+    if fields.iter().all(|f| f.env_force_names().is_empty()) {
+        return vec![None; fields.len()];
+    }
+    let base = C::__registry().declared_with_force();
+    fields
+        .iter()
+        .map(|f| {
+            if f.env_force_names().is_empty() {
+                return None;
+            }
+            let value = base.__get_index(f.index());
+            let var = f
+                .env_force_names()
+                .iter()
+                .find(|v| std::env::var_os(v).is_some());
+            (var.is_some() || value != *f.default_ref()).then(|| Forced {
+                value,
+                var: var.cloned().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Why a config cannot give a forced field `value`.
+pub(crate) fn forced_error(name: &str, forced: &Forced, value: &Value) -> ConfigError {
+    let by = if forced.var.is_empty() {
+        "the environment".to_string()
+    } else {
+        format!("the environment variable {}", forced.var)
+    };
+    ConfigError::Invalid {
+        message: format!(
+            "field `{name}` is forced to `{}` by {by} (`env_force`), so no run can give it `{value}`; \
+             leave it out of the config, or unset the variable to fuzz it",
+            forced.value
+        ),
+    }
+}
+
+/// Resolves a user's diff against the pins: a change of an env-forced
+/// field to its forced value is dropped (it holds in every run anyway);
+/// to any other value, it is an error, since the test could never run
+/// with it.
+pub(crate) fn resolve_pinned<'d, C: FuzzableConfig>(
+    diff: &'d ConfigDiff,
+    pins: &Pins,
+) -> Result<Vec<ChangeRef<'d>>, ConfigError> {
+    let mut changes = resolve::<C>(diff)?;
+    if !pins.any_forced
+        || changes
+            .iter()
+            .all(|(i, _)| pins.forced(*i as usize).is_none())
+    {
+        return Ok(changes);
+    }
+    let mut check: Option<C> = None;
+    let mut kept = Vec::with_capacity(changes.len());
+    for (i, v) in changes.drain(..) {
+        let Some(forced) = pins.forced(i as usize) else {
+            kept.push((i, v));
+            continue;
+        };
+        if *v == forced.value {
+            continue;
+        }
+        // Compared as the field's type, so any form of the value counts.
+        let name = C::fields()[i as usize].name();
+        let check = check.get_or_insert_with(|| C::__registry().declared_with_force());
+        check
+            .__set_index(i as usize, v)
+            .map_err(|e| e.for_field(name))?;
+        if check.__get_index(i as usize) != forced.value {
+            return Err(forced_error(name, forced, v));
+        }
+    }
+    Ok(kept)
 }
 
 /// Resolves a diff's names into changes (in name order). Value types are

@@ -362,12 +362,21 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// Holds the field `name` at `value` in every run, including while
     /// shrinking.
+    ///
+    /// An env-forced field (`#[config(env_force = ..)]` with its variable
+    /// set) is already pinned at its forced value: pinning it at that
+    /// value changes nothing, at any other is a [`ConfigError::Invalid`].
     pub fn pin(mut self, name: &str, value: Value) -> Result<Self, ConfigError> {
         let i = C::field_index(name)?;
         let mut check = C::__registry().declared().clone();
         check
             .__set_index(i, &value)
             .map_err(|e| e.for_field(name))?;
+        if let Some(forced) = self.pins.forced(i) {
+            if check.__get_index(i) != forced.value {
+                return Err(candidate::forced_error(name, forced, &value));
+            }
+        }
         self.pins.set::<C>(i, value);
         Ok(self)
     }
@@ -380,8 +389,24 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     }
 
     /// The values every run starts from: `#[fuzz(pin = ..)]` fields,
-    /// `#[fuzz(skip)]` fields at their declared default, and the pins set
-    /// with [`pin`](Self::pin) and [`keep_default`](Self::keep_default).
+    /// `#[fuzz(skip)]` fields at their declared default, the pins set
+    /// with [`pin`](Self::pin) and [`keep_default`](Self::keep_default),
+    /// and env-forced fields at their forced values.
+    ///
+    /// # Env-forced fields
+    ///
+    /// A field with `#[config(env_force = "VAR")]` whose variable is set
+    /// when the fuzzer is built holds its forced value in every run, so
+    /// the fuzzer treats it as a pin: it is never sampled or shrunk, an
+    /// n-tuple combination with it is [`Status::Skipped`], and findings,
+    /// results of campaigns and [`repro_snippet`](Self::repro_snippet)s
+    /// leave it out (a snippet notes the forced value in a comment). A
+    /// config given to [`reproduce`](Self::reproduce),
+    /// [`test_config`](Self::test_config) or [`minimize`](Self::minimize)
+    /// may name it at its forced value; at any other value the test would
+    /// never run with it, so that config is a [`ConfigError::Invalid`]
+    /// ([`FuzzError::Config`] from the `try_` forms, [`Status::Skipped`]
+    /// with the reason from `reproduce` and `test_config`).
     pub fn pinned(&self) -> ConfigDiff {
         C::fields()
             .iter()
@@ -550,11 +575,29 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// A Rust snippet that installs the pins plus `diff` as a patch.
     /// Pins left at their declared default are left out, since they change
-    /// nothing.
+    /// nothing. Env-forced fields are left out too, since a patch cannot
+    /// change them; a comment before the patch says what the environment
+    /// forced, to set it the same way where the snippet runs.
     pub fn repro_snippet(&self, diff: &ConfigDiff) -> String {
         let mut full = candidate::to_diff::<C>(&borrowed(&self.pins.active));
         full.extend(diff.iter().map(|(k, v)| (k.clone(), v.clone())));
-        crate::repro::repro_snippet::<C>(&full)
+        let mut notes = String::new();
+        for f in C::fields() {
+            if let Some(forced) = self.pins.forced(f.index()) {
+                full.remove(f.name());
+                let var = if forced.var.is_empty() {
+                    String::new()
+                } else {
+                    format!(" by {}", forced.var)
+                };
+                notes.push_str(&format!(
+                    "// env-forced{var} while fuzzing: {} = {}\n",
+                    f.name(),
+                    forced.value
+                ));
+            }
+        }
+        notes + &crate::repro::repro_snippet::<C>(&full)
     }
 
     /// Runs a campaign call. In process isolation its answer is logged, so

@@ -101,16 +101,17 @@ impl Replay for Detail {
 
 impl Replay for Results {
     fn encode(&self) -> Json {
-        Json::Array(
-            self.entries()
-                .iter()
-                .map(|e| json!([e.config.encode(), e.status.encode(), e.detail.encode()]))
-                .collect(),
-        )
+        let entries: Vec<Json> = self
+            .entries()
+            .iter()
+            .map(|e| json!([e.config.encode(), e.status.encode(), e.detail.encode()]))
+            .collect();
+        json!({ "entries": entries, "sweep": self.sweep_to_json() })
     }
     fn decode(j: &Json) -> Option<Self> {
         let mut r = Results::new();
-        for e in j.as_array()? {
+        r.sweep_from_json(j.get("sweep")?)?;
+        for e in j.get("entries")?.as_array()? {
             let [config, status, detail] = e.as_array()?.as_slice() else {
                 return None;
             };
@@ -357,7 +358,14 @@ mod tests {
             status: Status::Passed,
             detail: Detail::default(),
         });
-        assert_eq!(Results::decode(&results.encode()), Some(results));
+        assert_eq!(Results::decode(&results.encode()), Some(results.clone()));
+        // A sweep's skipped combinations come back too.
+        results.begin_sweep(&[], Vec::new(), 2);
+        results.count_skipped(12);
+        results.end_sweep(Some(vec![0, 3]));
+        let back = Results::decode(&results.encode()).unwrap();
+        assert_eq!(back.num_skipped(), 12);
+        assert_eq!(back, results);
         let err: Result<Status, FuzzError> = Err(FuzzError::FailsAtBaseline {
             status: Status::Flaky,
             detail: Detail::default(),

@@ -5,12 +5,14 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::ConfigError;
-use crate::value::{ConfigDiff, Value};
+use crate::field::FieldMeta;
+use crate::value::ConfigDiff;
 
 /// How a test run ended (or, for [`Status::Flaky`], how repeated runs of
 /// one config disagreed).
 ///
-/// New statuses may be added, so a `match` needs a `_` arm.
+/// New statuses may be added, so a `match` needs a `_` arm. Serde reads and
+/// writes a status as its [`as_str`](Status::as_str) name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Status {
@@ -99,10 +101,24 @@ impl std::str::FromStr for Status {
             .find(|st| st.as_str() == s)
             .ok_or_else(|| ConfigError::Invalid {
                 message: format!(
-                    "unknown status `{s}`; expected one of {}",
+                    "unknown status `{}`; expected one of {}",
+                    crate::error::preview(s, crate::error::VALUE_BYTES),
                     Status::ALL.map(Status::as_str).join(", ")
                 ),
             })
+    }
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        name.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -144,12 +160,62 @@ pub struct Entry {
 /// The results of `fuzz_n_tuple` or `reproduce`: one entry per tested
 /// config, keyed by its fields *and* values (pins left out), in the order
 /// they were tested.
+///
+/// The combinations an n-tuple sweep skips (those holding a field the
+/// fuzzer must not change) are counted, not stored, so memory grows with
+/// the combinations run only: [`num_skipped`](Self::num_skipped) counts
+/// them and [`lookup`](Self::lookup) answers [`Status::Skipped`] for each,
+/// but they have no entry ([`len`](Self::len), [`iter`](Self::iter),
+/// [`entries`](Self::entries) and [`get`](Self::get) leave them out);
+/// [`save_json`](Self::save_json) keeps the rule that skipped them, so
+/// loaded results answer `lookup` the same. A config
+/// `reproduce` could not run is an entry, with the reason.
 #[derive(Clone, Debug, Default)]
 pub struct Results {
     entries: Vec<Entry>,
     /// Entry position by the config's canonical JSON, so recording stays
     /// constant-time on sweeps of hundreds of thousands of configs.
     index: HashMap<String, usize>,
+    /// The combinations an n-tuple sweep skipped, as the rule that made
+    /// them.
+    sweep: Option<SweepSkips>,
+}
+
+/// The combinations of `n` fields, in lexicographic order of field index,
+/// that an n-tuple sweep passed over because they hold a fixed field.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepSkips {
+    /// The config's field names, in order, to resolve the names `lookup`
+    /// is given.
+    names: Vec<String>,
+    /// The fields the fuzzer could not change, by index.
+    fixed: Vec<bool>,
+    /// Fields per combination.
+    n: usize,
+    /// The first combination the sweep did not reach; `None` if it reached
+    /// every one.
+    end: Option<Vec<usize>>,
+    /// How many it skipped (saturating).
+    count: usize,
+}
+
+impl SweepSkips {
+    /// Whether the combination of `names` was reached and skipped.
+    fn skipped(&self, names: &BTreeSet<&str>) -> bool {
+        if names.len() != self.n {
+            return false;
+        }
+        let mut combo = Vec::with_capacity(self.n);
+        for name in names {
+            match self.names.iter().position(|f| f == name) {
+                Some(i) => combo.push(i),
+                None => return false,
+            }
+        }
+        combo.sort_unstable();
+        combo.iter().any(|&i| self.fixed[i]) && self.end.as_ref().is_none_or(|end| combo < *end)
+    }
 }
 
 /// A terminal summary: the counts, then each failing config with its status
@@ -166,7 +232,7 @@ impl fmt::Display for Results {
         writeln!(
             f,
             "{} configs, {} ran, {} failed",
-            self.len(),
+            self.num_ran().saturating_add(self.num_skipped()),
             self.num_ran(),
             failures.len()
         )?;
@@ -181,9 +247,21 @@ impl fmt::Display for Results {
     }
 }
 
+/// Equal when the entries are, in order, as `save_json` writes them:
+/// configs compared by their JSON form and durations to the microsecond, so
+/// results read back by `load_json` (whose values are untyped, a string for
+/// an enum variant) equal the results that were saved.
 impl PartialEq for Results {
     fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries
+        self.sweep == other.sweep
+            && self.entries.len() == other.entries.len()
+            && self.entries.iter().zip(&other.entries).all(|(a, b)| {
+                a.status == b.status
+                    && a.detail.message == b.detail.message
+                    && a.detail.duration.as_micros() == b.detail.duration.as_micros()
+                    && a.config.len() == b.config.len()
+                    && canonical(&a.config) == canonical(&b.config)
+            })
     }
 }
 
@@ -192,13 +270,163 @@ fn canonical(config: &ConfigDiff) -> String {
     for (k, v) in config {
         out.push_str(k);
         out.push('=');
-        v.write_json(&mut out);
+        out.push_str(&v.to_json());
         out.push('\n');
     }
     out
 }
 
+/// One entry as `Results::save_json` writes it.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an entry: an object with `config`, `status`, `message` and `duration_us`"
+)]
+struct SavedEntry {
+    #[serde(deserialize_with = "unique_config")]
+    config: ConfigDiff,
+    status: Status,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    duration_us: u64,
+}
+
+/// A config object, a field named twice being an error.
+fn unique_config<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ConfigDiff, D::Error> {
+    Ok(crate::json::unique_object(d)?.into_iter().collect())
+}
+
+impl From<&Entry> for SavedEntry {
+    fn from(e: &Entry) -> Self {
+        SavedEntry {
+            config: e.config.clone(),
+            status: e.status,
+            message: e.detail.message.clone(),
+            duration_us: u64::try_from(e.detail.duration.as_micros()).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// Results are a JSON array of entries, one an object `{"config": {..},
+/// "status": "failed_return", "message": "..", "duration_us": 12}` (values
+/// in the form documented on [`Value`](crate::Value)); what
+/// [`save_json`](Results::save_json) writes. Results of an n-tuple sweep
+/// that skipped combinations are an object `{"entries": [..], "skipped":
+/// {..}}`, the second part being the rule that says which combinations
+/// were skipped (field names, which fields were fixed, the tuple size,
+/// where the sweep stopped, and the count), so loaded results answer
+/// [`lookup`](Results::lookup) as the saved ones did.
+impl serde::Serialize for Results {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct AllEntries<'a>(&'a [Entry]);
+        impl serde::Serialize for AllEntries<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(SavedEntry::from))
+            }
+        }
+        match &self.sweep {
+            None => AllEntries(&self.entries).serialize(s),
+            Some(sweep) => {
+                let mut st = s.serialize_struct("Results", 2)?;
+                st.serialize_field("entries", &AllEntries(&self.entries))?;
+                st.serialize_field("skipped", sweep)?;
+                st.end()
+            }
+        }
+    }
+}
+
+/// Reads what the `Serialize` impl writes. Every part must be well formed:
+/// an entry with an unknown status or key, a config that is not an object,
+/// a missing `config` or `status`, a field named twice in a config, or two
+/// entries for one config is an error.
+impl<'de> serde::Deserialize<'de> for Results {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = Results;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "an array of entries, or an object with `entries` and `skipped`, as `Results::save_json` writes",
+                )
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Results, A::Error> {
+                let mut results = Results::new();
+                while let Some(e) = seq.next_element::<SavedEntry>()? {
+                    results.record_saved::<A::Error>(e)?;
+                }
+                Ok(results)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Results, A::Error> {
+                let mut results: Option<Results> = None;
+                let mut sweep: Option<SweepSkips> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "entries" if results.is_none() => {
+                            results = Some(map.next_value_seed(EntriesSeed)?);
+                        }
+                        "skipped" if sweep.is_none() => sweep = Some(map.next_value()?),
+                        "entries" | "skipped" => {
+                            return Err(serde::de::Error::custom(format_args!(
+                                "`{key}` is given twice; keep one"
+                            )))
+                        }
+                        other => {
+                            return Err(serde::de::Error::unknown_field(
+                                other,
+                                &["entries", "skipped"],
+                            ))
+                        }
+                    }
+                }
+                let mut results =
+                    results.ok_or_else(|| serde::de::Error::missing_field("entries"))?;
+                results.sweep = sweep;
+                Ok(results)
+            }
+        }
+        struct EntriesSeed;
+        impl<'de> serde::de::DeserializeSeed<'de> for EntriesSeed {
+            type Value = Results;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Results, D::Error> {
+                d.deserialize_seq(Entries)
+            }
+        }
+        d.deserialize_any(Entries)
+    }
+}
+
 impl Results {
+    /// Records an entry read from saved results; a second entry for the
+    /// same config is an error.
+    fn record_saved<E: serde::de::Error>(&mut self, e: SavedEntry) -> Result<(), E> {
+        let entry = Entry {
+            config: e.config,
+            status: e.status,
+            detail: Detail {
+                message: e.message,
+                duration: Duration::from_micros(e.duration_us),
+            },
+        };
+        if let Some(first) = self.index.get(&canonical(&entry.config)) {
+            return Err(E::custom(format_args!(
+                "entry {} is for the same config as entry {} (counting from 1); keep one",
+                self.len() + 1,
+                first + 1
+            )));
+        }
+        self.record(entry);
+        Ok(())
+    }
+
     /// An empty set of results.
     pub fn new() -> Self {
         Results::default()
@@ -215,7 +443,48 @@ impl Results {
         }
     }
 
-    /// Number of distinct configs recorded.
+    /// Starts the record of an n-tuple sweep's skipped combinations: those
+    /// of `n` of `fields` holding a field marked in `fixed`.
+    pub(crate) fn begin_sweep(&mut self, fields: &[FieldMeta], fixed: Vec<bool>, n: usize) {
+        self.sweep = Some(SweepSkips {
+            names: fields.iter().map(|f| f.name().to_string()).collect(),
+            fixed,
+            n,
+            end: None,
+            count: 0,
+        });
+    }
+
+    /// Counts `count` more combinations the sweep skipped.
+    pub(crate) fn count_skipped(&mut self, count: usize) {
+        if let Some(sweep) = &mut self.sweep {
+            sweep.count = sweep.count.saturating_add(count);
+        }
+    }
+
+    /// Ends the sweep before `end`, the first combination it did not reach
+    /// (`None`: it reached them all).
+    pub(crate) fn end_sweep(&mut self, end: Option<Vec<usize>>) {
+        if let Some(sweep) = &mut self.sweep {
+            sweep.end = end;
+        }
+    }
+
+    /// The sweep's skipped combinations as JSON (`null` if none), for
+    /// replaying results in a child process.
+    pub(crate) fn sweep_to_json(&self) -> serde_json::Value {
+        serde_json::to_value(&self.sweep).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Restores what [`sweep_to_json`](Self::sweep_to_json) wrote.
+    pub(crate) fn sweep_from_json(&mut self, j: &serde_json::Value) -> Option<()> {
+        self.sweep = serde_json::from_value(j.clone()).ok()?;
+        Some(())
+    }
+
+    /// Number of configs recorded: every config run, and every config
+    /// `reproduce` could not run. Combinations an n-tuple sweep skipped are
+    /// not entries (see [`num_skipped`](Self::num_skipped)).
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -233,8 +502,35 @@ impl Results {
             .count()
     }
 
+    /// Number of configs not run: the combinations an n-tuple sweep
+    /// skipped (counted, not stored; saturating at `usize::MAX`) and the
+    /// configs `reproduce` could not run.
+    ///
+    /// ```
+    /// use fake_config::FakeConfig;
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| true, 0);
+    /// let pairs = fuzzer.fuzz_n_tuple(2, 50);
+    /// assert_eq!(pairs.num_ran(), 50);
+    /// assert_eq!(pairs.len(), 50);
+    /// // Pairs with a field the fuzzer must not change were passed over.
+    /// assert!(pairs.num_skipped() > 0);
+    /// assert_eq!(pairs.lookup(&["e_bool", "_e_ignored"]), Some(Status::Skipped));
+    /// ```
+    pub fn num_skipped(&self) -> usize {
+        let stored = self
+            .entries
+            .iter()
+            .filter(|e| e.status == Status::Skipped)
+            .count();
+        stored.saturating_add(self.sweep.as_ref().map_or(0, |s| s.count))
+    }
+
     /// The status of the config with exactly these field names, in any order.
     /// If several value sets share the names, a failing one is reported first.
+    /// A combination an n-tuple sweep skipped is [`Status::Skipped`]; one
+    /// it did not reach, or never tested, is `None`.
     ///
     /// ```
     /// # use fuzzer_core::{Results, Status};
@@ -246,7 +542,10 @@ impl Results {
         let mut matching = self.entries.iter().filter(|e| {
             e.config.len() == want.len() && e.config.keys().all(|k| want.contains(k.as_str()))
         });
-        let first = matching.next()?;
+        let Some(first) = matching.next() else {
+            let skipped = self.sweep.as_ref().is_some_and(|s| s.skipped(&want));
+            return skipped.then_some(Status::Skipped);
+        };
         if first.status.is_failing() {
             return Some(first.status);
         }
@@ -257,14 +556,16 @@ impl Results {
         )
     }
 
-    /// The entry for exactly this config (names and values), if tested.
+    /// The entry for exactly this config (names and values), if tested
+    /// (a combination an n-tuple sweep skipped has none).
     pub fn get(&self, config: &ConfigDiff) -> Option<&Entry> {
         self.index
             .get(&canonical(config))
             .map(|&i| &self.entries[i])
     }
 
-    /// Every (config, status), in the order tested.
+    /// Every (config, status), in the order tested (without the
+    /// combinations an n-tuple sweep skipped).
     pub fn iter(&self) -> impl Iterator<Item = (&ConfigDiff, Status)> + '_ {
         self.entries.iter().map(|e| (&e.config, e.status))
     }
@@ -295,77 +596,24 @@ impl Results {
     /// assert_eq!(fuzzer.reproduce(&failing).lookup(&["e_bool"]), Some(Status::FailedReturn));
     /// ```
     pub fn save_json(&self) -> String {
-        let mut out = String::from("[");
-        for (k, e) in self.entries.iter().enumerate() {
-            out.push_str(if k == 0 { "\n  " } else { ",\n  " });
-            let config = Value::Map(
-                e.config
-                    .iter()
-                    .map(|(name, v)| (Value::Str(name.clone()), v.clone()))
-                    .collect(),
-            );
-            let message = match &e.detail.message {
-                Some(m) => Value::Str(m.clone()).to_json(),
-                None => "null".into(),
-            };
-            out.push_str(&format!(
-                "{{\"config\": {}, \"status\": \"{}\", \"message\": {}, \"duration_us\": {}}}",
-                config.to_json(),
-                e.status.as_str(),
-                message,
-                e.detail.duration.as_micros()
-            ));
-        }
-        out.push_str(if self.entries.is_empty() { "]" } else { "\n]" });
-        out
+        crate::json::to_string_entry_per_line(self)
     }
 
     /// Reads results written by [`save_json`](Self::save_json). Values come
     /// back in their JSON form (a tuple as a list, an enum variant as a
-    /// string); `ConfigFuzzer::reproduce` and `test_config` accept those.
+    /// string); `ConfigFuzzer::reproduce`, `test_config` and
+    /// `repro_snippet` read them as each field's type. Anything malformed is
+    /// an error, with its line and column: an unknown status or key, a
+    /// config that is not an object, a missing `config` or `status`, a
+    /// field named twice, two entries for one config.
+    ///
+    /// ```
+    /// use fuzzer_core::Results;
+    /// assert!(Results::load_json(r#"[{"config": {}, "status": "FAILED"}]"#).is_err());
+    /// assert!(Results::load_json(r#"[{"config": [], "status": "passed"}]"#).is_err());
+    /// ```
     pub fn load_json(json: &str) -> Result<Results, ConfigError> {
-        let parsed: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| ConfigError::json(&e))?;
-        let bad = |what: &str| ConfigError::Json {
-            line: 0,
-            column: 0,
-            message: format!("not saved results: {what}"),
-        };
-        let items = parsed
-            .as_array()
-            .ok_or_else(|| bad("expected an array of entries"))?;
-        let mut results = Results::new();
-        for item in items {
-            let config = item
-                .get("config")
-                .and_then(serde_json::Value::as_object)
-                .ok_or_else(|| bad("an entry has no `config` object"))?
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::from_json(v)))
-                .collect();
-            let status = item
-                .get("status")
-                .and_then(serde_json::Value::as_str)
-                .ok_or_else(|| bad("an entry has no `status`"))?
-                .parse()?;
-            let message = item
-                .get("message")
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_string);
-            let micros = item
-                .get("duration_us")
-                .and_then(serde_json::Value::as_u64)
-                .unwrap_or(0);
-            results.record(Entry {
-                config,
-                status,
-                detail: Detail {
-                    message,
-                    duration: Duration::from_micros(micros),
-                },
-            });
-        }
-        Ok(results)
+        serde_json::from_str(json).map_err(|e| ConfigError::json(&e))
     }
 
     /// A self-contained HTML page: the grid of 2-field configs (as PyTorch's

@@ -103,10 +103,14 @@ impl RunRecord {
     }
 }
 
+/// The last panic the hook saw on a thread: its payload's text, and the
+/// message to report (the text with the panic's location).
+type Captured = (String, String);
+
 thread_local! {
     /// `Some` while this thread runs a fuzzed test: the panic hook stores the
-    /// message here instead of printing it.
-    static CAPTURE: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+    /// latest panic here instead of printing it.
+    static CAPTURE: RefCell<Option<Option<Captured>>> = const { RefCell::new(None) };
 }
 
 /// Installs, once per process, a panic hook that keeps quiet about panics
@@ -125,10 +129,11 @@ fn install_quiet_hook() {
                 match c.as_mut() {
                     Some(slot) => {
                         let msg = payload_text(info.payload());
-                        *slot = Some(match info.location() {
+                        let full = match info.location() {
                             Some(loc) => format!("panicked at {loc}: {msg}"),
                             None => format!("panicked: {msg}"),
-                        });
+                        };
+                        *slot = Some((msg, full));
                         true
                     }
                     None => false,
@@ -164,7 +169,15 @@ pub(crate) fn run_caught(test: &TestFn) -> RunRecord {
         Ok(Ok(())) => RunRecord::new(Status::Passed, None, duration),
         Ok(Err((status, message))) => RunRecord::new(status, Some(message), duration),
         Err(payload) => {
-            let message = captured.unwrap_or_else(|| payload_text(&*payload));
+            // The hook saw the last panic raised on this thread, but that
+            // may be one the test caught before it ended with another
+            // payload (`resume_unwind` calls no hook): its location is the
+            // ending panic's only if its text is the ending payload's.
+            let text = payload_text(&*payload);
+            let message = match captured {
+                Some((seen, full)) if seen == text => full,
+                _ => format!("panicked: {text}"),
+            };
             // A payload whose destructor panics must not escape, nor be
             // printed: drop it under its own guard, quietly.
             CAPTURE.with(|c| *c.borrow_mut() = Some(None));

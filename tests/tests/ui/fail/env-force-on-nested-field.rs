@@ -1,6 +1,6 @@
 use fuzzer_core::prelude::*;
 
-#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
 pub struct Inner {
     pub flag: bool,
 }

@@ -48,8 +48,8 @@ mod shadowed {
         Halide,
     }
 
-    /// A nested config.
-    #[derive(fuzzer_core::FuzzableConfig, Clone, Debug, PartialEq)]
+    /// A nested section.
+    #[derive(fuzzer_core::ConfigSection, Clone, Debug, PartialEq)]
     pub struct Inner {
         /// A nested flag.
         #[config(default = true)]
@@ -59,8 +59,8 @@ mod shadowed {
         pub level: u8,
     }
 
-    /// A nested config nested once more.
-    #[derive(fuzzer_core::FuzzableConfig, Clone, Debug, PartialEq)]
+    /// A section nested once more.
+    #[derive(fuzzer_core::ConfigSection, Clone, Debug, PartialEq)]
     pub struct Middle {
         /// The innermost part.
         #[config(nested)]
