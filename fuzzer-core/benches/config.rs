@@ -7,9 +7,10 @@ use std::hint::black_box;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use fake_config::{FakeConfig, Wide300};
 use fuzzer_core::prelude::*;
+use fuzzer_core::PatchGuard;
 use parking_lot::RwLock;
 
 /// Runs `per_thread(iters)` on `threads` threads started together and
@@ -76,6 +77,15 @@ fn reads(c: &mut Criterion) {
     g.bench_function("baseline read, 2 threads at once", |b| {
         b.iter_custom(|iters| on_threads(2, iters, baseline_loop))
     });
+    // Last in the group: it leaves a million process-wide configs behind
+    // (which a registry that keeps them all would pay for on every read).
+    for k in 0..1_000_000 {
+        FakeConfig::set(|c| c.e_int = k + 2);
+    }
+    g.bench_function("read, after 10^6 distinct set", |b| {
+        b.iter_custom(|iters| on_threads(1, iters, read_loop))
+    });
+    FakeConfig::reset();
     g.finish();
 }
 
@@ -95,6 +105,58 @@ fn writes(c: &mut Criterion) {
         })
     });
     g.bench_function("current()", |b| b.iter(|| black_box(FakeConfig::current())));
+    g.finish();
+}
+
+/// `n` guards, each patching the same field.
+fn stacked_guards(n: usize) -> Vec<PatchGuard<FakeConfig>> {
+    (0..n)
+        .map(|k| FakeConfig::patch(|c| c.e_int = k as i64 + 2))
+        .collect()
+}
+
+/// Dropping 1000 guards with a read after each drop, in three orders: the
+/// cost should not depend on the order.
+fn drop_orders(c: &mut Criterion) {
+    const N: usize = 1000;
+    let mut g = c.benchmark_group("drop 1000 guards, a read after each");
+    g.sample_size(10);
+    let read_after = |g: PatchGuard<FakeConfig>| {
+        drop(g);
+        black_box(FakeConfig::read(|c| black_box(c.e_int)));
+    };
+    g.bench_function("innermost first", |b| {
+        b.iter_batched(
+            || stacked_guards(N),
+            |guards| guards.into_iter().rev().for_each(read_after),
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("outermost first", |b| {
+        b.iter_batched(
+            || stacked_guards(N),
+            |guards| guards.into_iter().for_each(read_after),
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("shuffled", |b| {
+        b.iter_batched(
+            || {
+                let mut guards: Vec<_> = stacked_guards(N).into_iter().map(Some).collect();
+                let mut r = fuzzer_core::rng(7);
+                let mut order: Vec<usize> = (0..N).collect();
+                for i in (1..N).rev() {
+                    order.swap(i, r.below(i as u64 + 1) as usize);
+                }
+                order
+                    .into_iter()
+                    .map(|i| guards[i].take().expect("each index once"))
+                    .collect::<Vec<_>>()
+            },
+            |guards| guards.into_iter().for_each(read_after),
+            BatchSize::PerIteration,
+        )
+    });
     g.finish();
 }
 
@@ -132,6 +194,6 @@ fn persistence(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = reads, writes, persistence
+    targets = reads, writes, drop_orders, persistence
 }
 criterion_main!(benches);

@@ -263,6 +263,13 @@ pub trait FuzzableConfig:
     /// Changes, for every thread, the fields the closure changes. For
     /// start-up code; tests should prefer [`patch`](Self::patch).
     ///
+    /// Process-wide writes of one config type (`set`, `set_values`, `reset`,
+    /// `load_json`, `reload_env`) are serializable: each runs, closure
+    /// included, while holding the type's writer lock, which reads never
+    /// take. The closure may read the config (it sees it as before the write)
+    /// and may write it again on the same thread, but must not wait for
+    /// another thread's write of the same type.
+    ///
     /// Only changed values are recorded: assigning a field the value it
     /// already has (say, one that came from an env var) records nothing, so
     /// the field keeps following its env var after `reload_env()`. To hold a

@@ -73,6 +73,7 @@ pub mod __private {
     };
     pub use crate::error::ConfigError;
     pub use crate::field::{build_fields, Domain, FieldMeta, FieldSpec};
+    pub use crate::registry::layer_work;
     pub use crate::registry::{Fast, Local, Registry};
     pub use crate::sample::{sample_field, SampleCtx};
     pub use crate::value::{FuzzValue, Value};

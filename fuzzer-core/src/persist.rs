@@ -60,13 +60,6 @@ impl std::io::Write for Fnv128 {
     }
 }
 
-/// 128-bit FNV-1a of `bytes`.
-pub(crate) fn fnv128(bytes: &[u8]) -> u128 {
-    let mut h = Fnv128(Fnv128::OFFSET);
-    h.write(bytes);
-    h.0
-}
-
 pub(crate) fn config_hash<C: FuzzableConfig>(c: &C) -> ConfigHash {
     let fields = C::fields();
     let mut order: Vec<&crate::field::FieldMeta> =

@@ -137,11 +137,6 @@ impl Value {
         serde_json::to_string(self)
             .unwrap_or_else(|e| unreachable!("a Value always serializes: {e}"))
     }
-
-    /// Appends the value as compact JSON to `out`.
-    pub(crate) fn write_json(&self, out: &mut String) {
-        out.push_str(&self.to_json());
-    }
 }
 
 /// Formats the value as the Rust expression that builds it.

@@ -153,6 +153,25 @@ fn a_bad_bool_env_value_says_which_spellings_work() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_env_value_is_an_error_naming_its_field() {
+    use std::os::unix::ffi::OsStringExt;
+    let _l = global_lock();
+    let _r = EnvReset;
+    std::env::set_var(
+        "FAKE_CONFIG_E_INT",
+        std::ffi::OsString::from_vec(b"1\xff7".to_vec()),
+    );
+    let err = FakeConfig::reload_env().unwrap_err();
+    assert!(
+        matches!(&err, ConfigError::BadEnv { var, field, .. }
+            if var == "FAKE_CONFIG_E_INT" && field == "e_int"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("field `e_int`"), "{err}");
+}
+
 #[test]
 fn bad_json_in_an_env_var_for_a_list() {
     let _l = global_lock();

@@ -291,3 +291,103 @@ fn a_patch_made_inside_another_patch_closure_stays_visible() {
     drop(inner);
     assert_eq!(FakeConfig::read(|c| (c.e_float, c.e_int)), (1.0, 3));
 }
+
+/// Units of layer work done by `f` on this thread (see
+/// `fuzzer_core::__private::layer_work`): counts, not time.
+fn work_of(f: impl FnOnce()) -> u64 {
+    let before = fuzzer_core::__private::layer_work::<FakeConfig>();
+    f();
+    fuzzer_core::__private::layer_work::<FakeConfig>() - before
+}
+
+/// `n` guards on `e_int`, and on `e_bool` (alternately false, true, true:
+/// the second `true` changes nothing, so that guard leaves `e_bool` alone),
+/// dropped in `order` with a read after each drop that checks the values.
+fn drop_in_order(n: usize, order: impl FnOnce(&mut Vec<usize>)) {
+    let mut guards: Vec<Option<_>> = (0..n)
+        .map(|k| {
+            Some(FakeConfig::patch(|c| {
+                c.e_int = k as i64 + 2;
+                c.e_bool = k % 3 != 0;
+            }))
+        })
+        .collect();
+    let mut live: std::collections::BTreeSet<usize> = (0..n).collect();
+    let mut idx: Vec<usize> = (0..n).collect();
+    order(&mut idx);
+    for k in idx {
+        drop(guards[k].take());
+        live.remove(&k);
+        // Each field shows the top live guard that set it, else its default.
+        let e_int = live.last().map_or(1, |&t| t as i64 + 2);
+        let e_bool = live
+            .iter()
+            .rev()
+            .find(|&&j| j % 3 != 2)
+            .is_none_or(|&j| j % 3 != 0);
+        let want = (e_int, e_bool);
+        assert_eq!(
+            FakeConfig::read(|c| (c.e_int, c.e_bool)),
+            want,
+            "after dropping {k}"
+        );
+    }
+}
+
+#[test]
+fn dropping_guards_costs_o1_each_whatever_the_order() {
+    std::thread::spawn(|| {
+        const N: usize = 3000;
+        type Order = fn(&mut Vec<usize>);
+        let orders: [(&str, Order); 3] = [
+            ("innermost first", |v| v.reverse()),
+            ("outermost first", |_| {}),
+            ("shuffled", |v| fuzzer_core::rng(3).shuffle(v)),
+        ];
+        for (name, order) in orders {
+            let work = work_of(|| drop_in_order(N, order));
+            // Each guard: its two stack entries pushed and popped, its two
+            // fields copied back, and a share of sweeping dead entries.
+            assert!(
+                work <= 12 * N as u64,
+                "{name}: {work} units of work for {N} guards"
+            );
+        }
+    })
+    .join()
+    .unwrap();
+}
+
+#[test]
+fn twenty_thousand_guards_dropped_outermost_first_with_reads_between() {
+    // Quadratic layers would make this take many minutes.
+    std::thread::spawn(|| drop_in_order(20_000, |_| {}))
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn a_guard_forgotten_every_run_does_not_slow_the_runs_after_it() {
+    // What a test that leaks a guard does to a campaign: each run installs
+    // a config, the test forgets a patch, the run's guard drops.
+    std::thread::spawn(|| {
+        let mut run = |k: i64| {
+            let mut c = FakeConfig::defaults();
+            c.e_int = k;
+            let g = FakeConfig::install(std::sync::Arc::new(c));
+            std::mem::forget(FakeConfig::patch(|c| c.e_bool = false));
+            assert_eq!(FakeConfig::read(|c| (c.e_int, c.e_bool)), (k, false));
+            drop(g);
+            assert_eq!(FakeConfig::read(|c| (c.e_int, c.e_bool)), (1, false));
+        };
+        let first = work_of(|| (0..500).for_each(&mut run));
+        (500..4500).for_each(&mut run);
+        let last = work_of(|| (4500..5000).for_each(&mut run));
+        assert!(
+            last <= first + first / 10,
+            "runs 4500..5000 did {last} units of work, runs 0..500 {first}"
+        );
+    })
+    .join()
+    .unwrap();
+}

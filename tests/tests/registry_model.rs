@@ -1,7 +1,9 @@
 //! A model-based test of the singleton: random sequences of `patch`,
 //! `patch_values`, `install`, `set`, `reset` and guard drops in any order,
-//! some made inside `read` closures or inside other patch closures, checked
-//! after every step against a plain model of layered overrides.
+//! some made inside `read` closures or inside other patch closures, guards
+//! forgotten, sets made on other threads or by closures that read the
+//! config, checked after every step against a plain model of layered
+//! overrides.
 
 use std::collections::BTreeMap;
 
@@ -96,7 +98,7 @@ fn step(r: &mut FuzzRng, model: &mut Model, live: &mut Vec<Live>, next_id: &mut 
             guard,
         });
     };
-    match r.below(8) {
+    match r.below(15) {
         // patch: records the fields whose value the closure changed.
         0 | 1 => {
             let changes = some_changes(r);
@@ -173,6 +175,91 @@ fn step(r: &mut FuzzRng, model: &mut Model, live: &mut Vec<Live>, next_id: &mut 
             };
             push(model, live, layer, guard);
         }
+        // forget a live guard: its layer stays for the thread's life.
+        8 if !live.is_empty() => {
+            let k = r.below(live.len() as u64) as usize;
+            std::mem::forget(live.remove(k).guard);
+        }
+        // drop a live guard inside a read closure.
+        9 if !live.is_empty() => {
+            let k = r.below(live.len() as u64) as usize;
+            let gone = live.remove(k);
+            model.layers.retain(|(id, _)| *id != gone.id);
+            Model4::read(|_| drop(gone.guard));
+        }
+        // set on another thread, between two steps of this one.
+        10 => {
+            let changes = some_changes(r);
+            let base = model.base();
+            for &(i, v) in &changes {
+                if base[i] != v {
+                    model.global.insert(i, v);
+                }
+            }
+            std::thread::spawn(move || {
+                Model4::set(|c| changes.iter().for_each(|&(i, v)| put(c, i, v)))
+            })
+            .join()
+            .unwrap();
+        }
+        // set whose closure reads this thread's config (patches included)
+        // and copies one field of it to another.
+        11 => {
+            let (from, to) = (
+                r.below(FIELDS as u64) as usize,
+                r.below(FIELDS as u64) as usize,
+            );
+            let v = model.effective()[from];
+            if model.base()[to] != v {
+                model.global.insert(to, v);
+            }
+            Model4::set(|c| put(c, to, Model4::read(|now| get(now, from))));
+        }
+        // set or set_values made inside a read closure.
+        12 => {
+            let changes = some_changes(r);
+            if r.chance(0.5) {
+                let base = model.base();
+                for &(i, v) in &changes {
+                    if base[i] != v {
+                        model.global.insert(i, v);
+                    }
+                }
+                Model4::read(|_| Model4::set(|c| changes.iter().for_each(|&(i, v)| put(c, i, v))));
+            } else {
+                model.global.extend(changes.iter().copied());
+                let names = ["a", "b", "c", "inner.d"];
+                Model4::read(|_| {
+                    Model4::set_values(
+                        changes
+                            .iter()
+                            .map(|&(i, v)| (names[i], Value::Int(i128::from(v)))),
+                    )
+                })
+                .unwrap();
+            }
+        }
+        // capture this thread's patches, enter them on another thread: the
+        // fields some layer overrides show this thread's values, the others
+        // the process-wide ones.
+        13 => {
+            let (base, mine) = (model.base(), model.effective());
+            let want: Vec<i64> = (0..FIELDS)
+                .map(|i| {
+                    let overridden = model.layers.iter().any(|(_, l)| l.contains_key(&i));
+                    if overridden {
+                        mine[i]
+                    } else {
+                        base[i]
+                    }
+                })
+                .collect();
+            let snap = Snapshot::capture();
+            let seen = std::thread::spawn(move || snap.enter(actual))
+                .join()
+                .unwrap();
+            assert_eq!(seen.to_vec(), want, "a snapshot entered on another thread");
+        }
         _ => {
             model.global.clear();
             Model4::reset();
@@ -180,26 +267,36 @@ fn step(r: &mut FuzzRng, model: &mut Model, live: &mut Vec<Live>, next_id: &mut 
     }
 }
 
+/// One seed's run, on its own thread (forgotten layers die with it).
+fn run(seed: u64, steps: usize) {
+    let mut r = rng(seed);
+    let mut model = Model::default();
+    let mut live: Vec<Live> = Vec::new();
+    let mut next_id = 0;
+    Model4::reset();
+    for n in 0..steps {
+        step(&mut r, &mut model, &mut live, &mut next_id);
+        assert_eq!(actual(), model.effective(), "seed {seed}, step {n}");
+    }
+    // Drop what is left, in a random order.
+    while !live.is_empty() {
+        let k = r.below(live.len() as u64) as usize;
+        let gone = live.remove(k);
+        model.layers.retain(|(id, _)| *id != gone.id);
+        drop(gone.guard);
+        assert_eq!(actual(), model.effective(), "seed {seed}, unwinding");
+    }
+}
+
 #[test]
 fn the_registry_matches_a_model_of_layered_overrides() {
     for seed in 0..300 {
-        let mut r = rng(seed);
-        let mut model = Model::default();
-        let mut live: Vec<Live> = Vec::new();
-        let mut next_id = 0;
-        Model4::reset();
-        for n in 0..60 {
-            step(&mut r, &mut model, &mut live, &mut next_id);
-            assert_eq!(actual(), model.effective(), "seed {seed}, step {n}");
-        }
-        // Drop what is left, in a random order.
-        while !live.is_empty() {
-            let k = r.below(live.len() as u64) as usize;
-            let gone = live.remove(k);
-            model.layers.retain(|(id, _)| *id != gone.id);
-            drop(gone.guard);
-            assert_eq!(actual(), model.effective(), "seed {seed}, unwinding");
-        }
+        std::thread::spawn(move || run(seed, 60)).join().unwrap();
+    }
+    // Long runs: many layers, forgotten ones below live ones, enough dead
+    // stack entries to be swept.
+    for seed in 1000..1010 {
+        std::thread::spawn(move || run(seed, 2000)).join().unwrap();
     }
     Model4::reset();
 }

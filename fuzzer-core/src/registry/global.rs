@@ -6,6 +6,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use parking_lot::ReentrantMutex;
+
 use crate::config::FuzzableConfig;
 use crate::error::ConfigError;
 use crate::field::{build_fields, FieldMeta};
@@ -112,59 +114,28 @@ impl<C: FuzzableConfig> Overlay<C> {
     }
 }
 
-/// A config a thread reads: interned for the life of the process (readable
-/// through a plain `&'static`), or an ordinary shared `Arc` (a patched
-/// config, or a base past [`MAX_INTERNED`] distinct ones).
+/// What the registry publishes to threads: its generation, the base config
+/// made at that generation, and the env-forced fields.
 #[derive(Debug)]
-pub(crate) enum Base<C: 'static> {
-    Static(&'static Arc<C>),
-    Shared(Arc<C>),
-}
-
-impl<C> Clone for Base<C> {
-    fn clone(&self) -> Self {
-        match self {
-            Base::Static(b) => Base::Static(b),
-            Base::Shared(a) => Base::Shared(Arc::clone(a)),
-        }
-    }
-}
-
-impl<C> Base<C> {
-    pub(crate) fn arc(&self) -> &Arc<C> {
-        match self {
-            Base::Static(b) => b,
-            Base::Shared(a) => a,
-        }
-    }
-
-    pub(crate) fn into_arc(self) -> Arc<C> {
-        match self {
-            Base::Static(b) => Arc::clone(b),
-            Base::Shared(a) => a,
-        }
-    }
-}
-
-impl<C> std::ops::Deref for Base<C> {
-    type Target = C;
-    fn deref(&self) -> &C {
-        self.arc()
-    }
-}
-
-/// How many distinct base configs are kept for the life of the process.
-/// Past this (a program calling `set` with ever new values), bases are
-/// ordinary `Arc`s and threads read them through the slower patched path,
-/// so memory stays bounded.
-pub(crate) const MAX_INTERNED: usize = 256;
-
-/// What a thread needs to build its effective config.
-#[derive(Debug)]
-pub(crate) struct Snapshot<C: 'static> {
+pub(crate) struct Published<C: 'static> {
     pub(crate) gen: u64,
-    pub(crate) base: Base<C>,
+    pub(crate) base: Arc<C>,
     pub(crate) force: Arc<Overlay<C>>,
+    /// The registry's initial config, when `base` is that config (nothing
+    /// `set`, env not reloaded): threads with no patch read it through a
+    /// plain `&'static`, with no borrow to count.
+    pub(crate) pinned: Option<&'static C>,
+}
+
+impl<C> Clone for Published<C> {
+    fn clone(&self) -> Self {
+        Published {
+            gen: self.gen,
+            base: Arc::clone(&self.base),
+            force: Arc::clone(&self.force),
+            pinned: self.pinned,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -172,55 +143,10 @@ struct Inner<C: 'static> {
     env_default: Overlay<C>,
     force: Arc<Overlay<C>>,
     set: Overlay<C>,
-    base: Base<C>,
-    /// Distinct base configs so far, by a hash of every field. Bases live
-    /// for the rest of the process, so that a thread with no patch can read
-    /// one through a plain `&'static` kept in a thread-local: no lock, no
-    /// reference count, no shared write. They change only on `set`, `reset`,
-    /// `load_json` and `reload_env`; equal bases are shared, and at most
-    /// [`MAX_INTERNED`] are kept.
-    interned: HashMap<u128, Vec<&'static Arc<C>>>,
-    interned_count: usize,
-}
-
-/// Equal field by field, with each field type's own `PartialEq` (not a
-/// user's `PartialEq` for the whole struct, which may be approximate), and
-/// values that are not equal to themselves (NaN) compared by their text.
-fn same_config<C: FuzzableConfig>(a: &C, b: &C) -> bool {
-    (0..C::__FIELD_COUNT)
-        .all(|i| a.__field_eq(b, i) || a.__get_index(i).to_json() == b.__get_index(i).to_json())
-}
-
-/// A hash of every field's value, for finding equal bases.
-fn identity_hash<C: FuzzableConfig>(c: &C) -> u128 {
-    let mut text = String::new();
-    for i in 0..C::__FIELD_COUNT {
-        c.__get_index(i).write_json(&mut text);
-        text.push('\n');
-    }
-    crate::persist::fnv128(text.as_bytes())
-}
-
-impl<C: FuzzableConfig> Inner<C> {
-    fn intern(&mut self, c: C) -> Base<C> {
-        let key = identity_hash(&c);
-        let bucket = self.interned.entry(key).or_default();
-        if let Some(found) = bucket.iter().find(|b| same_config(&****b, &c)) {
-            return Base::Static(found);
-        }
-        if self.interned_count >= MAX_INTERNED {
-            return Base::Shared(Arc::new(c));
-        }
-        let leaked: &'static Arc<C> = Box::leak(Box::new(Arc::new(c)));
-        bucket.push(leaked);
-        self.interned_count += 1;
-        Base::Static(leaked)
-    }
-
-    fn rebuild(&mut self, registry: &Registry<C>) {
-        let c = registry.build_base(&self.env_default, &self.force, &self.set);
-        self.base = self.intern(c);
-    }
+    /// declared ← env defaults ← `set` overrides ← env force.
+    base: Arc<C>,
+    /// Whether `reload_env` ever ran: then `base` is never `initial`.
+    env_reloaded: bool,
 }
 
 /// The per-type process-wide state. One static of this type is emitted by
@@ -228,11 +154,19 @@ impl<C: FuzzableConfig> Inner<C> {
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Registry<C: 'static> {
-    /// Bumped on every process-wide change; threads compare it on each read.
+    /// The generation of the published base: starts at 1, and every
+    /// process-wide write bumps it while holding `inner`'s lock. Threads
+    /// compare it on each read; 0 is never a registry generation.
     pub(crate) gen: AtomicU64,
+    /// Held across every process-wide write, closure included, so that
+    /// writes are serializable. Readers never take it; it is reentrant so
+    /// that a `set` closure may itself write.
+    writer: ReentrantMutex<()>,
     inner: Mutex<Option<Inner<C>>>,
     meta: OnceLock<Meta>,
     declared: OnceLock<C>,
+    /// The first base config (declared defaults and env at first use).
+    initial: OnceLock<C>,
 }
 
 impl<C: 'static> Registry<C> {
@@ -240,10 +174,12 @@ impl<C: 'static> Registry<C> {
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
         Registry {
-            gen: AtomicU64::new(0),
+            gen: AtomicU64::new(1),
+            writer: parking_lot::const_reentrant_mutex(()),
             inner: Mutex::new(None),
             meta: OnceLock::new(),
             declared: OnceLock::new(),
+            initial: OnceLock::new(),
         }
     }
 }
@@ -280,37 +216,57 @@ impl<C: FuzzableConfig> Registry<C> {
                 Err(e) => panic!("{e}"),
             };
             let set = Overlay::new(self.declared().clone());
-            let first = self.build_base(&env_default, &force, &set);
-            let mut inner = Inner {
+            let base = self.build_base(&env_default, &force, &set);
+            self.initial.get_or_init(|| base.clone());
+            *guard = Some(Inner {
                 env_default,
                 force: Arc::new(force),
                 set,
-                base: Base::Shared(Arc::new(self.declared().clone())),
-                interned: HashMap::new(),
-                interned_count: 0,
-            };
-            inner.base = inner.intern(first);
-            *guard = Some(inner);
-            self.gen.fetch_add(1, Ordering::Release);
+                base: Arc::new(base),
+                env_reloaded: false,
+            });
         }
         guard
     }
 
-    pub(crate) fn snapshot(&self) -> Snapshot<C> {
+    /// The current base config, its generation and the env force.
+    pub(crate) fn published(&'static self) -> Published<C> {
         let guard = self.lock_init();
         let inner = guard.as_ref().expect("initialized by lock_init");
-        Snapshot {
+        Published {
+            // Bumped only under this lock: it is `base`'s generation.
             gen: self.gen.load(Ordering::Acquire),
-            base: inner.base.clone(),
+            base: Arc::clone(&inner.base),
             force: Arc::clone(&inner.force),
+            pinned: self
+                .initial
+                .get()
+                .filter(|_| !inner.env_reloaded && inner.set.fields.is_empty()),
         }
+    }
+
+    fn base(&self) -> Arc<C> {
+        Arc::clone(&self.lock_init().as_ref().expect("initialized").base)
+    }
+
+    /// Replaces parts of `Inner` and publishes the new base; `update` runs
+    /// with the state lock held and must not call back into the registry.
+    /// (Each update builds its new values first and assigns them last, so a
+    /// panic cannot leave `Inner` half-updated.)
+    fn publish(&self, update: impl FnOnce(&mut Inner<C>)) {
+        let mut guard = self.lock_init();
+        let inner = guard.as_mut().expect("initialized by lock_init");
+        update(inner);
+        inner.base = Arc::new(self.build_base(&inner.env_default, &inner.force, &inner.set));
+        self.gen.fetch_add(1, Ordering::Release);
     }
 
     /// The declared defaults with env-forced fields at their forced values:
     /// the starting point of every fuzzer run.
     pub(crate) fn declared_with_force(&self) -> C {
         let mut c = self.declared().clone();
-        self.snapshot().force.apply_to(&mut c);
+        let force = Arc::clone(&self.lock_init().as_ref().expect("initialized").force);
+        force.apply_to(&mut c);
         c
     }
 
@@ -328,7 +284,7 @@ impl<C: FuzzableConfig> Registry<C> {
         let mut force = Overlay::new(self.declared().clone());
         for f in self.meta().fields() {
             for (names, target) in [(&f.env, &mut default), (&f.env_force, &mut force)] {
-                let Some((var, text)) = first_set(names)? else {
+                let Some((var, text)) = first_set(names, f.name())? else {
                     continue;
                 };
                 let bad = |expected: String| ConfigError::BadEnv {
@@ -349,35 +305,58 @@ impl<C: FuzzableConfig> Registry<C> {
     }
 
     pub(crate) fn reload_env(&self) -> Result<(), ConfigError> {
+        let _w = self.writer.lock();
         let (env_default, force) = self.read_env()?;
-        let mut guard = self.lock_init();
-        let inner = guard.as_mut().expect("initialized by lock_init");
-        inner.env_default = env_default;
-        inner.force = Arc::new(force);
-        inner.rebuild(self);
-        self.gen.fetch_add(1, Ordering::Release);
+        self.publish(|inner| {
+            inner.env_default = env_default;
+            inner.force = Arc::new(force);
+            inner.env_reloaded = true;
+        });
+        Ok(())
+    }
+
+    /// `set`: runs `f` on a copy of the base config and records as
+    /// process-wide overrides the fields it changed. The writer lock is held
+    /// throughout, so no other write comes between the copy and the record.
+    pub(crate) fn set_with(&self, f: impl FnOnce(&mut C)) {
+        let _w = self.writer.lock();
+        let base = self.base();
+        let mut c = (*base).clone();
+        // No state lock is held: the closure may read the config.
+        f(&mut c);
+        let changed = (0..C::__FIELD_COUNT).filter(|&i| !c.__field_eq(&base, i));
+        self.set_fields(&c, changed);
+    }
+
+    /// `set_values`: checks `(name, value)` pairs against the base config and
+    /// records every field named, or nothing on an error.
+    pub(crate) fn set_named<N, I>(&self, values: I) -> Result<(), ConfigError>
+    where
+        N: AsRef<str>,
+        I: IntoIterator<Item = (N, Value)>,
+    {
+        let _w = self.writer.lock();
+        let base = self.base();
+        let (c, touched) = self.apply_named(&base, values)?;
+        self.set_fields(&c, touched);
         Ok(())
     }
 
     /// Records as process-wide overrides the given fields of `values`.
     pub(crate) fn set_fields(&self, values: &C, fields: impl IntoIterator<Item = usize>) {
-        let mut guard = self.lock_init();
-        let inner = guard.as_mut().expect("initialized by lock_init");
-        let mut set = inner.set.clone();
-        for i in fields {
-            set.take_field(values, i);
-        }
-        inner.set = set;
-        inner.rebuild(self);
-        self.gen.fetch_add(1, Ordering::Release);
+        let _w = self.writer.lock();
+        self.publish(|inner| {
+            let mut set = inner.set.clone();
+            for i in fields {
+                set.take_field(values, i);
+            }
+            inner.set = set;
+        });
     }
 
     pub(crate) fn reset(&self) {
-        let mut guard = self.lock_init();
-        let inner = guard.as_mut().expect("initialized by lock_init");
-        inner.set = Overlay::new(self.declared().clone());
-        inner.rebuild(self);
-        self.gen.fetch_add(1, Ordering::Release);
+        let _w = self.writer.lock();
+        self.publish(|inner| inner.set = Overlay::new(self.declared().clone()));
     }
 
     /// Checks `(name, value)` pairs against a copy of `start`: the updated
@@ -404,8 +383,9 @@ impl<C: FuzzableConfig> Registry<C> {
     }
 }
 
-/// The first of `names` that is set: (name, text).
-fn first_set(names: &[String]) -> Result<Option<(String, String)>, ConfigError> {
+/// The first of `names` that is set: (name, text). `field` is the dotted
+/// name of the field the variables feed, for the error.
+fn first_set(names: &[String], field: &str) -> Result<Option<(String, String)>, ConfigError> {
     for name in names {
         match std::env::var(name) {
             Ok(text) => return Ok(Some((name.clone(), text))),
@@ -414,7 +394,7 @@ fn first_set(names: &[String]) -> Result<Option<(String, String)>, ConfigError> 
                 return Err(ConfigError::BadEnv {
                     var: name.clone(),
                     value: raw.to_string_lossy().into_owned(),
-                    field: String::new(),
+                    field: field.to_string(),
                     expected: "valid UTF-8 text".into(),
                 })
             }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::config::FuzzableConfig;
 
-use super::PatchGuard;
+use super::{LayerId, PatchGuard};
 
 /// Captures one config type's overrides on this thread, if it has any.
 type Capturer = fn() -> Option<Box<dyn Captured>>;
@@ -39,9 +39,9 @@ fn capture_one<C: FuzzableConfig>() -> Option<Box<dyn Captured>> {
 /// One config type's captured overrides, with its type erased.
 trait Captured: Send + Sync {
     /// Pushes the overrides as one layer on this thread; returns its id.
-    fn enter(&self) -> u64;
+    fn enter(&self) -> LayerId;
     /// Removes the layer `id` pushed by [`enter`](Captured::enter).
-    fn exit(&self, id: u64);
+    fn exit(&self, id: LayerId);
     /// Records the overrides as process-wide `set`s.
     fn install_process_wide(&self);
     /// The captured fields and their values, for `Debug`.
@@ -57,11 +57,11 @@ struct CapturedConfig<C> {
 }
 
 impl<C: FuzzableConfig> Captured for CapturedConfig<C> {
-    fn enter(&self) -> u64 {
+    fn enter(&self) -> LayerId {
         C::__local().with(|l| l.enter_captured(&self.config, self.fields.as_deref()))
     }
 
-    fn exit(&self, id: u64) {
+    fn exit(&self, id: LayerId) {
         drop(PatchGuard::<C>::new(id));
     }
 
@@ -94,7 +94,7 @@ impl<C: FuzzableConfig> Captured for CapturedConfig<C> {
 /// Removes one entered layer when dropped, also when unwinding.
 struct Entered<'a> {
     entry: &'a dyn Captured,
-    id: u64,
+    id: LayerId,
 }
 
 impl Drop for Entered<'_> {
