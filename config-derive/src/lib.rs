@@ -23,8 +23,9 @@ mod valid;
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
-/// Derives `fuzzer_core::FuzzableConfig`; see that trait and the `fuzzer_core`
-/// README for the `#[config(..)]` and `#[fuzz(..)]` attributes.
+/// Derives `fuzzer_core::FuzzableConfig`. Every `#[config(..)]` and
+/// `#[fuzz(..)]` key, with examples, is in the `fuzzer_core::attributes`
+/// module.
 #[proc_macro_derive(FuzzableConfig, attributes(config, fuzz))]
 pub fn derive_fuzzable_config(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -32,7 +33,7 @@ pub fn derive_fuzzable_config(input: TokenStream) -> TokenStream {
 }
 
 /// Derives `fuzzer_core::ConfigSection`, with the same attributes as
-/// `FuzzableConfig`; see that trait.
+/// `FuzzableConfig` (see the `fuzzer_core::attributes` module).
 #[proc_macro_derive(ConfigSection, attributes(config, fuzz))]
 pub fn derive_config_section(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -40,7 +41,8 @@ pub fn derive_config_section(input: TokenStream) -> TokenStream {
 }
 
 /// Derives `fuzzer_core::FuzzValue` for a fieldless enum. Takes
-/// `#[config(crate = "..")]` when `fuzzer_core` is renamed.
+/// `#[config(crate = "..")]` when `fuzzer_core` is renamed (see the
+/// `fuzzer_core::attributes` module).
 #[proc_macro_derive(FuzzValue, attributes(config))]
 pub fn derive_fuzz_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -72,21 +72,37 @@ pub trait DeclaredDefaults: 'static {
 /// (`<SECTION_PREFIX><FIELD>`), are read first, in every root that nests it.
 ///
 /// ```
-/// use fake_config::{FakeConfig, Nested};
 /// use fuzzer_core::prelude::*;
 ///
-/// let _g = FakeConfig::patch(|c| c.nested.e_bool = false);
-/// assert!(!FakeConfig::read(|c| c.nested.e_bool));
-/// assert!(FakeConfig::fields().iter().any(|f| f.name() == "nested.e_bool"));
+/// #[derive(ConfigSection, Clone, Debug, PartialEq)]
+/// pub struct Nested {
+///     #[config(default = true)]
+///     pub e_bool: bool,
+/// }
+///
+/// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// pub struct Root {
+///     #[config(nested)]
+///     pub nested: Nested,
+/// }
+///
+/// let _g = Root::patch(|c| c.nested.e_bool = false);
+/// assert!(!Root::read(|c| c.nested.e_bool));
+/// assert!(Root::fields().iter().any(|f| f.name() == "nested.e_bool"));
 /// assert!(Nested::defaults().e_bool); // declared defaults: no singleton involved
 /// ```
 ///
 /// A section cannot be read on its own:
 ///
 /// ```compile_fail
-/// use fake_config::Nested;
 /// use fuzzer_core::prelude::*;
-/// let _ = Nested::read(|c| c.e_bool); // error: read it through `FakeConfig`
+///
+/// #[derive(ConfigSection, Clone, Debug, PartialEq)]
+/// pub struct Nested {
+///     pub e_bool: bool,
+/// }
+///
+/// let _ = Nested::read(|c| c.e_bool); // error: read it through the root that nests it
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a config section",
@@ -162,17 +178,24 @@ pub trait SectionHasNoSingleton {}
 /// run-time API is associated functions on the type:
 ///
 /// ```
-/// use fake_config::FakeConfig;
 /// use fuzzer_core::prelude::*;
 ///
-/// assert!(FakeConfig::read(|c| c.e_bool));
-/// {
-///     let _g = FakeConfig::patch(|c| c.e_bool = false);
-///     assert!(!FakeConfig::read(|c| c.e_bool));
-///     assert!(!FakeConfig::is_default("e_bool").unwrap());
+/// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// pub struct Settings {
+///     #[config(default = true)]
+///     pub fuse: bool,
 /// }
-/// assert!(FakeConfig::read(|c| c.e_bool));
+///
+/// assert!(Settings::read(|c| c.fuse));
+/// {
+///     let _g = Settings::patch(|c| c.fuse = false);
+///     assert!(!Settings::read(|c| c.fuse));
+///     assert!(!Settings::is_default("fuse").unwrap());
+/// }
+/// assert!(Settings::read(|c| c.fuse));
 /// ```
+///
+/// Every attribute the derive takes is in [`attributes`](crate::attributes).
 ///
 /// Value precedence, highest first: env force → this thread's patches
 /// (innermost first) → process-wide `set` → env default → declared default.
@@ -201,8 +224,24 @@ pub trait FuzzableConfig:
     /// one atomic load, takes no lock, allocates nothing and writes no shared
     /// memory.
     ///
-    /// The closure must not hold on to the reference; take what you need:
-    /// `let n = FakeConfig::read(|c| c.e_int);`.
+    /// The closure must not hold on to the reference; take what you need,
+    /// cloning what is not `Copy`:
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     #[config(default = 64)]
+    ///     pub max_fusion_size: i64,
+    ///     #[config(default = String::from("triton"))]
+    ///     pub backend: String,
+    /// }
+    ///
+    /// let n = Settings::read(|c| c.max_fusion_size);
+    /// let (n2, backend) = Settings::read(|c| (c.max_fusion_size * 2, c.backend.clone()));
+    /// assert_eq!((n, n2, backend.as_str()), (64, 128, "triton"));
+    /// ```
     #[inline]
     fn read<R>(f: impl FnOnce(&Self) -> R) -> R {
         registry::read::<Self, R>(f)
@@ -219,9 +258,28 @@ pub trait FuzzableConfig:
     /// exactly its own change, also when unwinding from a panic.
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
-    /// let _g = FakeConfig::patch(|c| { c.e_int = 2; c.nested.e_bool = false; });
-    /// assert_eq!(FakeConfig::read(|c| (c.e_int, c.nested.e_bool)), (2, false));
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     #[config(default = 1)]
+    ///     pub level: i64,
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    /// }
+    ///
+    /// {
+    ///     let _outer = Settings::patch(|c| { c.level = 2; c.fuse = false; });
+    ///     {
+    ///         let _inner = Settings::patch(|c| c.level = 3);  // innermost wins
+    ///         assert_eq!(Settings::read(|c| (c.level, c.fuse)), (3, false));
+    ///     }
+    ///     assert_eq!(Settings::read(|c| (c.level, c.fuse)), (2, false));
+    ///     // Another thread does not see this thread's patches.
+    ///     let there = std::thread::spawn(|| Settings::read(|c| c.level)).join().unwrap();
+    ///     assert_eq!(there, 1);
+    /// }
+    /// assert_eq!(Settings::read(|c| (c.level, c.fuse)), (1, true));
     /// ```
     fn patch(f: impl FnOnce(&mut Self)) -> PatchGuard<Self> {
         registry::patch::<Self>(f)
@@ -231,10 +289,23 @@ pub trait FuzzableConfig:
     /// value is checked before anything is applied.
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
-    /// let _g = FakeConfig::patch_values([("nested.e_bool", Value::Bool(false))]).unwrap();
-    /// assert!(!FakeConfig::read(|c| c.nested.e_bool));
-    /// assert!(FakeConfig::patch_values([("nested.e_bol", Value::Bool(false))]).is_err());
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(ConfigSection, Clone, Debug, PartialEq)]
+    /// pub struct Cache {
+    ///     #[config(default = true)]
+    ///     pub enabled: bool,
+    /// }
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     #[config(nested)]
+    ///     pub cache: Cache,
+    /// }
+    ///
+    /// let _g = Settings::patch_values([("cache.enabled", Value::Bool(false))]).unwrap();
+    /// assert!(!Settings::read(|c| c.cache.enabled));
+    /// assert!(Settings::patch_values([("cache.enabeld", Value::Bool(false))]).is_err());
     /// ```
     fn patch_values<N, I>(values: I) -> Result<PatchGuard<Self>, ConfigError>
     where
@@ -248,12 +319,19 @@ pub trait FuzzableConfig:
     /// guard drops. Env-forced fields keep their forced values.
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
-    /// let _g = FakeConfig::patch(|c| c.e_int = 7);
-    /// let snap = FakeConfig::current();
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     #[config(default = 1)]
+    ///     pub level: i64,
+    /// }
+    ///
+    /// let _g = Settings::patch(|c| c.level = 7);
+    /// let snap = Settings::current();
     /// std::thread::spawn(move || {
-    ///     let _g = FakeConfig::install(snap);
-    ///     assert_eq!(FakeConfig::read(|c| c.e_int), 7);
+    ///     let _g = Settings::install(snap);
+    ///     assert_eq!(Settings::read(|c| c.level), 7);
     /// }).join().unwrap();
     /// ```
     fn install(snapshot: Arc<Self>) -> PatchGuard<Self> {
@@ -296,6 +374,39 @@ pub trait FuzzableConfig:
     }
 
     /// Reads the environment variables again. On error nothing changes.
+    ///
+    /// Env vars are otherwise read once, on first use, and a bad value then
+    /// panics (a read cannot return an error); call this at start-up to get
+    /// the error instead, and after changing the environment to see the
+    /// change (see [`guide::testing`](crate::guide::testing) for tests).
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    /// use fuzzer_core::ConfigError;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     #[config(default = 1, env = "RELOAD_DOC_LEVEL")]
+    ///     pub level: i64,
+    /// }
+    ///
+    /// std::env::set_var("RELOAD_DOC_LEVEL", "3");
+    /// Settings::reload_env().unwrap();
+    /// assert_eq!(Settings::read(|c| c.level), 3);
+    ///
+    /// std::env::set_var("RELOAD_DOC_LEVEL", "three");
+    /// let err = Settings::reload_env().unwrap_err();
+    /// assert_eq!(
+    ///     err,
+    ///     ConfigError::BadEnv {
+    ///         var: "RELOAD_DOC_LEVEL".into(),
+    ///         value: "three".into(),
+    ///         field: "level".into(),
+    ///         expected: "i64".into(),
+    ///     }
+    /// );
+    /// assert_eq!(Settings::read(|c| c.level), 3); // nothing changed
+    /// ```
     fn reload_env() -> Result<(), ConfigError> {
         registry::reload_env::<Self>()
     }
@@ -360,11 +471,38 @@ pub trait FuzzableConfig:
     /// take the form documented on [`Value`]; a key given twice is an error.
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
-    /// FakeConfig::load_json(r#"{"e_int": 3, "nested": {"e_bool": false}}"#).unwrap();
-    /// assert_eq!(FakeConfig::read(|c| (c.e_int, c.nested.e_bool)), (3, false));
-    /// assert!(FakeConfig::load_json(r#"{"e_int": 3, "e_int": 4}"#).is_err());
-    /// FakeConfig::reset();
+    /// use fuzzer_core::prelude::*;
+    /// use fuzzer_core::ConfigError;
+    ///
+    /// #[derive(ConfigSection, Clone, Debug, PartialEq)]
+    /// pub struct Cache {
+    ///     #[config(default = true)]
+    ///     pub enabled: bool,
+    /// }
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     #[config(default = 1)]
+    ///     pub level: i64,
+    ///     #[config(nested)]
+    ///     pub cache: Cache,
+    /// }
+    ///
+    /// Settings::load_json(r#"{"level": 3, "cache": {"enabled": false}}"#).unwrap();
+    /// assert_eq!(Settings::read(|c| (c.level, c.cache.enabled)), (3, false));
+    ///
+    /// // A round trip through `save_json`.
+    /// let saved = Settings::save_json();
+    /// Settings::reset();
+    /// Settings::load_json(&saved).unwrap();
+    /// assert_eq!(Settings::read(|c| c.level), 3);
+    ///
+    /// // Mistakes are errors, and apply nothing.
+    /// assert!(matches!(Settings::load_json(r#"{"level": 3, "level": 4}"#), Err(ConfigError::Json { .. })));
+    /// assert!(matches!(Settings::load_json(r#"{"levle": 4}"#), Err(ConfigError::UnknownField { .. })));
+    /// assert!(matches!(Settings::load_json(r#"{"level": true}"#), Err(ConfigError::WrongType { .. })));
+    /// assert_eq!(Settings::read(|c| c.level), 3);
+    /// Settings::reset();
     /// ```
     fn load_json(json: &str) -> Result<(), ConfigError> {
         let values = crate::persist::parse_json_object::<Self>(json)?;

@@ -8,6 +8,34 @@ use crate::value::Value;
 
 /// What was wrong with a config input. A call that returns an error has
 /// applied nothing.
+///
+/// Its `Display` says what was wrong and what to do; match on the variant to
+/// handle a kind of mistake. New variants may be added.
+///
+/// ```
+/// use fuzzer_core::prelude::*;
+/// use fuzzer_core::ConfigError;
+///
+/// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// pub struct Settings {
+///     #[config(default = 64)]
+///     pub max_fusion_size: i64,
+/// }
+///
+/// let err = Settings::set_values([("max_fusion_sise", Value::Int(8))]).unwrap_err();
+/// assert_eq!(err.to_string(), "`Settings` has no field `max_fusion_sise`; did you mean `max_fusion_size`?");
+/// assert!(matches!(&err, ConfigError::UnknownField { suggestion: Some(s), .. } if s == "max_fusion_size"));
+///
+/// let err = Settings::set_values([("max_fusion_size", Value::Bool(true))]).unwrap_err();
+/// assert!(matches!(&err, ConfigError::WrongType { field, expected, .. }
+///     if field == "max_fusion_size" && expected == "i64"));
+/// println!("{err}"); // field `max_fusion_size` has type `i64`, but the value given is ...
+///
+/// let err = Settings::load_json("{\"max_fusion_size\": 8,}").unwrap_err();
+/// assert!(matches!(err, ConfigError::Json { line: 1, .. }));
+///
+/// assert_eq!(Settings::read(|c| c.max_fusion_size), 64); // nothing was applied
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {

@@ -40,12 +40,20 @@ pub enum FuzzRole {
 /// flattened to dotted names. Returned by `FuzzableConfig::fields()`.
 ///
 /// ```
-/// use fake_config::FakeConfig;
 /// use fuzzer_core::prelude::*;
 ///
-/// let f = FakeConfig::fields().iter().find(|f| f.name() == "e_optional").unwrap();
+/// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// pub struct Flags {
+///     /// Use the on-disk cache.
+///     #[config(default = Some(true), env = "FLAGS_CACHE")]
+///     pub cache: Option<bool>,
+/// }
+///
+/// let f = Flags::fields().iter().find(|f| f.name() == "cache").unwrap();
 /// assert_eq!(f.type_name(), "Option<bool>");
+/// assert_eq!(f.doc(), "Use the on-disk cache.");
 /// assert_eq!(f.default_value(), Value::Some(Box::new(Value::Bool(true))));
+/// assert_eq!(f.env_names(), ["FLAGS_CACHE"]);
 /// ```
 #[derive(Clone, Debug)]
 pub struct FieldMeta {
@@ -153,10 +161,15 @@ impl FieldMeta {
     /// `f32::NAN` for an `f32`). An error if `value` does not fit the type.
     ///
     /// ```
-    /// use fake_config::FakeConfig;
     /// use fuzzer_core::prelude::*;
     ///
-    /// let f = &FakeConfig::fields()[FakeConfig::field_index("e_tuple").unwrap()];
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Shapes {
+    ///     #[config(default = (1,))]
+    ///     pub tile: (i64,),
+    /// }
+    ///
+    /// let f = &Shapes::fields()[Shapes::field_index("tile").unwrap()];
     /// assert_eq!(f.rust_expr(&Value::List(vec![Value::Int(3)])).unwrap(), "(3,)");
     /// assert!(f.rust_expr(&Value::Bool(true)).is_err());
     /// ```

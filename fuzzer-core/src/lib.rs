@@ -1,16 +1,8 @@
-//! Typed, thread-safe, patchable configuration structs, and a fuzzer that
-//! finds the combinations of settings that break a program.
-//!
-//! This is a Rust take on PyTorch's config module
-//! (`torch.utils._config_module`) and its `ConfigFuzzer`: declare a struct
-//! with `#[derive(FuzzableConfig)]`, read it on hot paths with
-//! `Config::read(|c| c.flag)`, override fields in a scope with
-//! `Config::patch(|c| c.flag = false)` (thread-locally, so parallel tests never
-//! see each other's overrides), and let [`ConfigFuzzer`] hunt for failing
-//! configurations and shrink them to the few fields that matter.
-//!
-//! See the crate's README for a tour.
-
+// The crate's documentation is the README: a guide with the quick start,
+// sections, fuzzing, precedence and the differences from PyTorch. Its code
+// blocks run as doc tests, so it cannot rot. `README.md` in this directory
+// is a link to the workspace's, so that `cargo package` ships it.
+#![doc = include_str!("../README.md")]
 #![doc(html_root_url = "https://docs.rs/fuzzer-core/0.1.0")]
 
 // Lets unit tests use `#[derive(FuzzableConfig)]`, whose code names this
@@ -44,18 +36,24 @@ pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
 
-/// `#[derive(ConfigSection)]`: see [`ConfigSection`](trait@ConfigSection).
+/// `#[derive(ConfigSection)]`: see [`ConfigSection`](trait@ConfigSection),
+/// and [`attributes`] for every `#[config(..)]` and `#[fuzz(..)]` key.
 pub use config_derive::ConfigSection;
-/// `#[derive(FuzzValue)]` for fieldless enums: see [`FuzzValue`](trait@FuzzValue).
+/// `#[derive(FuzzValue)]` for fieldless enums: see [`FuzzValue`](trait@FuzzValue)
+/// and [`attributes`](attributes#fuzzvalue-enums).
 pub use config_derive::FuzzValue;
-/// `#[derive(FuzzableConfig)]`: see [`FuzzableConfig`](trait@FuzzableConfig)
-/// and the crate README for the attributes.
+/// `#[derive(FuzzableConfig)]`: see [`FuzzableConfig`](trait@FuzzableConfig),
+/// and [`attributes`] for every `#[config(..)]` and `#[fuzz(..)]` key.
 pub use config_derive::FuzzableConfig;
 
-/// The README's examples, compiled and run as doc tests so they cannot rot.
-#[doc = include_str!("../../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;
+#[doc = include_str!("../docs/attributes.md")]
+pub mod attributes {}
+
+/// Guides: how to use the crate for a task, beyond the crate root's tour.
+pub mod guide {
+    #[doc = include_str!("../docs/testing.md")]
+    pub mod testing {}
+}
 
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.
 pub mod prelude {

@@ -8,16 +8,23 @@ use crate::value::ConfigDiff;
 /// config type and any enum field types must be in scope there).
 ///
 /// ```
-/// use fake_config::FakeConfig;
 /// use fuzzer_core::prelude::*;
 ///
+/// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// pub struct Flags {
+///     #[config(default = true)]
+///     pub fuse: bool,
+///     #[config(default = Some(true))]
+///     pub cache: Option<bool>,
+/// }
+///
 /// let diff = ConfigDiff::from([
-///     ("e_bool".to_string(), Value::Bool(false)),
-///     ("e_optional".to_string(), Value::None),
+///     ("fuse".to_string(), Value::Bool(false)),
+///     ("cache".to_string(), Value::None),
 /// ]);
 /// assert_eq!(
-///     fuzzer_core::repro_snippet::<FakeConfig>(&diff),
-///     "#[allow(deprecated)]\nlet _config = FakeConfig::patch(|c| {\n    c.e_bool = false;\n    c.e_optional = None;\n});\n",
+///     fuzzer_core::repro_snippet::<Flags>(&diff),
+///     "#[allow(deprecated)]\nlet _config = Flags::patch(|c| {\n    c.fuse = false;\n    c.cache = None;\n});\n",
 /// );
 /// ```
 pub fn repro_snippet<C: FuzzableConfig>(diff: &ConfigDiff) -> String {

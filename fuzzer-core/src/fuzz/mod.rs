@@ -113,18 +113,26 @@ struct State<C> {
 /// Hunts for configs that make a test fail.
 ///
 /// ```
-/// use fake_config::FakeConfig;
 /// use fuzzer_core::prelude::*;
 ///
-/// // A planted bug: fails when e_bool is off and e_optional is None.
-/// let fuzzer = ConfigFuzzer::<FakeConfig>::new(
-///     || FakeConfig::read(|c| c.e_bool || c.e_optional.is_some()),
+/// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// pub struct Flags {
+///     #[config(default = true)]
+///     pub fuse: bool,
+///     pub unroll: bool,
+///     #[config(default = Some(true))]
+///     pub cache: Option<bool>,
+/// }
+///
+/// // A planted bug: fails when fusion is off and the cache is unset.
+/// let fuzzer = ConfigFuzzer::<Flags>::new(
+///     || Flags::read(|c| c.fuse || c.cache.is_some()),
 ///     100,
 /// );
 /// let hunt = fuzzer.hunt(2, 1.0).unwrap();
 /// assert_eq!(hunt.findings().len(), 1);
 /// let f = &hunt.findings()[0];
-/// assert_eq!(f.config().keys().collect::<Vec<_>>(), ["e_bool", "e_optional"]);
+/// assert_eq!(f.config().keys().collect::<Vec<_>>(), ["cache", "fuse"]);
 /// assert_eq!(f.status(), Status::FailedReturn);
 /// assert_eq!(f.hits(), 2);
 /// ```
@@ -325,6 +333,28 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// deadline. A timeout of a few milliseconds is at the mercy of the
     /// scheduler: a busy machine can make a fast test miss it, and
     /// `confirm` then reports it as flaky.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Solver {
+    ///     pub exhaustive: bool,
+    /// }
+    ///
+    /// // Hangs when `exhaustive` is on.
+    /// fn solve() -> bool {
+    ///     while Solver::read(|c| c.exhaustive) {
+    ///         std::thread::sleep(Duration::from_millis(10));
+    ///     }
+    ///     true
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Solver>::new(solve, 0).timeout(Duration::from_millis(200));
+    /// let hang = ConfigDiff::from([("exhaustive".to_string(), Value::Bool(true))]);
+    /// assert_eq!(fuzzer.test_config(&hang), Status::FailedTimeout);
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         // A timeout too large to add to an instant means no deadline.
         self.opts.timeout = std::time::Instant::now()
@@ -366,6 +396,33 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// An env-forced field (`#[config(env_force = ..)]` with its variable
     /// set) is already pinned at its forced value: pinning it at that
     /// value changes nothing, at any other is a [`ConfigError::Invalid`].
+    ///
+    /// An unknown name, or a value that does not fit the field's type, is
+    /// an error too:
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    ///     #[config(default = 8)]
+    ///     pub tile: i64,
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| c.tile == 16), 0)
+    ///     .pin("tile", Value::Int(16))
+    ///     .unwrap();
+    /// assert_eq!(fuzzer.pinned(), ConfigDiff::from([("tile".to_string(), Value::Int(16))]));
+    /// assert!(fuzzer.hunt(10, 1.0).unwrap().findings().is_empty()); // `tile` stays 16
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| true, 0);
+    /// let err = fuzzer.pin("tiles", Value::Int(16)).unwrap_err();
+    /// assert_eq!(err.to_string(), "`Flags` has no field `tiles`; did you mean `tile`?");
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| true, 0);
+    /// assert!(fuzzer.pin("tile", Value::Bool(true)).is_err());
+    /// ```
     pub fn pin(mut self, name: &str, value: Value) -> Result<Self, ConfigError> {
         let i = C::field_index(name)?;
         let mut check = C::__registry().declared().clone();
@@ -436,14 +493,31 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// [`on_finding`](Self::on_finding) to follow it.
     ///
     /// ```
-    /// use fake_config::FakeConfig;
     /// use fuzzer_core::prelude::*;
     ///
-    /// let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| FakeConfig::read(|c| c.e_int < 100), 3);
-    /// // The test passes everywhere but fails at baseline? No: it passes.
-    /// assert!(fuzzer.hunt(5, 0.5).is_ok());
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    ///     pub unroll: bool,
+    ///     pub vectorize: bool,
+    /// }
     ///
-    /// let broken = ConfigFuzzer::<FakeConfig>::new(|| false, 3);
+    /// // Breaks when fusion is off and unrolling on.
+    /// fn check() -> Result<(), String> {
+    ///     let (fuse, unroll) = Flags::read(|c| (c.fuse, c.unroll));
+    ///     if !fuse && unroll { Err("miscompiled loop".into()) } else { Ok(()) }
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(check, 3);
+    /// let hunt = fuzzer.hunt(10, 0.5).unwrap();
+    /// let f = &hunt.findings()[0];
+    /// assert_eq!(f.config().keys().collect::<Vec<_>>(), ["fuse", "unroll"]);
+    /// assert_eq!(f.status(), Status::FailedError);
+    /// println!("{}", f.repro_snippet()); // `let _config = Flags::patch(|c| { .. });`
+    ///
+    /// // A test that fails with nothing changed is an error, not a finding.
+    /// let broken = ConfigFuzzer::<Flags>::new(|| false, 3);
     /// assert!(matches!(
     ///     broken.hunt(5, 0.5),
     ///     Err(FuzzError::FailsAtBaseline { status: Status::FailedReturn, .. })
@@ -461,6 +535,28 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     ///
     /// If the test already fails with the pins alone, it returns nothing,
     /// since every config would fail; `hunt` says so as an error.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    ///     pub unroll: bool,
+    ///     #[config(default = 8)]
+    ///     pub tile: i64,
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| c.fuse || !c.unroll), 7);
+    /// let minimal = fuzzer.bisect(3, 1.0); // every field sampled in each attempt
+    /// assert_eq!(minimal.len(), 3);        // each attempt failed and shrank
+    /// let culprits = ConfigDiff::from([
+    ///     ("fuse".to_string(), Value::Bool(false)),
+    ///     ("unroll".to_string(), Value::Bool(true)),
+    /// ]);
+    /// assert!(minimal.iter().all(|m| *m == culprits));
+    /// ```
     ///
     /// # Panics
     ///
@@ -487,7 +583,28 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// declaration order, each field sampled, until `max_combinations`
     /// combinations have run. A combination with a field the fuzzer must not
     /// change (skipped or pinned) is recorded as [`Status::Skipped`] and does
-    /// not count.
+    /// not count. `max_combinations = 0` runs none.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    ///     pub unroll: bool,
+    ///     #[config(default = 8)]
+    ///     #[fuzz(skip = "tuned per machine")]
+    ///     pub tile: i64,
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| c.fuse || !c.unroll), 0);
+    /// let pairs = fuzzer.fuzz_n_tuple(2, 100);
+    /// assert_eq!(pairs.num_ran(), 1);        // (fuse, unroll); the pairs with `tile` are skipped
+    /// assert_eq!(pairs.num_skipped(), 2);
+    /// assert_eq!(pairs.lookup(&["unroll", "fuse"]), Some(Status::FailedReturn));
+    /// assert_eq!(pairs.lookup(&["fuse", "tile"]), Some(Status::Skipped));
+    /// ```
     ///
     /// # Panics
     ///
@@ -505,6 +622,29 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// failures are re-run; a config that fails only sometimes, or that
     /// now ends differently than it did before in this fuzzer, is
     /// [`Status::Flaky`].
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    ///     pub unroll: bool,
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| c.fuse || !c.unroll), 0);
+    /// // Findings saved by an earlier campaign (see `Results::save_json`):
+    /// let saved = [
+    ///     ConfigDiff::from([("fuse".to_string(), Value::Bool(false)), ("unroll".to_string(), Value::Bool(true))]),
+    ///     ConfigDiff::from([("unroll".to_string(), Value::Bool(true))]),
+    ///     ConfigDiff::from([("unrol".to_string(), Value::Bool(true))]),
+    /// ];
+    /// let replay = fuzzer.reproduce(&saved);
+    /// assert_eq!(replay.lookup(&["fuse", "unroll"]), Some(Status::FailedReturn)); // still fails
+    /// assert_eq!(replay.lookup(&["unroll"]), Some(Status::Passed));
+    /// assert_eq!(replay.lookup(&["unrol"]), Some(Status::Skipped));                // not a field
+    /// ```
     ///
     /// # Panics
     ///
@@ -537,13 +677,20 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// [`FuzzError::Config`].
     ///
     /// ```
-    /// use fake_config::FakeConfig;
     /// use fuzzer_core::prelude::*;
     ///
-    /// let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| true, 0);
-    /// let typo = ConfigDiff::from([("e_bol".to_string(), Value::Bool(false))]);
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| c.fuse), 0);
+    /// let off = ConfigDiff::from([("fuse".to_string(), Value::Bool(false))]);
+    /// assert_eq!(fuzzer.try_test_config(&off).unwrap(), Status::FailedReturn);
+    /// let typo = ConfigDiff::from([("fuze".to_string(), Value::Bool(false))]);
     /// let err = fuzzer.try_test_config(&typo).unwrap_err();
-    /// assert!(err.to_string().contains("did you mean `e_bool`"));
+    /// assert!(err.to_string().contains("did you mean `fuse`"));
     /// ```
     pub fn try_test_config(&self, diff: &ConfigDiff) -> Result<Status, FuzzError> {
         self.logged("try_test_config", || self.test_diff(diff))
@@ -553,6 +700,31 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// (same [`Status`]), and dropping any one of its fields makes that
     /// failure go away. Pins hold in every run. `None` if `diff` does not
     /// fail (or fails only sometimes), or is not a valid config.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    ///     pub unroll: bool,
+    ///     #[config(default = 8)]
+    ///     pub tile: i64,
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| c.tile < 100), 0);
+    /// let failing = ConfigDiff::from([
+    ///     ("fuse".to_string(), Value::Bool(false)),
+    ///     ("unroll".to_string(), Value::Bool(true)),
+    ///     ("tile".to_string(), Value::Int(512)),
+    /// ]);
+    /// let minimal = fuzzer.minimize(&failing).unwrap();
+    /// assert_eq!(minimal, ConfigDiff::from([("tile".to_string(), Value::Int(512))]));
+    ///
+    /// let passing = ConfigDiff::from([("fuse".to_string(), Value::Bool(false))]);
+    /// assert_eq!(fuzzer.minimize(&passing), None);
+    /// ```
     ///
     /// # Panics
     ///

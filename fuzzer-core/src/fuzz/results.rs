@@ -13,6 +13,40 @@ use crate::value::ConfigDiff;
 ///
 /// New statuses may be added, so a `match` needs a `_` arm. Serde reads and
 /// writes a status as its [`as_str`](Status::as_str) name.
+///
+/// ```
+/// use fuzzer_core::prelude::*;
+///
+/// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// pub struct Flags {
+///     pub a: bool,
+///     pub b: bool,
+/// }
+///
+/// // Each way a test can end has its own status.
+/// let fuzzer = ConfigFuzzer::<Flags>::new(
+///     || -> Result<(), String> {
+///         let (a, b) = Flags::read(|c| (c.a, c.b));
+///         assert!(!a, "a panics");
+///         if b { return Err("b is an error".into()) }
+///         Ok(())
+///     },
+///     0,
+/// );
+/// let with = |name: &str| ConfigDiff::from([(name.to_string(), Value::Bool(true))]);
+/// assert_eq!(fuzzer.test_config(&ConfigDiff::new()), Status::Passed);
+/// assert_eq!(fuzzer.test_config(&with("a")), Status::FailedPanic);
+/// assert_eq!(fuzzer.test_config(&with("b")), Status::FailedError);
+/// assert_eq!(fuzzer.test_config(&with("nope")), Status::Skipped); // not a field
+///
+/// let status = fuzzer.test_config(&with("b"));
+/// assert!(status.is_failing());
+/// match status {
+///     Status::Passed | Status::Skipped => println!("fine"),
+///     Status::FailedTimeout => println!("hangs"),
+///     other => println!("fails: {}", other.as_str()),
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Status {
@@ -507,16 +541,24 @@ impl Results {
     /// configs `reproduce` could not run.
     ///
     /// ```
-    /// use fake_config::FakeConfig;
     /// use fuzzer_core::prelude::*;
     ///
-    /// let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| true, 0);
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     pub a: bool,
+    ///     pub b: bool,
+    ///     pub c: bool,
+    ///     #[fuzz(skip)]
+    ///     pub d: bool,
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| true, 0);
     /// let pairs = fuzzer.fuzz_n_tuple(2, 50);
-    /// assert_eq!(pairs.num_ran(), 50);
-    /// assert_eq!(pairs.len(), 50);
+    /// assert_eq!(pairs.num_ran(), 3);
+    /// assert_eq!(pairs.len(), 3);
     /// // Pairs with a field the fuzzer must not change were passed over.
-    /// assert!(pairs.num_skipped() > 0);
-    /// assert_eq!(pairs.lookup(&["e_bool", "_e_ignored"]), Some(Status::Skipped));
+    /// assert_eq!(pairs.num_skipped(), 3);
+    /// assert_eq!(pairs.lookup(&["a", "d"]), Some(Status::Skipped));
     /// ```
     pub fn num_skipped(&self) -> usize {
         let stored = self
@@ -584,16 +626,21 @@ impl Results {
     /// [`load_json`](Self::load_json) and `ConfigFuzzer::reproduce`:
     ///
     /// ```
-    /// use fake_config::FakeConfig;
     /// use fuzzer_core::prelude::*;
     ///
-    /// let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| FakeConfig::read(|c| c.e_bool), 0);
-    /// let found = fuzzer.reproduce(&[ConfigDiff::from([("e_bool".into(), Value::Bool(false))])]);
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| c.fuse), 0);
+    /// let found = fuzzer.reproduce(&[ConfigDiff::from([("fuse".into(), Value::Bool(false))])]);
     /// let saved = found.save_json();
     /// // ... in a later session:
     /// let loaded = Results::load_json(&saved).unwrap();
     /// let failing: Vec<ConfigDiff> = loaded.failures().map(|e| e.config.clone()).collect();
-    /// assert_eq!(fuzzer.reproduce(&failing).lookup(&["e_bool"]), Some(Status::FailedReturn));
+    /// assert_eq!(fuzzer.reproduce(&failing).lookup(&["fuse"]), Some(Status::FailedReturn));
     /// ```
     pub fn save_json(&self) -> String {
         crate::json::to_string_entry_per_line(self)

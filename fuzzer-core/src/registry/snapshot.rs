@@ -111,12 +111,17 @@ impl Drop for Entered<'_> {
 /// thread, and enter them there:
 ///
 /// ```
-/// use fake_config::FakeConfig;
 /// use fuzzer_core::prelude::*;
 ///
-/// let _g = FakeConfig::patch(|c| c.e_int = 7);
+/// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// pub struct Engine {
+///     #[config(default = 1)]
+///     pub workers: i64,
+/// }
+///
+/// let _g = Engine::patch(|c| c.workers = 7);
 /// let snap = Snapshot::capture();
-/// let n = std::thread::spawn(move || snap.enter(|| FakeConfig::read(|c| c.e_int)))
+/// let n = std::thread::spawn(move || snap.enter(|| Engine::read(|c| c.workers)))
 ///     .join()
 ///     .unwrap();
 /// assert_eq!(n, 7);
@@ -142,9 +147,11 @@ impl Snapshot {
     /// Captures this thread's patches of every config type.
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
+    /// # use fuzzer_core::prelude::*;
+    /// # #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// # pub struct Engine { #[config(default = 1)] pub workers: i64, #[config(default = true)] pub fuse: bool }
     /// assert!(Snapshot::capture().is_empty());
-    /// let _g = FakeConfig::patch(|c| c.e_bool = false);
+    /// let _g = Engine::patch(|c| c.fuse = false);
     /// assert_eq!(Snapshot::capture().len(), 1);
     /// ```
     pub fn capture() -> Self {
@@ -169,14 +176,16 @@ impl Snapshot {
     /// when `f` returns or panics.
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
+    /// # use fuzzer_core::prelude::*;
+    /// # #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// # pub struct Engine { #[config(default = 1)] pub workers: i64, #[config(default = true)] pub fuse: bool }
     /// let snap = {
-    ///     let _g = FakeConfig::patch(|c| c.nested.e_bool = false);
+    ///     let _g = Engine::patch(|c| c.fuse = false);
     ///     Snapshot::capture()
     /// };
-    /// assert!(FakeConfig::read(|c| c.nested.e_bool));
-    /// assert!(!snap.enter(|| FakeConfig::read(|c| c.nested.e_bool)));
-    /// assert!(FakeConfig::read(|c| c.nested.e_bool));
+    /// assert!(Engine::read(|c| c.fuse));
+    /// assert!(!snap.enter(|| Engine::read(|c| c.fuse)));
+    /// assert!(Engine::read(|c| c.fuse));
     /// ```
     pub fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
         match &self.entries {
@@ -189,9 +198,11 @@ impl Snapshot {
     /// closures handed to thread pools (`par_iter().map(snap.wrap(|x| ..))`).
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
-    /// let _g = FakeConfig::patch(|c| c.e_int = 3);
-    /// let scaled = Snapshot::capture().wrap(|x: i64| x * FakeConfig::read(|c| c.e_int));
+    /// # use fuzzer_core::prelude::*;
+    /// # #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// # pub struct Engine { #[config(default = 1)] pub workers: i64, #[config(default = true)] pub fuse: bool }
+    /// let _g = Engine::patch(|c| c.workers = 3);
+    /// let scaled = Snapshot::capture().wrap(|x: i64| x * Engine::read(|c| c.workers));
     /// let results: Vec<i64> = std::thread::scope(|s| {
     ///     let handles: Vec<_> = (1..=2)
     ///         .map(|x| {
@@ -224,9 +235,13 @@ impl Snapshot {
     /// How many config types the snapshot carries patches of.
     ///
     /// ```
-    /// # use fake_config::{FakeConfig, Wide20}; use fuzzer_core::prelude::*;
-    /// let _a = FakeConfig::patch(|c| c.e_bool = false);
-    /// let _b = Wide20::patch(|c| c.f000 = false);
+    /// # use fuzzer_core::prelude::*;
+    /// # #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// # pub struct Engine { #[config(default = 1)] pub workers: i64, #[config(default = true)] pub fuse: bool }
+    /// # #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// # pub struct Cache { #[config(default = true)] pub enabled: bool }
+    /// let _a = Engine::patch(|c| c.fuse = false);
+    /// let _b = Cache::patch(|c| c.enabled = false);
     /// assert_eq!(Snapshot::capture().len(), 2);
     /// ```
     pub fn len(&self) -> usize {
