@@ -156,7 +156,8 @@ struct Inner<C: 'static> {
     set: Overlay<C>,
     /// declared ← knobs ← env defaults ← `set` overrides ← env force.
     base: Arc<C>,
-    /// Whether `reload_env` ever ran: then `base` is never `initial`.
+    /// Whether `reload_env` ever ran, or the knobs were asked again: then
+    /// `base` is never `initial`.
     env_reloaded: bool,
 }
 
@@ -396,7 +397,10 @@ impl<C: FuzzableConfig> Registry<C> {
         }
         let (knob, errors, generation) = self.read_knobs();
         self.warn_knobs(&errors, generation);
-        self.publish(|inner| inner.knob = knob);
+        self.publish(|inner| {
+            inner.knob = knob;
+            inner.env_reloaded = true;
+        });
     }
 
     pub(crate) fn reload_env(&self) -> Result<(), ConfigError> {
