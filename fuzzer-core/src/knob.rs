@@ -54,8 +54,10 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 /// One function per config type with knob fields, built already: each
 /// re-reads its knobs and publishes the result.
 static REFRESHERS: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
-/// (config, field, provider generation) already reported.
-static WARNED: Mutex<Option<HashSet<(&'static str, String, u64)>>> = Mutex::new(None);
+/// A reported bad answer: (config, field, provider generation).
+type Reported = (&'static str, String, u64);
+/// The bad answers already reported.
+static WARNED: Mutex<Option<HashSet<Reported>>> = Mutex::new(None);
 
 /// Installs `provider` process-wide: every `#[config(knob = "..")]` field of
 /// every config type asks it for its default from now on. The configs

@@ -5,23 +5,23 @@ use fuzzer_core::prelude::*;
 use fuzzer_core::{FuzzRole, PRIVATE_FIELD, TESTING_ONLY};
 
 #[derive(ConfigSection, Clone, Debug, PartialEq)]
-pub struct Inner {
-    pub flag: bool,
+struct Inner {
+    flag: bool,
 }
 
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
 #[allow(non_snake_case)]
-pub struct Rules {
-    pub a: bool,
-    pub _private: bool,
-    pub inject_bug_TESTING_ONLY: bool,
-    pub testing_only_lowercase: bool,
+struct Rules {
+    a: bool,
+    _private: bool,
+    inject_bug_TESTING_ONLY: bool,
+    testing_only_lowercase: bool,
     #[fuzz(pin = true)]
-    pub _pinned_private: bool,
+    _pinned_private: bool,
     #[config(nested)]
-    pub _section: Inner,
+    _section: Inner,
     #[config(nested)]
-    pub open: Inner,
+    open: Inner,
 }
 
 fn role(name: &str) -> &'static FuzzRole {

@@ -22,15 +22,15 @@ impl Drop for DefaultProvider {
 }
 
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
-pub struct Rollout {
+struct Rollout {
     #[config(default = false, knob = "rollout/fast")]
-    pub fast: bool,
+    fast: bool,
     #[config(default = 4, knob = "rollout/threads")]
-    pub threads: i64,
+    threads: i64,
     #[config(default = String::from("lru"), knob = "rollout/policy")]
-    pub policy: String,
+    policy: String,
     #[config(default = false)]
-    pub plain: bool,
+    plain: bool,
 }
 
 /// A provider that turns `rollout/*` knobs to fixed values.
@@ -102,13 +102,13 @@ fn spec_024_the_provider_gives_the_default_when_nothing_overrides_it() {
 }
 
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
-pub struct Layered {
+struct Layered {
     #[config(default = 1, knob = "layered/a", env = "KNOBS_TEST_LAYERED_A")]
-    pub a: i64,
+    a: i64,
     #[config(default = 1, knob = "layered/b", env_force = "KNOBS_TEST_LAYERED_B")]
-    pub b: i64,
+    b: i64,
     #[config(default = 1, knob = "layered/c")]
-    pub c: i64,
+    c: i64,
 }
 
 /// PREC-25: the knob is beaten by the env default, `set`, a patch and env
@@ -189,9 +189,9 @@ fn the_fuzzer_runs_from_declared_defaults_not_knob_answers() {
 }
 
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
-pub struct SelfReading {
+struct SelfReading {
     #[config(default = false, knob = "self_reading/x")]
-    pub x: bool,
+    x: bool,
 }
 
 /// A provider that reads the config it is answering for gets a clear panic

@@ -60,30 +60,30 @@ fn spec_101_load_json_takes_a_portable_save_and_leaves_private_fields_alone() {
 }
 
 #[derive(ConfigSection, Clone, Debug, PartialEq)]
-pub struct Trace {
-    pub enabled: bool,
-    pub _level: i64,
+struct Trace {
+    enabled: bool,
+    _level: i64,
 }
 
 #[derive(ConfigSection, Clone, Debug, PartialEq)]
-pub struct Cuda {
-    pub arch: String,
+struct Cuda {
+    arch: String,
 }
 
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
 #[config(portable_ignore = ["cuda.", "trace.enab", "local_"])]
-pub struct Machine {
+struct Machine {
     #[config(default = 2)]
-    pub opt_level: i64,
-    pub local_dir: String,
+    opt_level: i64,
+    local_dir: String,
     #[config(nested)]
-    pub trace: Trace,
+    trace: Trace,
     #[config(nested)]
-    pub cuda: Cuda,
+    cuda: Cuda,
     #[config(nested)]
-    pub _internal: Cuda,
+    _internal: Cuda,
     #[config(skip_save)]
-    pub verbose: bool,
+    verbose: bool,
 }
 
 /// PORT-109 on sections: prefixes match dotted names (a whole section, or
