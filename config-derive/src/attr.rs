@@ -58,6 +58,9 @@ pub(crate) struct ContainerAttrs {
     pub(crate) krate: Option<syn::Path>,
     /// `packed` in a `#[repr(..)]`, where it was written.
     pub(crate) packed: Option<Span>,
+    /// `portable_ignore = ["prefix.", ..]`: dotted-name prefixes that
+    /// `save_json_portable` leaves out.
+    pub(crate) portable_ignore: Option<At<Vec<LitStr>>>,
 }
 
 /// Field-level `#[config(..)]` and `#[fuzz(..)]`.
@@ -75,9 +78,11 @@ pub(crate) struct FieldAttrs {
     pub(crate) range: Option<At<(Expr, Expr)>>,
     /// The first `#[fuzz(..)]` attribute, if any, for errors about all of it.
     pub(crate) fuzz_attr: Option<Attribute>,
+    /// `knob = "name"`.
+    pub(crate) knob: Option<LitStr>,
 }
 
-const STRUCT_KEYS: &[&str] = &["crate", "env_prefix"];
+const STRUCT_KEYS: &[&str] = &["crate", "env_prefix", "portable_ignore"];
 const ENUM_KEYS: &[&str] = &["crate"];
 const CONFIG_FIELD_KEYS: &[&str] = &[
     "default",
@@ -86,6 +91,7 @@ const CONFIG_FIELD_KEYS: &[&str] = &[
     "nested",
     "skip_hash",
     "skip_save",
+    "knob",
 ];
 const FUZZ_KEYS: &[&str] = &["skip", "pin", "values", "range"];
 
@@ -104,6 +110,8 @@ fn usage(key: &str) -> &'static str {
         "pin" => "pin = <value>",
         "values" => "values = [a, b, c]",
         "range" => "range = 1..=1024",
+        "knob" => "knob = \"name\"",
+        "portable_ignore" => "portable_ignore = [\"prefix.\"]",
         _ => "..",
     }
 }
@@ -355,6 +363,27 @@ pub(crate) fn container(attrs: &[Attribute], errors: &Errors) -> ContainerAttrs 
                         None => errors.push_spanned(&expr, "`env_prefix` takes a string literal, e.g. `env_prefix = \"MYAPP_\"`"),
                     }
                 }
+            } else if key == "portable_ignore" {
+                if let Some(expr) = value(&meta, "config", &key, errors)? {
+                    let prefixes = match &expr {
+                        Expr::Array(arr) => arr
+                            .elems
+                            .iter()
+                            .filter_map(|e| {
+                                let s = str_lit(e).cloned();
+                                if s.is_none() {
+                                    errors.push_spanned(e, "`portable_ignore` takes field-name prefixes as string literals, e.g. `\"trace.\"`");
+                                }
+                                s
+                            })
+                            .collect(),
+                        _ => {
+                            errors.push_spanned(&expr, "`portable_ignore` takes a list of field-name prefixes: `portable_ignore = [\"cuda.\", \"trace.\"]`");
+                            Vec::new()
+                        }
+                    };
+                    set_once(&mut out.portable_ignore, (span, prefixes), span, "portable_ignore", "config", errors);
+                }
             } else if CONFIG_FIELD_KEYS.contains(&key.as_str()) {
                 errors.push_spanned(
                     &meta.path,
@@ -419,6 +448,24 @@ fn config_field_key(
                 "`env_prefix` is a struct attribute, not a field attribute; put `#[config(env_prefix = \"..\")]` on the struct",
             );
             skip_value(meta.input)?;
+        }
+        "portable_ignore" => {
+            errors.push_spanned(
+                &meta.path,
+                "`portable_ignore` is a struct attribute, not a field attribute; put `#[config(portable_ignore = [\"prefix.\"])]` on the root config",
+            );
+            skip_value(meta.input)?;
+        }
+        "knob" => {
+            if let Some(e) = value(meta, "config", &key, errors)? {
+                match str_lit(&e) {
+                    Some(s) => set_once(&mut out.knob, s.clone(), span, "knob", "config", errors),
+                    None => errors.push_spanned(
+                        &e,
+                        "`knob` takes the knob's name as a string literal: `knob = \"name\"`",
+                    ),
+                }
+            }
         }
         k if FUZZ_KEYS.contains(&k) => {
             errors.push_spanned(

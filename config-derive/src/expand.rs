@@ -180,6 +180,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     env_parser: #p::parse_env::<::core::primitive::bool>,
                     rust_expr: #p::rust_expr::<::core::primitive::bool>,
                     nested: ::core::option::Option::Some(|| #p::build_fields(#c::__specs(), #c::__env_prefix())),
+                    knob: ::core::option::Option::None,
                 }
             };
         }
@@ -189,6 +190,10 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         let skip_hash = f.attrs.skip_hash.is_some();
         let skip_save = f.attrs.skip_save.is_some();
         let deprecated = f.deprecated;
+        let knob = match &f.attrs.knob {
+            Some(name) => quote!(::core::option::Option::Some(#name)),
+            None => quote!(::core::option::Option::None),
+        };
         let skip = match &f.attrs.skip {
             Some((_, Some(reason))) => quote!(::core::option::Option::Some(#reason)),
             Some((_, None)) => quote!(::core::option::Option::Some("")),
@@ -244,6 +249,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 env_parser: #env_parser,
                 rust_expr: #p::rust_expr::<#ty>,
                 nested: ::core::option::Option::None,
+                knob: #knob,
             }
         }
     });
@@ -328,11 +334,22 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
 
+    let portable_ignore = match &cfg.attrs.portable_ignore {
+        Some((_, prefixes)) => quote! {
+            fn __portable_ignore() -> &'static [&'static ::core::primitive::str] {
+                &[#(#prefixes),*]
+            }
+        },
+        None => quote!(),
+    };
+
     let oob = quote!(::core::unreachable!("field index {} out of range for {}", __i, #name));
 
     let kind_items = match cfg.kind {
         // The singleton: one process-wide registry and two thread-locals.
         Kind::Root => quote! {
+            #portable_ignore
+
             fn __registry() -> &'static #p::Registry<Self> {
                 static __REGISTRY: #p::Registry<#ident> = #p::Registry::new();
                 &__REGISTRY

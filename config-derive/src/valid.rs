@@ -216,6 +216,7 @@ fn field(f: &Field<'_>, errors: &Errors) {
             ("env_force", a.env_force.as_ref().map(|e| e.0)),
             ("skip_hash", a.skip_hash),
             ("skip_save", a.skip_save),
+            ("knob", a.knob.as_ref().map(syn::LitStr::span)),
         ] {
             if let Some(span) = span {
                 errors.push(
@@ -248,6 +249,14 @@ fn field(f: &Field<'_>, errors: &Errors) {
             *range,
             format!("field `{name}` has both `values` and `range`; keep one: `values` lists the values to try, `range` bounds a number"),
         );
+    }
+    if let Some(knob) = &a.knob {
+        if knob.value().trim().is_empty() {
+            errors.push(
+                knob.span(),
+                format!("`knob` on field `{name}` is empty; give the knob's name, as the knob provider knows it: `knob = \"name\"`"),
+            );
+        }
     }
     if let Some((_, names)) = &a.env {
         env_names("env", names, errors);
@@ -308,6 +317,22 @@ pub(crate) fn config(cfg: &Config<'_>, errors: &Errors) {
                 prefix.span(),
                 format!("`env_prefix` must be letters, digits and `_`, like \"MYAPP_\", but is {prefix:?}", prefix = p),
             );
+        }
+    }
+    if let Some((span, prefixes)) = &cfg.attrs.portable_ignore {
+        if cfg.kind == Kind::Section {
+            errors.push(
+                *span,
+                "`portable_ignore` goes on the root config (the `FuzzableConfig`), whose dotted field names it matches; move it there, with the section's name in each prefix: `\"section.field\"`",
+            );
+        }
+        for p in prefixes {
+            if p.value().is_empty() {
+                errors.push(
+                    p.span(),
+                    "an empty `portable_ignore` prefix would leave out every field; give a prefix of dotted field names, like \"trace.\"",
+                );
+            }
         }
     }
     for f in &cfg.fields {

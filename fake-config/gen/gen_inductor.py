@@ -78,6 +78,34 @@ MODULE_DEFAULTS_REASONS = {
     "inductor_choices_class": "typing",
 }
 FALLBACK_REASON = "pinned by PyTorch's MODULE_DEFAULTS"
+# PyTorch's fuzzer TYPE_OVERRIDES (torch/_inductor/fuzzer.py @01c9f4f) for
+# fields of torch._inductor.config: the only values it samples for them,
+# emitted as `#[fuzz(values = [..])]`. A field listed here is fuzzed over
+# these values even when its Python type has no Rust counterpart.
+# `cuda_backend` is CUDA_BACKEND without halide (not installed in OSS CI).
+TYPE_OVERRIDES = {
+    "cuda_backend": ["triton"],
+    "post_grad_fusion_options": [
+        {
+            "batch_linear_post_grad": {
+                "shape_broadcast_batch_linear": True,
+                "fuse_nodes_with_same_users": True,
+            },
+            "batch_aten_mul": {"fuse_nodes_with_same_parent": False},
+            "batch_aten_sigmoid": {"fuse_nodes_with_same_parent": True},
+            "batch_aten_add": {"fuse_nodes_with_same_parent": True},
+            "normalization_aten_pass": {},
+            "unbind_stack_aten_pass": {},
+        },
+        {
+            "batch_aten_add": {},
+            "batch_aten_mul": {},
+            "batch_aten_sub": {},
+            "batch_aten_div": {},
+            "group_linear": {"require_fbgemm": True},
+        },
+    ],
+}
 # Skip reason of fields whose Python type has no Rust counterpart (callables,
 # custom pass objects, `Any`, OpOverload keys, unions of unrelated types).
 # Deliberately different from the MODULE_DEFAULTS category "typing".
@@ -515,6 +543,25 @@ def meta_attr(name: str, inner: str, indent: str = IND) -> list[str]:
     return [f"{indent}#[{name}(", f"{indent}{IND}{inner}", f"{indent})]"]
 
 
+def values_attr(exprs: list[Expr], indent: str = IND) -> list[str]:
+    """`#[fuzz(values = [..])]`, one value per line when it does not fit, and
+    a long collection value one item per line (rustfmt leaves it as written)."""
+    line = f"{indent}#[fuzz(values = [{', '.join(e.flat for e in exprs)}])]"
+    if len(line) <= MAX_WIDTH:
+        return [line]
+    out = [f"{indent}#[fuzz(values = ["]
+    inner = indent + IND
+    for e in exprs:
+        if len(f"{inner}{e.flat},") <= MAX_WIDTH or not e.items:
+            out.append(f"{inner}{e.flat},")
+        else:
+            out.append(f"{inner}{e.head}")
+            out += [f"{inner}{IND}{item}," for item in e.items]
+            out.append(f"{inner}{e.tail},")
+    out.append(f"{indent}])]")
+    return out
+
+
 def default_attr(expr: Expr, indent: str = IND) -> list[str]:
     """`#[config(default = ..)]`. rustfmt leaves this attribute as written (its
     value is not a literal), so long collections go one item per line."""
@@ -620,6 +667,13 @@ def fuzz_attrs(leaf: Leaf, enums) -> tuple[list[str], str]:
     spec, m = leaf.spec, leaf.mapped
     lines = []
     pin = spec.get("fuzzer_pin")
+    override = TYPE_OVERRIDES.get(leaf.path)
+    if override is not None and pin is not None:
+        raise GenError(f"{leaf.path}: both pinned by MODULE_DEFAULTS and in TYPE_OVERRIDES")
+    if override is not None:
+        vals = [render(m.ty, v, enums, m.python_only, leaf.path) for v in override]
+        lines += values_attr(vals)
+        return lines, "values: TYPE_OVERRIDES"
     if pin == "DEFAULT":
         reason = MODULE_DEFAULTS_REASONS.get(leaf.path, FALLBACK_REASON)
         lines += meta_attr("fuzz", f"skip = {rust_str(reason)}")
@@ -749,7 +803,9 @@ MODULE_DOC = [
     "Fuzzing: fields that PyTorch's `ConfigFuzzer` pins to their default (its `MODULE_DEFAULTS`) are"
     " skipped with the reason PyTorch gives (\"timing\", \"typing\", \"out of scope\", ...),"
     " `force_disable_caches` is pinned to `true` as there, and other fields whose name starts with `_`"
-    " or contains `TESTING_ONLY` are skipped as \"{private}\" or \"{testing}\". There is no"
+    " or contains `TESTING_ONLY` are skipped as \"{private}\" or \"{testing}\". The fields of"
+    " PyTorch's fuzzer `TYPE_OVERRIDES` are fuzzed over its values only: `cuda_backend` is always"
+    " `Triton`, `post_grad_fusion_options` one of its two presets. There is no"
     " `env_prefix`: the config does not read the environment.",
 ]
 

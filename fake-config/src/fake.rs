@@ -10,13 +10,14 @@ use fuzzer_core::prelude::*;
 ///
 /// Differences from the Python module: `e_env_default_FALSE` is
 /// `e_env_default_false`; the two alias entries (`e_aliased_bool`,
-/// `e_deprecated_alias`) are left out until aliases exist; JustKnob fields
-/// (`e_jk`, `e_jk_false`) are plain fields, since open-source JustKnobs
-/// return the default; `e_env_default_str*` are `String`s (the Python
+/// `e_deprecated_alias`) are left out until aliases exist; `e_env_default_str*` are `String`s (the Python
 /// annotation says `bool` but the values are strings). Fields whose name
-/// starts with `_` are never fuzzed, as in PyTorch.
+/// starts with `_` are never fuzzed, as in PyTorch. PyTorch's
+/// `_cache_config_ignore_prefix` is `portable_ignore`; the JustKnob fields
+/// (`e_jk`, `e_jk_false`) ask the knob provider, whose default answers
+/// with the declared default, as open-source JustKnobs do.
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
-#[config(env_prefix = "FAKE_CONFIG_")]
+#[config(env_prefix = "FAKE_CONFIG_", portable_ignore = ["magic_cache_config"])]
 pub struct FakeConfig {
     /// A plain bool.
     #[config(default = true)]
@@ -64,11 +65,11 @@ pub struct FakeConfig {
     /// Declared with `Config(default=True)` in PyTorch.
     #[config(default = true)]
     pub e_config: bool,
-    /// A JustKnob-backed field in PyTorch; the open-source knob returns the default.
-    #[config(default = true)]
+    /// A JustKnob-backed field; the default knob provider returns the default.
+    #[config(default = true, knob = "does_not_exist")]
     pub e_jk: bool,
     /// A JustKnob-backed field defaulting to `false`.
-    #[config(default = false)]
+    #[config(default = false, knob = "does_not_exist")]
     pub e_jk_false: bool,
     /// Defaults from `ENV_TRUE` ("1" in the tests), overridable.
     #[config(default = false, env = "ENV_TRUE")]

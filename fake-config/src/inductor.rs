@@ -32,8 +32,10 @@
 //! `MODULE_DEFAULTS`) are skipped with the reason PyTorch gives ("timing",
 //! "typing", "out of scope", ...), `force_disable_caches` is pinned to `true`
 //! as there, and other fields whose name starts with `_` or contains
-//! `TESTING_ONLY` are skipped as "private" or "testing only". There is no
-//! `env_prefix`: the config does not read the environment.
+//! `TESTING_ONLY` are skipped as "private" or "testing only". The fields of
+//! PyTorch's fuzzer `TYPE_OVERRIDES` are fuzzed over its values only:
+//! `cuda_backend` is always `Triton`, `post_grad_fusion_options` one of its two
+//! presets. There is no `env_prefix`: the config does not read the environment.
 
 use std::collections::BTreeMap;
 
@@ -259,7 +261,23 @@ pub struct InductorConfig {
     pub pre_grad_fusion_options: BTreeMap<String, BTreeMap<String, String>>,
     /// `post_grad_fusion_options`: `dict[str, dict[str, Any]]` (Python-only type, kept as `BTreeMap<String, BTreeMap<String, String>>`, `Any` values as JSON text)
     #[config(default = BTreeMap::new())]
-    #[fuzz(skip = "Typing: Python-only type")]
+    #[fuzz(values = [
+        BTreeMap::from([
+            (String::from("batch_linear_post_grad"), BTreeMap::from([(String::from("shape_broadcast_batch_linear"), String::from("true")), (String::from("fuse_nodes_with_same_users"), String::from("true"))])),
+            (String::from("batch_aten_mul"), BTreeMap::from([(String::from("fuse_nodes_with_same_parent"), String::from("false"))])),
+            (String::from("batch_aten_sigmoid"), BTreeMap::from([(String::from("fuse_nodes_with_same_parent"), String::from("true"))])),
+            (String::from("batch_aten_add"), BTreeMap::from([(String::from("fuse_nodes_with_same_parent"), String::from("true"))])),
+            (String::from("normalization_aten_pass"), BTreeMap::new()),
+            (String::from("unbind_stack_aten_pass"), BTreeMap::new()),
+        ]),
+        BTreeMap::from([
+            (String::from("batch_aten_add"), BTreeMap::new()),
+            (String::from("batch_aten_mul"), BTreeMap::new()),
+            (String::from("batch_aten_sub"), BTreeMap::new()),
+            (String::from("batch_aten_div"), BTreeMap::new()),
+            (String::from("group_linear"), BTreeMap::from([(String::from("require_fbgemm"), String::from("true"))])),
+        ]),
+    ])]
     pub post_grad_fusion_options: BTreeMap<String, BTreeMap<String, String>>,
     /// `reorder_for_locality`: `bool`
     #[config(default = true)]
@@ -1070,6 +1088,7 @@ pub struct InductorConfig {
     pub cpu_backend: CpuBackend,
     /// `cuda_backend`: `Literal['triton', 'halide', 'pallas']`
     #[config(default = CudaBackend::Triton)]
+    #[fuzz(values = [CudaBackend::Triton])]
     pub cuda_backend: CudaBackend,
     /// `tpu_backend`: `Literal['pallas']`
     #[config(default = TpuBackend::Pallas)]

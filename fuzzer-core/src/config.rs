@@ -198,7 +198,8 @@ pub trait SectionHasNoSingleton {}
 /// Every attribute the derive takes is in [`attributes`](crate::attributes).
 ///
 /// Value precedence, highest first: env force → this thread's patches
-/// (innermost first) → process-wide `set` → env default → declared default.
+/// (innermost first) → process-wide `set` → env default → knob (see
+/// [`set_knob_provider`](crate::set_knob_provider)) → declared default.
 ///
 /// Parts of a config can be split into sections ([`ConfigSection`]) held in
 /// `#[config(nested)]` fields; they are read and patched through this root.
@@ -218,6 +219,12 @@ pub trait FuzzableConfig:
     fn __local() -> &'static std::thread::LocalKey<Local<Self>>;
     #[doc(hidden)]
     fn __fast() -> &'static std::thread::LocalKey<Fast<Self>>;
+    /// `#[config(portable_ignore = [..])]`: dotted-name prefixes that
+    /// [`save_json_portable`](Self::save_json_portable) leaves out.
+    #[doc(hidden)]
+    fn __portable_ignore() -> &'static [&'static str] {
+        &[]
+    }
 
     /// Reads the effective config of this thread. This is the hot path: with
     /// nothing changed since the last read it costs a thread-local access and
@@ -373,7 +380,9 @@ pub trait FuzzableConfig:
         registry::reset::<Self>();
     }
 
-    /// Reads the environment variables again. On error nothing changes.
+    /// Reads the environment variables again, and asks the knob provider
+    /// again for `#[config(knob = ..)]` fields. On error (an env var that
+    /// does not parse, a knob answered with the wrong type) nothing changes.
     ///
     /// Env vars are otherwise read once, on first use, and a bad value then
     /// panics (a read cannot return an error); call this at start-up to get
@@ -531,5 +540,94 @@ pub trait FuzzableConfig:
     fn set_value(&mut self, name: &str, value: &Value) -> Result<(), ConfigError> {
         let i = Self::field_index(name)?;
         self.__set_index(i, value).map_err(|e| e.for_field(name))
+    }
+
+    /// Drops the process-wide override (`set`, `set_values`, `load_json`)
+    /// of the field called `name`, which goes back to its env value, knob
+    /// or declared default; patches and env force are untouched. Unsetting
+    /// a field with no override does nothing. An unknown name is an error
+    /// naming the closest field (PyTorch's `del config.name`, without
+    /// hiding the field).
+    ///
+    /// ```
+    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
+    /// FakeConfig::set(|c| { c.e_int = 5; c.e_bool = false; });
+    /// FakeConfig::unset("e_int").unwrap();
+    /// assert_eq!(FakeConfig::read(|c| (c.e_int, c.e_bool)), (1, false));
+    /// assert!(FakeConfig::unset("e_itn").unwrap_err().to_string().contains("e_int"));
+    /// FakeConfig::reset();
+    /// ```
+    fn unset(name: &str) -> Result<(), ConfigError> {
+        let i = Self::field_index(name)?;
+        Self::__registry().unset(i);
+        Ok(())
+    }
+
+    /// The Rust type of the field called `name`, as
+    /// [`FieldMeta::type_name`] gives it (PyTorch's `get_type`). An
+    /// unknown name is an error naming the closest field.
+    ///
+    /// ```
+    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
+    /// assert_eq!(FakeConfig::field_type("e_optional").unwrap(), "Option<bool>");
+    /// assert_eq!(FakeConfig::field_type("nested.e_bool").unwrap(), "bool");
+    /// assert!(FakeConfig::field_type("e_optionl").is_err());
+    /// ```
+    fn field_type(name: &str) -> Result<&'static str, ConfigError> {
+        let i = Self::field_index(name)?;
+        Ok(Self::fields()[i].type_name())
+    }
+
+    /// The effective values of this thread as a JSON object, like
+    /// [`save_json`](Self::save_json), for sharing between machines (a
+    /// cache key, say): it leaves out private fields (a part of the dotted
+    /// name starts with `_`) and fields under the prefixes of
+    /// `#[config(portable_ignore = ["trace.", ..])]` on the config, and
+    /// keeps `skip_save` fields, as PyTorch's `save_config_portable`
+    /// does. [`load_json`](Self::load_json) reads it back.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// #[config(portable_ignore = ["local_"])]
+    /// pub struct Build {
+    ///     #[config(default = 2)]
+    ///     pub opt_level: i64,
+    ///     pub local_cache_dir: String,
+    ///     pub _scratch: bool,
+    /// }
+    ///
+    /// assert_eq!(Build::save_json_portable(), "{\n  \"opt_level\": 2\n}");
+    /// ```
+    fn save_json_portable() -> String {
+        Self::read(crate::persist::save_json_portable::<Self>)
+    }
+
+    /// [`load_json`](Self::load_json) that skips keys naming no field, as
+    /// PyTorch's `load_config` does (it warns and goes on): applies the
+    /// known keys, process-wide, and returns the unknown ones, in the
+    /// text's order (dotted, for keys inside a section object), for the
+    /// caller to report. Malformed JSON, a key given twice or a value of the
+    /// wrong type for a known field is still an error, and then nothing is
+    /// applied.
+    ///
+    /// ```
+    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
+    /// let unknown = FakeConfig::load_json_lenient(
+    ///     r#"{"e_int": 3, "removed_flag": true, "nested": {"e_bool": false, "gone": 1}}"#,
+    /// ).unwrap();
+    /// assert_eq!(unknown, ["removed_flag", "nested.gone"]);
+    /// assert_eq!(FakeConfig::read(|c| (c.e_int, c.nested.e_bool)), (3, false));
+    /// assert!(FakeConfig::load_json_lenient(r#"{"e_int": "three", "x": 1}"#).is_err());
+    /// FakeConfig::reset();
+    /// ```
+    fn load_json_lenient(json: &str) -> Result<Vec<String>, ConfigError> {
+        let values = crate::persist::parse_json_object::<Self>(json)?;
+        let (known, unknown): (Vec<_>, Vec<_>) = values
+            .into_iter()
+            .partition(|(name, _)| Self::field_index(name).is_ok());
+        Self::set_values(known)?;
+        Ok(unknown.into_iter().map(|(name, _)| name).collect())
     }
 }

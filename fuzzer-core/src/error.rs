@@ -82,6 +82,18 @@ pub enum ConfigError {
         /// What is wrong and what to do.
         message: String,
     },
+    /// The knob provider (see [`set_knob_provider`](crate::set_knob_provider))
+    /// answered a field's knob with a value that does not have the field's type.
+    BadKnob {
+        /// The knob's name (`#[config(knob = "..")]`).
+        knob: String,
+        /// The dotted field name it feeds.
+        field: String,
+        /// The field's type.
+        expected: String,
+        /// What the provider gave.
+        found: String,
+    },
 }
 
 impl ConfigError {
@@ -165,6 +177,16 @@ impl fmt::Display for ConfigError {
                 }
             }
             ConfigError::Invalid { message } => f.write_str(&preview(message, MESSAGE_BYTES)),
+            ConfigError::BadKnob {
+                knob,
+                field,
+                expected,
+                found,
+            } => write!(
+                f,
+                "the knob provider answered knob `{}` (for field `{field}`) with {found}, but the field has type `{expected}`; fix the provider, or have it return `None` to keep the declared default",
+                preview(knob, VALUE_BYTES),
+            ),
         }
     }
 }

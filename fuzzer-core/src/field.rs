@@ -27,13 +27,70 @@ pub enum FuzzRole {
     /// Sampled like any field.
     Fuzzed,
     /// Never fuzzed: it stays at its declared default (`#[fuzz(skip)]` or
-    /// `#[fuzz(skip = "reason")]`).
+    /// `#[fuzz(skip = "reason")]`), or, by rule as in PyTorch's fuzzer, a
+    /// field without `#[fuzz(..)]` whose dotted name has a part starting
+    /// with `_` (reason [`PRIVATE_FIELD`]) or contains `TESTING_ONLY`
+    /// (reason [`TESTING_ONLY`]).
     Skip {
-        /// Why, as written in the attribute (empty when none was given).
+        /// Why, as written in the attribute (empty when none was given), or
+        /// the rule's reason.
         reason: &'static str,
     },
     /// Always this value while fuzzing (`#[fuzz(pin = ..)]`).
     Pin(Value),
+}
+
+/// The [`FuzzRole::Skip`] reason of a field the fuzzer skips because a part
+/// of its dotted name starts with `_` (`_e_ignored`, `_private.x`).
+///
+/// ```
+/// use fuzzer_core::prelude::*;
+/// use fuzzer_core::{FuzzRole, PRIVATE_FIELD};
+///
+/// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// pub struct Knobs {
+///     pub fast: bool,
+///     pub _internal: bool,
+/// }
+///
+/// let f = &Knobs::fields()[1];
+/// assert_eq!(f.fuzz_role(), &FuzzRole::Skip { reason: PRIVATE_FIELD });
+/// ```
+pub const PRIVATE_FIELD: &str = "private field";
+
+/// The [`FuzzRole::Skip`] reason of a field the fuzzer skips because its
+/// dotted name contains `TESTING_ONLY` (case-sensitive, as in PyTorch).
+///
+/// ```
+/// use fuzzer_core::prelude::*;
+/// use fuzzer_core::{FuzzRole, TESTING_ONLY};
+///
+/// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+/// #[allow(non_snake_case)]
+/// pub struct Knobs {
+///     pub inject_bug_TESTING_ONLY: bool,
+/// }
+///
+/// let f = &Knobs::fields()[0];
+/// assert_eq!(f.fuzz_role(), &FuzzRole::Skip { reason: TESTING_ONLY });
+/// ```
+pub const TESTING_ONLY: &str = "testing only";
+
+/// The role PyTorch's fuzzer gives a field by its name alone: skipped when a
+/// part of the dotted name starts with `_`, or the name contains
+/// `TESTING_ONLY`.
+fn role_by_name(name: &str) -> Option<FuzzRole> {
+    if name.split('.').any(|part| part.starts_with('_')) {
+        Some(FuzzRole::Skip {
+            reason: PRIVATE_FIELD,
+        })
+    } else if name.contains("TESTING_ONLY") {
+        Some(FuzzRole::Skip {
+            reason: TESTING_ONLY,
+        })
+    } else {
+        None
+    }
 }
 
 /// The description of one field, in declaration order, nested fields
@@ -72,6 +129,7 @@ pub struct FieldMeta {
     pub(crate) sampler: SampleFn,
     pub(crate) env_parser: EnvParseFn,
     pub(crate) rust_expr: RustExprFn,
+    pub(crate) knob: Option<&'static str>,
 }
 
 /// Samples a field's value: (default, method, domain, rng) -> value.
@@ -139,7 +197,10 @@ impl FieldMeta {
         self.deprecated
     }
 
-    /// How the fuzzer treats the field.
+    /// How the fuzzer treats the field: its `#[fuzz(skip)]` or
+    /// `#[fuzz(pin = ..)]` attribute, else [`FuzzRole::Skip`] by name for a
+    /// private (`_`) or `TESTING_ONLY` field, else [`FuzzRole::Fuzzed`].
+    /// The fuzzer's `.pin()` and `.keep_default()` still apply on top.
     pub fn fuzz_role(&self) -> &FuzzRole {
         &self.role
     }
@@ -175,6 +236,27 @@ impl FieldMeta {
     /// ```
     pub fn rust_expr(&self, value: &Value) -> Result<String, ConfigError> {
         (self.rust_expr)(value).map_err(|e| e.for_field(&self.name))
+    }
+
+    /// The knob that gives this field its default
+    /// (`#[config(knob = "name")]`), asked of the process-wide provider
+    /// (see [`set_knob_provider`](crate::set_knob_provider)).
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Rollout {
+    ///     #[config(default = false, knob = "rollout/fast")]
+    ///     pub fast: bool,
+    ///     pub slow: bool,
+    /// }
+    ///
+    /// assert_eq!(Rollout::fields()[0].knob(), Some("rollout/fast"));
+    /// assert_eq!(Rollout::fields()[1].knob(), None);
+    /// ```
+    pub fn knob(&self) -> Option<&str> {
+        self.knob
     }
 
     pub(crate) fn parse_env(&self, text: &str) -> Result<Value, String> {
@@ -218,6 +300,8 @@ pub struct FieldSpec {
     pub rust_expr: RustExprFn,
     /// For `#[config(nested)]`: the section's own field list.
     pub nested: Option<fn() -> Vec<FieldMeta>>,
+    /// `knob = ".."`.
+    pub knob: Option<&'static str>,
 }
 
 /// Flattens the derive's specs into `FieldMeta`s, nested fields under
@@ -258,6 +342,13 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
                     inner.env.push(var);
                 }
                 inner.index = out.len();
+                // The rule by name, on the dotted name: a section called
+                // `_x` makes its fields private.
+                if inner.role == FuzzRole::Fuzzed {
+                    if let Some(role) = role_by_name(&inner.name) {
+                        inner.role = role;
+                    }
+                }
                 out.push(inner);
             }
             continue;
@@ -271,7 +362,7 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
         let role = match (spec.skip, spec.pin) {
             (Some(reason), _) => FuzzRole::Skip { reason },
             (None, Some(pin)) => FuzzRole::Pin(pin()),
-            (None, None) => FuzzRole::Fuzzed,
+            (None, None) => role_by_name(spec.name).unwrap_or(FuzzRole::Fuzzed),
         };
         out.push(FieldMeta {
             name: spec.name.to_string(),
@@ -289,6 +380,7 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
             sampler: spec.sampler,
             env_parser: spec.env_parser,
             rust_expr: spec.rust_expr,
+            knob: spec.knob,
         });
     }
     out

@@ -15,6 +15,7 @@ mod error;
 mod field;
 mod fuzz;
 mod json;
+mod knob;
 mod persist;
 mod registry;
 mod report;
@@ -24,12 +25,13 @@ mod value;
 
 pub use config::{ConfigSection, FuzzableConfig};
 pub use error::ConfigError;
-pub use field::{Domain, FieldMeta, FuzzRole};
+pub use field::{Domain, FieldMeta, FuzzRole, PRIVATE_FIELD, TESTING_ONLY};
 pub use fuzz::{
     ConfigFuzzer, Detail, Entry, Finding, FuzzError, Hunt, Isolation, Phase, Progress, Results,
     ShrinkLimit, Status, TestOutcome, DEFAULT_CONFIRM, DEFAULT_MAX_SHRINK_RUNS,
     DEFAULT_MAX_SHRINK_TIME, DEFAULT_STACK_SIZE, DEFAULT_TIMEOUT,
 };
+pub use knob::{reset_knob_provider, set_knob_provider, KnobProvider};
 pub use persist::ConfigHash;
 pub use registry::{PatchGuard, Snapshot};
 pub use repro::repro_snippet;
@@ -71,6 +73,7 @@ pub mod __private {
     };
     pub use crate::error::ConfigError;
     pub use crate::field::{build_fields, Domain, FieldMeta, FieldSpec};
+    pub use crate::knob::knob_warnings;
     pub use crate::registry::layer_work;
     pub use crate::registry::{Fast, Local, Registry};
     pub use crate::sample::{sample_field, SampleCtx};

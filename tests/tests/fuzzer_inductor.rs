@@ -139,3 +139,62 @@ fn test_config_fuzzer_dynamo_bisect() {
     assert_eq!(found, vec![expected.clone(), expected]);
     assert_eq!(fuzzer.pinned()["caching_precompile"], Value::Bool(false));
 }
+
+/// SAMP-223: PyTorch's fuzzer `TYPE_OVERRIDES` win in both sampling modes:
+/// `cuda_backend` is only ever `triton`, `post_grad_fusion_options` one of
+/// its two presets. Every config the fuzzer runs is checked, and both
+/// presets are seen, so the field is really fuzzed.
+#[test]
+fn spec_223_type_overrides_are_the_only_values_sampled() {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    use fake_config::inductor::CudaBackend;
+
+    type Options = BTreeMap<String, BTreeMap<String, String>>;
+    let field = |name: &str| &InductorConfig::fields()[InductorConfig::field_index(name).unwrap()];
+    let presets: Vec<Options> = match field("post_grad_fusion_options").domain() {
+        fuzzer_core::Domain::Values(vs) => vs
+            .iter()
+            .map(|v| <Options as FuzzValue>::from_value(v).unwrap())
+            .collect(),
+        other => panic!("post_grad_fusion_options is not fuzzed over values: {other:?}"),
+    };
+    assert_eq!(presets.len(), 2);
+    assert_eq!(presets[1]["group_linear"]["require_fbgemm"], "true");
+    assert_eq!(
+        *field("cuda_backend").fuzz_role(),
+        fuzzer_core::FuzzRole::Fuzzed
+    );
+
+    for method in [SamplingMethod::Toggle, SamplingMethod::Random] {
+        let seen: Arc<Mutex<Vec<(CudaBackend, Options)>>> = Arc::default();
+        let log = Arc::clone(&seen);
+        let fuzzer = ConfigFuzzer::<InductorConfig>::new(
+            move || {
+                let (backend, options) =
+                    InductorConfig::read(|c| (c.cuda_backend, c.post_grad_fusion_options.clone()));
+                log.lock().unwrap().push((backend, options));
+                true
+            },
+            11,
+        )
+        .sampling(method);
+        assert!(fuzzer.bisect(30, 1.0).is_empty());
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 31, "the baseline run and 30 attempts");
+        for (backend, options) in seen.iter() {
+            assert_eq!(*backend, CudaBackend::Triton);
+            assert!(
+                options.is_empty() || presets.contains(options),
+                "{options:?}"
+            );
+        }
+        for preset in &presets {
+            assert!(
+                seen.iter().any(|(_, o)| o == preset),
+                "{method:?} never drew {preset:?}"
+            );
+        }
+    }
+}

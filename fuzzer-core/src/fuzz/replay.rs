@@ -243,6 +243,12 @@ impl Replay for ConfigError {
                 message,
             } => json!({ "json": [line, column, message] }),
             ConfigError::Invalid { message } => json!({ "invalid": message }),
+            ConfigError::BadKnob {
+                knob,
+                field,
+                expected,
+                found,
+            } => json!({ "knob": [knob, field, expected, found] }),
         }
     }
     fn decode(j: &Json) -> Option<Self> {
@@ -273,6 +279,12 @@ impl Replay for ConfigError {
                 message: text(message)?,
             },
             ("invalid", _) => ConfigError::Invalid { message: text(x)? },
+            ("knob", Some([knob, field, expected, found])) => ConfigError::BadKnob {
+                knob: text(knob)?,
+                field: text(field)?,
+                expected: text(expected)?,
+                found: text(found)?,
+            },
             _ => return None,
         })
     }
@@ -395,6 +407,12 @@ mod tests {
             },
             ConfigError::Invalid {
                 message: "bad".into(),
+            },
+            ConfigError::BadKnob {
+                knob: "k".into(),
+                field: "a".into(),
+                expected: "bool".into(),
+                found: "integer `1`".into(),
             },
         ];
         for e in errors {

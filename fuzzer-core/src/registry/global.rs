@@ -112,6 +112,14 @@ impl<C: FuzzableConfig> Overlay<C> {
             self.fields.insert(pos, i as u32);
         }
     }
+
+    /// Drops field `i`, its value back to `declared`'s.
+    fn drop_field(&mut self, declared: &C, i: usize) {
+        if let Ok(pos) = self.fields.binary_search(&(i as u32)) {
+            self.fields.remove(pos);
+            self.values.__copy_field(declared, i);
+        }
+    }
 }
 
 /// What the registry publishes to threads: its generation, the base config
@@ -140,12 +148,16 @@ impl<C> Clone for Published<C> {
 
 #[derive(Debug)]
 struct Inner<C: 'static> {
+    /// Defaults from the knob provider, below everything but the declared
+    /// defaults.
+    knob: Overlay<C>,
     env_default: Overlay<C>,
     force: Arc<Overlay<C>>,
     set: Overlay<C>,
-    /// declared ← env defaults ← `set` overrides ← env force.
+    /// declared ← knobs ← env defaults ← `set` overrides ← env force.
     base: Arc<C>,
-    /// Whether `reload_env` ever ran: then `base` is never `initial`.
+    /// Whether `reload_env` ever ran, or the knobs were asked again: then
+    /// `base` is never `initial`.
     env_reloaded: bool,
 }
 
@@ -207,8 +219,24 @@ impl<C: FuzzableConfig> Registry<C> {
     }
 
     fn lock_init(&self) -> MutexGuard<'_, Option<Inner<C>>> {
+        let guard = self.lock();
+        if guard.is_some() {
+            return guard;
+        }
+        drop(guard);
+        // The knob provider is the user's code: it is asked with no lock
+        // held. A provider that reads this config would come back here.
+        let knob = {
+            let _asking = AskingProvider::enter(C::__NAME);
+            self.read_knobs()
+        };
         let mut guard = self.lock();
         if guard.is_none() {
+            let (knob, errors, generation) = knob;
+            self.warn_knobs(&errors, generation);
+            if self.meta().fields().iter().any(|f| f.knob().is_some()) {
+                crate::knob::register(refresh_knobs::<C>);
+            }
             let (env_default, force) = match self.read_env() {
                 Ok(env) => env,
                 // The one panic the API allows: a first use that meets an
@@ -216,9 +244,10 @@ impl<C: FuzzableConfig> Registry<C> {
                 Err(e) => panic!("{e}"),
             };
             let set = Overlay::new(self.declared().clone());
-            let base = self.build_base(&env_default, &force, &set);
+            let base = self.build_base(&knob, &env_default, &force, &set);
             self.initial.get_or_init(|| base.clone());
             *guard = Some(Inner {
+                knob,
                 env_default,
                 force: Arc::new(force),
                 set,
@@ -257,7 +286,8 @@ impl<C: FuzzableConfig> Registry<C> {
         let mut guard = self.lock_init();
         let inner = guard.as_mut().expect("initialized by lock_init");
         update(inner);
-        inner.base = Arc::new(self.build_base(&inner.env_default, &inner.force, &inner.set));
+        inner.base =
+            Arc::new(self.build_base(&inner.knob, &inner.env_default, &inner.force, &inner.set));
         self.gen.fetch_add(1, Ordering::Release);
     }
 
@@ -270,8 +300,15 @@ impl<C: FuzzableConfig> Registry<C> {
         c
     }
 
-    fn build_base(&self, env_default: &Overlay<C>, force: &Overlay<C>, set: &Overlay<C>) -> C {
+    fn build_base(
+        &self,
+        knob: &Overlay<C>,
+        env_default: &Overlay<C>,
+        force: &Overlay<C>,
+        set: &Overlay<C>,
+    ) -> C {
         let mut c = self.declared().clone();
+        knob.apply_to(&mut c);
         env_default.apply_to(&mut c);
         set.apply_to(&mut c);
         force.apply_to(&mut c);
@@ -304,10 +341,77 @@ impl<C: FuzzableConfig> Registry<C> {
         Ok((default, force))
     }
 
+    /// Asks the knob provider for every knob field: the overlay of the
+    /// answers that fit their field, the errors of those that do not, and
+    /// the provider's generation.
+    fn read_knobs(&self) -> (Overlay<C>, Vec<ConfigError>, u64) {
+        let mut out = Overlay::new(self.declared().clone());
+        let (provider, generation) = crate::knob::provider();
+        let mut errors = Vec::new();
+        let Some(provider) = provider else {
+            return (out, errors, generation);
+        };
+        for f in self.meta().fields() {
+            let Some(knob) = f.knob() else { continue };
+            let Some(value) = provider.knob(knob, f.default_ref()) else {
+                continue;
+            };
+            match out.values.__set_index(f.index(), &value) {
+                Ok(()) => out.fields.push(f.index() as u32),
+                Err(_) => errors.push(ConfigError::BadKnob {
+                    knob: knob.to_string(),
+                    field: f.name().to_string(),
+                    expected: f.type_name().to_string(),
+                    found: format!("{} {}", value.kind(), crate::error::preview_value(&value)),
+                }),
+            }
+        }
+        // A failed `__set_index` may have changed part of a value: start
+        // the bad fields over from their declared defaults.
+        for e in &errors {
+            if let ConfigError::BadKnob { field, .. } = e {
+                let i = self
+                    .meta()
+                    .index_of(field, C::__NAME)
+                    .expect("a field of C");
+                out.values.__copy_field(self.declared(), i);
+            }
+        }
+        (out, errors, generation)
+    }
+
+    fn warn_knobs(&self, errors: &[ConfigError], generation: u64) {
+        for e in errors {
+            if let ConfigError::BadKnob { field, .. } = e {
+                crate::knob::warn_once(C::__NAME, field, generation, &e.to_string());
+            }
+        }
+    }
+
+    /// Asks the knob provider again and publishes the answers; a config not
+    /// built yet asks on first use.
+    pub(crate) fn refresh_knobs(&self) {
+        let _w = self.writer.lock();
+        if self.lock().is_none() {
+            return;
+        }
+        let (knob, errors, generation) = self.read_knobs();
+        self.warn_knobs(&errors, generation);
+        self.publish(|inner| {
+            inner.knob = knob;
+            inner.env_reloaded = true;
+        });
+    }
+
     pub(crate) fn reload_env(&self) -> Result<(), ConfigError> {
         let _w = self.writer.lock();
         let (env_default, force) = self.read_env()?;
+        let (knob, errors, _) = self.read_knobs();
+        if let Some(e) = errors.into_iter().next() {
+            return Err(e);
+        }
         self.publish(|inner| {
+            inner.knob = knob;
             inner.env_default = env_default;
             inner.force = Arc::new(force);
             inner.env_reloaded = true;
@@ -354,6 +458,25 @@ impl<C: FuzzableConfig> Registry<C> {
         });
     }
 
+    /// Drops the process-wide override of field `i`, if it has one.
+    pub(crate) fn unset(&self, i: usize) {
+        let _w = self.writer.lock();
+        if !self
+            .lock_init()
+            .as_ref()
+            .expect("initialized")
+            .set
+            .contains(i)
+        {
+            return;
+        }
+        self.publish(|inner| {
+            let mut set = inner.set.clone();
+            set.drop_field(self.declared(), i);
+            inner.set = set;
+        });
+    }
+
     pub(crate) fn reset(&self) {
         let _w = self.writer.lock();
         self.publish(|inner| inner.set = Overlay::new(self.declared().clone()));
@@ -381,6 +504,47 @@ impl<C: FuzzableConfig> Registry<C> {
         }
         Ok((c, touched))
     }
+}
+
+std::thread_local! {
+    /// Whether this thread is asking the knob provider for a config being
+    /// built.
+    static IN_PROVIDER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this thread as asking the knob provider while a config is built,
+/// until dropped (also when unwinding).
+struct AskingProvider(bool);
+
+impl AskingProvider {
+    /// # Panics
+    ///
+    /// If this thread is already asking: the provider read a config that
+    /// is being built, which would otherwise recurse without end.
+    fn enter(config: &str) -> Self {
+        // During thread teardown the flag is gone; nothing can recurse then.
+        let was = IN_PROVIDER
+            .try_with(|busy| busy.replace(true))
+            .unwrap_or(false);
+        assert!(
+            !was,
+            "the knob provider read the config `{config}` while it was being built; a knob provider must not read config values"
+        );
+        AskingProvider(true)
+    }
+}
+
+impl Drop for AskingProvider {
+    fn drop(&mut self) {
+        if self.0 {
+            let _ = IN_PROVIDER.try_with(|busy| busy.set(false));
+        }
+    }
+}
+
+/// Re-reads `C`'s knobs (registered with the knob provider).
+fn refresh_knobs<C: FuzzableConfig>() {
+    C::__registry().refresh_knobs();
 }
 
 /// The first of `names` that is set: (name, text). `field` is the dotted

@@ -10,8 +10,8 @@
 //!
 //! The registry:
 //!
-//! 1. `base` = declared defaults ← env defaults ← `set` overrides ← env
-//!    force, a new `Arc` on every process-wide write. Nothing is interned or
+//! 1. `base` = declared defaults ← knob answers ← env defaults ← `set`
+//!    overrides ← env force, a new `Arc` on every process-wide write. Nothing is interned or
 //!    leaked: an old base is freed once no thread's view shows it, and a view
 //!    moves on at its thread's next read (or when the thread exits).
 //! 2. `gen` is the generation of `base`: it starts at 1 and every write bumps
@@ -32,8 +32,8 @@
 //!    allocation, no shared-memory write, with or without patches.
 //! 5. [`Fast`] (no destructor, no `RefCell`) is `(gen, &'static initial)`,
 //!    set only while the view is up to date, this thread has no layer and
-//!    the registry's base is its initial config (nothing `set`, env never
-//!    reloaded), which the registry keeps in a `OnceLock`. A read tries it
+//!    the registry's base is its initial config (nothing `set`, env and
+//!    knobs never re-read), which the registry keeps in a `OnceLock`. A read tries it
 //!    first: one atomic load, a compare and the access, with no borrow flag
 //!    written. Every change to the view re-derives it.
 //! 6. Its layers ([`Local`]) sit in slots, each with an `order` that grows
