@@ -4,6 +4,7 @@
 use std::fmt::Debug;
 use std::sync::{Arc, OnceLock};
 
+use crate::constraint::{Rule, Validator};
 use crate::error::ConfigError;
 use crate::field::{build_fields, FieldMeta, FieldSpec};
 use crate::persist::ConfigHash;
@@ -195,6 +196,16 @@ pub trait FuzzableConfig:
     fn __local() -> &'static std::thread::LocalKey<Local<Self>>;
     #[doc(hidden)]
     fn __fast() -> &'static std::thread::LocalKey<Fast<Self>>;
+    /// The `#[config(implies(..))]` rules, sources in dependency order.
+    #[doc(hidden)]
+    fn __rules() -> &'static [Rule<Self>] {
+        &[]
+    }
+    /// The `#[config(validate = ..)]` functions.
+    #[doc(hidden)]
+    fn __validators() -> &'static [Validator<Self>] {
+        &[]
+    }
 
     /// Reads the effective config of this thread. This is the hot path: with
     /// nothing changed since the last read it costs a thread-local access and
@@ -390,8 +401,20 @@ pub trait FuzzableConfig:
     }
 
     /// Sets the field called `name` on this instance; on error nothing changes.
+    ///
+    /// On a config with implications (`#[config(implies(..))]`) the instance
+    /// is treated as an effective config: the targets of rules the change
+    /// activates take their implied values, and a change that makes two
+    /// rules conflict, or that a validator (`#[config(validate = ..)]`)
+    /// rejects, is an error.
     fn set_value(&mut self, name: &str, value: &Value) -> Result<(), ConfigError> {
         let i = Self::field_index(name)?;
-        self.__set_index(i, value).map_err(|e| e.for_field(name))
+        if !crate::constraint::constrained::<Self>() {
+            return self.__set_index(i, value).map_err(|e| e.for_field(name));
+        }
+        let mut c = self.clone();
+        c.__set_index(i, value).map_err(|e| e.for_field(name))?;
+        *self = crate::constraint::effective(&c)?;
+        Ok(())
     }
 }

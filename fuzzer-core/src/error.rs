@@ -54,6 +54,26 @@ pub enum ConfigError {
         /// What is wrong and what to do.
         message: String,
     },
+    /// Two active implications (`#[config(implies(..))]`) give one field
+    /// different values. The write that would cause it applies nothing.
+    Conflict {
+        /// The config type's name.
+        config: String,
+        /// The dotted name of the field both rules imply.
+        target: String,
+        /// The two rules, as written.
+        rules: Vec<String>,
+    },
+    /// A `#[config(validate = ..)]` function rejected the config a write
+    /// would make. The write applies nothing.
+    Rejected {
+        /// The config type's name.
+        config: String,
+        /// The validator's path, as written.
+        validator: String,
+        /// What the validator said.
+        message: String,
+    },
 }
 
 impl ConfigError {
@@ -137,6 +157,24 @@ impl fmt::Display for ConfigError {
                 }
             }
             ConfigError::Invalid { message } => f.write_str(&preview(message, MESSAGE_BYTES)),
+            ConfigError::Conflict {
+                config,
+                target,
+                rules,
+            } => write!(
+                f,
+                "conflicting implications in `{config}`: {} give `{target}` different values; change one of their sources so that at most one of them is active",
+                rules.join(" and "),
+            ),
+            ConfigError::Rejected {
+                config,
+                validator,
+                message,
+            } => write!(
+                f,
+                "`{config}` rejected by its validator `{validator}`: {}",
+                preview(message, MESSAGE_BYTES),
+            ),
         }
     }
 }

@@ -243,6 +243,16 @@ impl Replay for ConfigError {
                 message,
             } => json!({ "json": [line, column, message] }),
             ConfigError::Invalid { message } => json!({ "invalid": message }),
+            ConfigError::Conflict {
+                config,
+                target,
+                rules,
+            } => json!({ "conflict": [config, target, rules] }),
+            ConfigError::Rejected {
+                config,
+                validator,
+                message,
+            } => json!({ "rejected": [config, validator, message] }),
         }
     }
     fn decode(j: &Json) -> Option<Self> {
@@ -273,6 +283,20 @@ impl Replay for ConfigError {
                 message: text(message)?,
             },
             ("invalid", _) => ConfigError::Invalid { message: text(x)? },
+            ("conflict", Some([config, target, rules])) => ConfigError::Conflict {
+                config: text(config)?,
+                target: text(target)?,
+                rules: rules
+                    .as_array()?
+                    .iter()
+                    .map(text)
+                    .collect::<Option<Vec<_>>>()?,
+            },
+            ("rejected", Some([config, validator, message])) => ConfigError::Rejected {
+                config: text(config)?,
+                validator: text(validator)?,
+                message: text(message)?,
+            },
             _ => return None,
         })
     }
@@ -395,6 +419,16 @@ mod tests {
             },
             ConfigError::Invalid {
                 message: "bad".into(),
+            },
+            ConfigError::Conflict {
+                config: "C".into(),
+                target: "a".into(),
+                rules: vec!["`x == true => a = 1`".into(), "`y == true => a = 2`".into()],
+            },
+            ConfigError::Rejected {
+                config: "C".into(),
+                validator: "check".into(),
+                message: "too big".into(),
             },
         ];
         for e in errors {
