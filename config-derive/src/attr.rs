@@ -560,13 +560,15 @@ fn implied_target(input: ParseStream<'_>) -> syn::Result<ImpliedTarget> {
                     ident.set_span(lit.span());
                     path.push(ident);
                 }
-                Err(_) => return Err(syn::Error::new(
-                    lit.span(),
-                    format!(
+                Err(_) => {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        format!(
                         "implication target {:?} is not a dotted field name like \"section.field\"",
                         lit.value()
                     ),
-                )),
+                    ))
+                }
             }
         }
         (path, lit.to_token_stream())
