@@ -177,6 +177,12 @@ pub trait SectionHasNoSingleton {}
 ///
 /// Value precedence, highest first: env force → this thread's patches
 /// (innermost first) → process-wide `set` → env default → declared default.
+/// Over all of them, the target of an active implication
+/// (`#[config(implies(..))]`) reads its implied value; what was stored shows
+/// again once the rule is inactive. A read panics if this thread's patches
+/// and the process-wide values make two implications conflict (only a
+/// dropped guard or another thread's `set` can cause that: every write is
+/// checked).
 ///
 /// Parts of a config can be split into sections ([`ConfigSection`]) held in
 /// `#[config(nested)]` fields; they are read and patched through this root.
@@ -234,12 +240,21 @@ pub trait FuzzableConfig:
     /// let _g = FakeConfig::patch(|c| { c.e_int = 2; c.nested.e_bool = false; });
     /// assert_eq!(FakeConfig::read(|c| (c.e_int, c.nested.e_bool)), (2, false));
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// On a config with implications or validators, if the change makes two
+    /// implications conflict or a validator reject the config: the closure
+    /// cannot return the error, and the change is not applied. Use
+    /// [`patch_values`](Self::patch_values) to get it as a `Result`.
     fn patch(f: impl FnOnce(&mut Self)) -> PatchGuard<Self> {
         registry::patch::<Self>(f)
     }
 
     /// [`patch`](Self::patch) by dotted field name, for tools. Every name and
-    /// value is checked before anything is applied.
+    /// value is checked before anything is applied, and so are the config's
+    /// implications ([`ConfigError::Conflict`]) and validators
+    /// ([`ConfigError::Rejected`]).
     ///
     /// ```
     /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
@@ -286,12 +301,18 @@ pub trait FuzzableConfig:
     /// the field keeps following its env var after `reload_env()`. To hold a
     /// field at a value whatever the environment says, name it with
     /// [`set_values`](Self::set_values), which records every field it is given.
+    ///
+    /// # Panics
+    ///
+    /// If the change makes two implications conflict or a validator reject
+    /// the config (nothing is applied); [`set_values`](Self::set_values)
+    /// returns that as an error.
     fn set(f: impl FnOnce(&mut Self)) {
         registry::set::<Self>(f);
     }
 
     /// [`set`](Self::set) by dotted field name. Applies nothing if any name or
-    /// value is wrong.
+    /// value is wrong, or if the result breaks an implication or a validator.
     fn set_values<N, I>(values: I) -> Result<(), ConfigError>
     where
         N: AsRef<str>,
@@ -301,7 +322,8 @@ pub trait FuzzableConfig:
     }
 
     /// Drops every process-wide override made by `set`, `set_values` and
-    /// `load_json`.
+    /// `load_json`. Panics (changing nothing) if the declared defaults and
+    /// env values alone break an implication or a validator.
     fn reset() {
         registry::reset::<Self>();
     }
