@@ -195,3 +195,62 @@ fn drop_that_leaves_a_conflict_is_reported_at_the_next_read() {
     drop(strict);
     assert!(!C::read(|c| c.enabled));
 }
+
+/// A config of this file's own, for env force: only the test below uses it,
+/// and sets its variables before its first use.
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+struct Forced {
+    #[config(default = false, implies(true => { level = 3 }))]
+    strict: bool,
+    #[config(default = 0, env_force = "IMPLIES_RS_FORCED_LEVEL")]
+    level: i64,
+}
+
+/// IMPL-205: an active implication beats env force; a process-wide write
+/// is checked like a patch, and a rejected one applies nothing.
+#[test]
+fn implied_value_beats_env_force_and_process_wide_writes_are_checked() {
+    std::env::set_var("IMPLIES_RS_FORCED_LEVEL", "7");
+    assert_eq!(Forced::read(|c| c.level), 7);
+    let _g = Forced::patch(|c| c.strict = true);
+    assert_eq!(Forced::read(|c| c.level), 3);
+    drop(_g);
+    assert_eq!(Forced::read(|c| c.level), 7);
+    Forced::set_values([("strict", Value::Bool(true))]).unwrap();
+    assert_eq!(Forced::read(|c| c.level), 3);
+    assert_eq!(Forced::to_values()["level"], Value::Int(3));
+    Forced::reset();
+    assert_eq!(Forced::read(|c| c.level), 7);
+}
+
+/// Process-wide writes of `ImplicationConfig`: a conflicting `set_values`
+/// or `load_json` is an error and changes nothing; `set` panics.
+#[test]
+fn process_wide_conflicts_are_rejected_atomically() {
+    // Only `conflict` is touched, and it is left at its default: no other
+    // test of this file sees a difference.
+    let err = C::load_json(r#"{"mode": "Strict", "conflict": true}"#).unwrap_err();
+    assert!(matches!(err, ConfigError::Conflict { .. }), "{err}");
+    let err = C::set_values([
+        (
+            "mode",
+            Value::Enum {
+                ty: "Mode",
+                variant: "Strict",
+            },
+        ),
+        ("conflict", Value::Bool(true)),
+    ])
+    .unwrap_err();
+    assert!(matches!(err, ConfigError::Conflict { .. }), "{err}");
+    let panic = std::panic::catch_unwind(|| {
+        C::set(|c| {
+            c.unrelated = 12;
+            c.downstream = 4;
+        })
+    })
+    .unwrap_err();
+    let msg = panic.downcast_ref::<String>().expect("a message");
+    assert!(msg.contains("check_budget"), "{msg}");
+    assert_eq!(C::defaults(), *C::current());
+}
