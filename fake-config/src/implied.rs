@@ -5,7 +5,7 @@ use fuzzer_core::prelude::*;
 
 /// The values of [`ImplicationConfig::mode`].
 #[derive(FuzzValue, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub enum ImplicationMode {
     /// No rule.
     Default,
     /// Turns `enabled` and `nested.enabled` on.
@@ -15,10 +15,10 @@ pub enum Mode {
 /// The section of [`ImplicationConfig`].
 ///
 /// ```
-/// use fake_config::{ImplicationConfig, Mode};
+/// use fake_config::{ImplicationConfig, ImplicationMode};
 /// use fuzzer_core::prelude::*;
 ///
-/// let _g = ImplicationConfig::patch(|c| c.mode = Mode::Strict);
+/// let _g = ImplicationConfig::patch(|c| c.mode = ImplicationMode::Strict);
 /// assert!(ImplicationConfig::read(|c| c.nested.enabled));
 /// ```
 #[derive(ConfigSection, Clone, Debug, PartialEq)]
@@ -35,10 +35,10 @@ pub struct ImplicationNested {
 /// `downstream + unrelated` at most 12.
 ///
 /// ```
-/// use fake_config::{ImplicationConfig, Mode};
+/// use fake_config::{ImplicationConfig, ImplicationMode};
 /// use fuzzer_core::prelude::*;
 ///
-/// let _g = ImplicationConfig::patch(|c| c.mode = Mode::Strict);
+/// let _g = ImplicationConfig::patch(|c| c.mode = ImplicationMode::Strict);
 /// assert_eq!(ImplicationConfig::read(|c| (c.enabled, c.downstream)), (true, 1));
 /// // `conflict = true` would imply `enabled = false` while `mode` implies `true`:
 /// let err = ImplicationConfig::patch_values([("conflict", Value::Bool(true))]).unwrap_err();
@@ -48,8 +48,8 @@ pub struct ImplicationNested {
 #[config(validate = check_budget)]
 pub struct ImplicationConfig {
     /// The mode; `Strict` turns `enabled` and `nested.enabled` on.
-    #[config(default = Mode::Default, implies(Mode::Strict => { enabled = true, nested.enabled = true }))]
-    pub mode: Mode,
+    #[config(default = ImplicationMode::Default, implies(ImplicationMode::Strict => { enabled = true, nested.enabled = true }))]
+    pub mode: ImplicationMode,
     /// Turns `downstream` to 1.
     #[config(default = false, implies(true => { downstream = 1 }))]
     pub enabled: bool,

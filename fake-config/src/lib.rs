@@ -9,6 +9,6 @@ pub mod inductor;
 mod wide;
 
 pub use fake::{FakeConfig, Nested};
-pub use implied::{check_budget, ImplicationConfig, ImplicationNested, Mode};
+pub use implied::{check_budget, ImplicationConfig, ImplicationMode, ImplicationNested};
 pub use inductor::InductorConfig;
 pub use wide::{Wide100, Wide20, Wide300};

@@ -5,7 +5,7 @@
 //! by `process_wide_writes_are_checked_and_atomic`, on fields no other test
 //! reads at their defaults.
 
-use fake_config::{ImplicationConfig as C, Mode};
+use fake_config::{ImplicationConfig as C, ImplicationMode};
 use fuzzer_core::prelude::*;
 use fuzzer_core::ConfigError;
 
@@ -17,7 +17,7 @@ fn active_rule_gives_the_implied_value_transitively() {
         C::read(|c| (c.enabled, c.downstream, c.nested.enabled)),
         (false, 0, false)
     );
-    let _g = C::patch(|c| c.mode = Mode::Strict);
+    let _g = C::patch(|c| c.mode = ImplicationMode::Strict);
     assert_eq!(
         C::read(|c| (c.enabled, c.downstream, c.nested.enabled)),
         (true, 1, true)
@@ -50,7 +50,7 @@ fn stored_target_shows_once_the_rule_is_inactive() {
 /// values is an error naming both rules, and applies nothing.
 #[test]
 fn conflicting_patch_is_rejected_atomically() {
-    let _g = C::patch(|c| c.mode = Mode::Strict);
+    let _g = C::patch(|c| c.mode = ImplicationMode::Strict);
     let err = C::patch_values([
         ("conflict", Value::Bool(true)),
         ("unrelated", Value::Int(3)),
@@ -65,7 +65,7 @@ fn conflicting_patch_is_rejected_atomically() {
     }
     let text = err.to_string();
     assert!(
-        text.contains("mode == Mode::Strict => enabled = true"),
+        text.contains("mode == ImplicationMode::Strict => enabled = true"),
         "{text}"
     );
     assert!(
@@ -92,12 +92,12 @@ fn conflicting_patch_is_rejected_atomically() {
 fn rules_agreeing_on_a_value_are_no_conflict() {
     // `enabled = true` stored and implied by mode: one rule on `downstream`.
     let _g = C::patch(|c| {
-        c.mode = Mode::Strict;
+        c.mode = ImplicationMode::Strict;
         c.enabled = true;
     });
     assert_eq!(C::read(|c| c.downstream), 1);
     // `conflict` alone implies `enabled = false`, and nothing else does.
-    let _h = C::patch(|c| c.mode = Mode::Default);
+    let _h = C::patch(|c| c.mode = ImplicationMode::Default);
     let _k = C::patch(|c| c.conflict = true);
     assert_eq!(C::read(|c| (c.enabled, c.downstream)), (false, 0));
 }
@@ -137,7 +137,7 @@ fn set_value_on_an_instance_applies_and_checks() {
     c.set_value(
         "mode",
         &Value::Enum {
-            ty: "Mode",
+            ty: "ImplicationMode",
             variant: "Strict",
         },
     )
@@ -160,7 +160,7 @@ fn set_value_on_an_instance_applies_and_checks() {
 /// config loads back to the same effective config.
 #[test]
 fn save_holds_effective_values() {
-    let _g = C::patch(|c| c.mode = Mode::Strict);
+    let _g = C::patch(|c| c.mode = ImplicationMode::Strict);
     let saved = C::save_json();
     assert!(
         saved.contains("\"downstream\":1") || saved.contains("\"downstream\": 1"),
@@ -181,8 +181,8 @@ fn save_holds_effective_values() {
 /// the conflict, and dropping the other guard resolves it.
 #[test]
 fn drop_that_leaves_a_conflict_is_reported_at_the_next_read() {
-    let strict = C::patch(|c| c.mode = Mode::Strict);
-    let default = C::patch(|c| c.mode = Mode::Default);
+    let strict = C::patch(|c| c.mode = ImplicationMode::Strict);
+    let default = C::patch(|c| c.mode = ImplicationMode::Default);
     let conflict = C::patch(|c| c.conflict = true);
     assert!(!C::read(|c| c.enabled));
     drop(default);
@@ -235,7 +235,7 @@ fn process_wide_conflicts_are_rejected_atomically() {
         (
             "mode",
             Value::Enum {
-                ty: "Mode",
+                ty: "ImplicationMode",
                 variant: "Strict",
             },
         ),

@@ -6,7 +6,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use fake_config::{check_budget, ImplicationConfig as C, Mode};
+use fake_config::{check_budget, ImplicationConfig as C, ImplicationMode};
 use fuzzer_core::prelude::*;
 
 /// What the runs of one test saw.
@@ -41,13 +41,13 @@ impl Seen {
                 return true;
             }
         };
-        let implied_ok = (c.mode != Mode::Strict || (c.enabled && c.nested.enabled))
+        let implied_ok = (c.mode != ImplicationMode::Strict || (c.enabled && c.nested.enabled))
             && (!c.enabled || c.downstream == 1)
             && (!c.conflict || !c.enabled);
         if !implied_ok || check_budget(&c).is_err() {
             self.invalid.fetch_add(1, Ordering::Relaxed);
         }
-        if c.mode == Mode::Strict {
+        if c.mode == ImplicationMode::Strict {
             self.strict.fetch_add(1, Ordering::Relaxed);
         }
         if c.conflict {
@@ -148,7 +148,7 @@ fn an_invalid_user_diff_is_skipped_with_the_reason() {
         (
             "mode".to_string(),
             Value::Enum {
-                ty: "Mode",
+                ty: "ImplicationMode",
                 variant: "Strict",
             },
         ),
