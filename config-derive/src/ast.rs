@@ -158,3 +158,81 @@ impl<'a> ValueEnum<'a> {
         })
     }
 }
+
+impl Config<'_> {
+    /// The index of the field named `name` (as the user sees it, `r#`
+    /// removed).
+    pub(crate) fn field_named(&self, name: &str) -> Option<usize> {
+        self.fields
+            .iter()
+            .position(|f| syn::ext::IdentExt::unraw(f.ident) == name)
+    }
+
+    /// The implication graph's edges: (source field, target field) for
+    /// every single-segment target that names a field. Nested targets are
+    /// section fields, which are never sources, so they close no cycle.
+    fn implication_edges(&self) -> Vec<(usize, usize)> {
+        let mut edges = Vec::new();
+        for (s, f) in self.fields.iter().enumerate() {
+            for imp in &f.attrs.implies {
+                for t in &imp.targets {
+                    if let [one] = t.path.as_slice() {
+                        if let Some(d) =
+                            self.field_named(&syn::ext::IdentExt::unraw(one).to_string())
+                        {
+                            edges.push((s, d));
+                        }
+                    }
+                }
+            }
+        }
+        edges
+    }
+
+    /// The fields in an order where every implication source comes after
+    /// the sources of the rules that target it; `Err` with a cycle (field
+    /// indices, first repeated at the end) if there is one.
+    pub(crate) fn implication_order(&self) -> Result<Vec<usize>, Vec<usize>> {
+        let n = self.fields.len();
+        let edges = self.implication_edges();
+        // Depth-first, emitting a field after everything that implies it.
+        let mut state = vec![0u8; n]; // 0 new, 1 on the path, 2 done
+        let mut order = Vec::with_capacity(n);
+        fn visit(
+            v: usize,
+            edges: &[(usize, usize)],
+            state: &mut [u8],
+            path: &mut Vec<usize>,
+            order: &mut Vec<usize>,
+        ) -> Result<(), Vec<usize>> {
+            state[v] = 1;
+            path.push(v);
+            // Predecessors: the sources that imply `v`.
+            for &(s, _) in edges.iter().filter(|(_, d)| *d == v) {
+                match state[s] {
+                    0 => visit(s, edges, state, path, order)?,
+                    1 => {
+                        let at = path.iter().position(|&p| p == s).expect("on the path");
+                        let mut cycle: Vec<usize> = path[at..].to_vec();
+                        cycle.reverse();
+                        cycle.insert(0, v);
+                        cycle.dedup();
+                        cycle.push(cycle[0]);
+                        return Err(cycle);
+                    }
+                    _ => {}
+                }
+            }
+            path.pop();
+            state[v] = 2;
+            order.push(v);
+            Ok(())
+        }
+        for v in 0..n {
+            if state[v] == 0 {
+                visit(v, &edges, &mut state, &mut Vec::new(), &mut order)?;
+            }
+        }
+        Ok(order)
+    }
+}

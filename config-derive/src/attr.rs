@@ -61,6 +61,37 @@ pub(crate) struct ContainerAttrs {
     /// `portable_ignore = ["prefix.", ..]`: dotted-name prefixes that
     /// `save_json_portable` leaves out.
     pub(crate) portable_ignore: Option<At<Vec<LitStr>>>,
+    /// `validate = path::to_fn`, in the order written.
+    pub(crate) validate: Vec<syn::Path>,
+}
+
+/// One arm of `implies(..)`: `condition => { target = value, .. }`.
+pub(crate) struct Implication {
+    /// The `implies` key.
+    pub(crate) key: Span,
+    pub(crate) condition: Expr,
+    pub(crate) targets: Vec<ImpliedTarget>,
+}
+
+/// `target = value` in an implication: `field`, `section.field` or the same
+/// in a string literal.
+pub(crate) struct ImpliedTarget {
+    /// The path's segments, each spanned at the user's tokens.
+    pub(crate) path: Vec<syn::Ident>,
+    /// The target as written, for errors about all of it.
+    pub(crate) tokens: proc_macro2::TokenStream,
+    pub(crate) value: Expr,
+}
+
+impl ImpliedTarget {
+    /// `section.field`.
+    pub(crate) fn dotted(&self) -> String {
+        self.path
+            .iter()
+            .map(|i| syn::ext::IdentExt::unraw(i).to_string())
+            .collect::<Vec<_>>()
+            .join(".")
+    }
 }
 
 /// Field-level `#[config(..)]` and `#[fuzz(..)]`.
@@ -76,13 +107,16 @@ pub(crate) struct FieldAttrs {
     pub(crate) pin: Option<At<Expr>>,
     pub(crate) values: Option<At<Vec<Expr>>>,
     pub(crate) range: Option<At<(Expr, Expr)>>,
+    /// `implies(cond => { target = value, .. }, ..)`, every arm of every
+    /// `implies` key.
+    pub(crate) implies: Vec<Implication>,
     /// The first `#[fuzz(..)]` attribute, if any, for errors about all of it.
     pub(crate) fuzz_attr: Option<Attribute>,
     /// `knob = "name"`.
     pub(crate) knob: Option<LitStr>,
 }
 
-const STRUCT_KEYS: &[&str] = &["crate", "env_prefix", "portable_ignore"];
+const STRUCT_KEYS: &[&str] = &["crate", "env_prefix", "portable_ignore", "validate"];
 const ENUM_KEYS: &[&str] = &["crate"];
 const CONFIG_FIELD_KEYS: &[&str] = &[
     "default",
@@ -92,6 +126,7 @@ const CONFIG_FIELD_KEYS: &[&str] = &[
     "skip_hash",
     "skip_save",
     "knob",
+    "implies",
 ];
 const FUZZ_KEYS: &[&str] = &["skip", "pin", "values", "range"];
 
@@ -112,6 +147,8 @@ fn usage(key: &str) -> &'static str {
         "range" => "range = 1..=1024",
         "knob" => "knob = \"name\"",
         "portable_ignore" => "portable_ignore = [\"prefix.\"]",
+        "implies" => "implies(<value> => { field = <value>, section.field = <value> })",
+        "validate" => "validate = path::to_fn",
         _ => "..",
     }
 }
@@ -152,7 +189,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The known key closest to `key`, if it is close enough to be a typo.
-fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+pub(crate) fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     let key = key.to_ascii_lowercase();
     let limit = (key.chars().count() / 3).max(1);
     known
@@ -384,6 +421,13 @@ pub(crate) fn container(attrs: &[Attribute], errors: &Errors) -> ContainerAttrs 
                     };
                     set_once(&mut out.portable_ignore, (span, prefixes), span, "portable_ignore", "config", errors);
                 }
+            } else if key == "validate" {
+                if let Some(expr) = value(&meta, "config", &key, errors)? {
+                    match expr {
+                        Expr::Path(p) if p.qself.is_none() => out.validate.push(p.path),
+                        other => errors.push_spanned(&other, "`validate` takes the path of a function `fn(&Config) -> Result<(), String>`, e.g. `validate = checks::sizes`"),
+                    }
+                }
             } else if CONFIG_FIELD_KEYS.contains(&key.as_str()) {
                 errors.push_spanned(
                     &meta.path,
@@ -442,10 +486,10 @@ fn config_field_key(
                 set_once(slot, (span, names), span, &key, "config", errors);
             }
         }
-        "env_prefix" => {
+        "env_prefix" | "validate" => {
             errors.push_spanned(
                 &meta.path,
-                "`env_prefix` is a struct attribute, not a field attribute; put `#[config(env_prefix = \"..\")]` on the struct",
+                format!("`{key}` is a struct attribute, not a field attribute; put `#[config({})]` on the struct", usage(&key)),
             );
             skip_value(meta.input)?;
         }
@@ -467,6 +511,36 @@ fn config_field_key(
                 }
             }
         }
+        "implies" => {
+            if !meta.input.peek(syn::token::Paren) {
+                errors.push_spanned(
+                    &meta.path,
+                    format!(
+                        "`implies` needs its rules in parentheses: `#[config({})]`",
+                        usage("implies")
+                    ),
+                );
+                skip_value(meta.input)?;
+                return Ok(());
+            }
+            let content;
+            syn::parenthesized!(content in meta.input);
+            if content.is_empty() {
+                errors.push_spanned(
+                    &meta.path,
+                    format!(
+                        "`implies` needs at least one rule: `#[config({})]`",
+                        usage("implies")
+                    ),
+                );
+            }
+            while !content.is_empty() {
+                out.implies.push(implication(&content, span)?);
+                if !content.is_empty() {
+                    content.parse::<Token![,]>()?;
+                }
+            }
+        }
         k if FUZZ_KEYS.contains(&k) => {
             errors.push_spanned(
                 &meta.path,
@@ -483,6 +557,92 @@ fn config_field_key(
         }
     }
     Ok(())
+}
+
+/// `condition => { target = value, .. }`.
+fn implication(input: ParseStream<'_>, key: Span) -> syn::Result<Implication> {
+    let condition: Expr = input.parse()?;
+    if !input.peek(Token![=>]) {
+        return Err(input.error(format!(
+            "expected `=>` after the condition; write `#[config({})]`",
+            usage("implies")
+        )));
+    }
+    input.parse::<Token![=>]>()?;
+    if !input.peek(syn::token::Brace) {
+        return Err(input.error(
+            "expected the implied values in braces after `=>`: `{ field = <value>, section.field = <value> }`",
+        ));
+    }
+    let body;
+    syn::braced!(body in input);
+    let mut targets = Vec::new();
+    while !body.is_empty() {
+        targets.push(implied_target(&body)?);
+        if !body.is_empty() {
+            body.parse::<Token![,]>()?;
+        }
+    }
+    if targets.is_empty() {
+        return Err(syn::Error::new(
+            condition.span(),
+            "this rule implies nothing; list the implied values: `{ field = <value> }`",
+        ));
+    }
+    Ok(Implication {
+        key,
+        condition,
+        targets,
+    })
+}
+
+/// `field = value`, `section.field = value` or `"section.field" = value`.
+fn implied_target(input: ParseStream<'_>) -> syn::Result<ImpliedTarget> {
+    let (path, tokens) = if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        let mut path = Vec::new();
+        for part in lit.value().split('.') {
+            match syn::parse_str::<syn::Ident>(part) {
+                Ok(mut ident) => {
+                    ident.set_span(lit.span());
+                    path.push(ident);
+                }
+                Err(_) => {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        format!(
+                        "implication target {:?} is not a dotted field name like \"section.field\"",
+                        lit.value()
+                    ),
+                    ))
+                }
+            }
+        }
+        (path, lit.to_token_stream())
+    } else {
+        let mut path: Vec<syn::Ident> = vec![input.call(syn::ext::IdentExt::parse_any)?];
+        let mut tokens = path[0].to_token_stream();
+        while input.peek(Token![.]) {
+            let dot: Token![.] = input.parse()?;
+            let ident: syn::Ident = input.call(syn::ext::IdentExt::parse_any)?;
+            dot.to_tokens(&mut tokens);
+            ident.to_tokens(&mut tokens);
+            path.push(ident);
+        }
+        (path, tokens)
+    };
+    if !input.peek(Token![=]) {
+        return Err(
+            input.error("expected `= <value>` after the implication target: `field = <value>`")
+        );
+    }
+    input.parse::<Token![=]>()?;
+    let value: Expr = input.parse()?;
+    Ok(ImpliedTarget {
+        path,
+        tokens,
+        value,
+    })
 }
 
 fn fuzz_key(meta: &ParseNestedMeta<'_>, out: &mut FieldAttrs, errors: &Errors) -> syn::Result<()> {

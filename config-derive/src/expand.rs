@@ -345,6 +345,8 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
 
     let oob = quote!(::core::unreachable!("field index {} out of range for {}", __i, #name));
 
+    let constraints = constraint_items(cfg, p);
+
     let kind_items = match cfg.kind {
         // The singleton: one process-wide registry and two thread-locals.
         Kind::Root => quote! {
@@ -368,6 +370,8 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 }
                 &__FAST
             }
+
+            #constraints
         },
         Kind::Section => quote! {
             fn __fields_cell() -> &'static ::std::sync::OnceLock<::std::vec::Vec<#p::FieldMeta>> {
@@ -455,6 +459,102 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
             }
         };
     }
+}
+
+/// Tokens as text for messages, without the spaces `to_string` puts
+/// around `::` and `.`.
+fn tidy(tokens: &impl ToTokens) -> String {
+    tokens
+        .to_token_stream()
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" . ", ".")
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+}
+
+/// `__rules` and `__validators`, when the struct has any. Each condition is
+/// compared with its source field, and each implied value assigned to (and
+/// compared with) its target field, in code spanned at the user's tokens,
+/// so a value of the wrong type is the compiler's error there.
+fn constraint_items(cfg: &Config<'_>, p: &TokenStream) -> TokenStream {
+    let ident = cfg.ident();
+    let order = cfg
+        .implication_order()
+        .expect("cycles are rejected by validation");
+    let mut rules = Vec::new();
+    for &k in &order {
+        let f = &cfg.fields[k];
+        let src = f.ident;
+        let src_name = syn::ext::IdentExt::unraw(src).to_string();
+        let src_v = as_value(p, f.ty);
+        for imp in &f.attrs.implies {
+            let cond = ascribe(f.ty, &imp.condition);
+            let cond_text = tidy(&imp.condition);
+            let active = quote_spanned!(imp.condition.span()=> |__c: &#ident| -> ::core::primitive::bool {
+                #src_v::same(&__c.#src, &#cond)
+            });
+            for t in &imp.targets {
+                let path = &t.path;
+                let target = t.dotted();
+                let value_text = tidy(&t.value);
+                let value = &t.value;
+                let root_target = match path.as_slice() {
+                    [one] => cfg.field_named(&syn::ext::IdentExt::unraw(one).to_string()),
+                    _ => None,
+                };
+                let (apply, holds) = match root_target {
+                    Some(d) => {
+                        let ty = cfg.fields[d].ty;
+                        let v = as_value(p, ty);
+                        let typed = ascribe(ty, value);
+                        (
+                            quote_spanned!(value.span()=> |__c: &mut #ident| { __c.#(#path).* = #typed; }),
+                            quote_spanned!(value.span()=> |__c: &#ident| -> ::core::primitive::bool { #v::same(&__c.#(#path).*, &#typed) }),
+                        )
+                    }
+                    None => (
+                        quote_spanned!(value.span()=> |__c: &mut #ident| { __c.#(#path).* = #value; }),
+                        quote_spanned!(value.span()=> |__c: &#ident| -> ::core::primitive::bool { #p::same(&__c.#(#path).*, &(#value)) }),
+                    ),
+                };
+                rules.push(quote! {
+                    #p::Rule {
+                        source: #src_name,
+                        condition: #cond_text,
+                        target: #target,
+                        value: #value_text,
+                        active: #active,
+                        apply: #apply,
+                        holds: #holds,
+                    }
+                });
+            }
+        }
+    }
+    let mut out = TokenStream::new();
+    if !rules.is_empty() {
+        out.extend(quote! {
+            fn __rules() -> &'static [#p::Rule<Self>] {
+                const { &[#(#rules),*] }
+            }
+        });
+    }
+    if !cfg.attrs.validate.is_empty() {
+        let validators = cfg.attrs.validate.iter().map(|path| {
+            let name = tidy(path);
+            let check = quote_spanned!(path.span()=> |__c: &#ident| -> ::core::result::Result<(), ::std::string::String> { #path(__c) });
+            quote!(#p::Validator { name: #name, check: #check })
+        });
+        out.extend(quote! {
+            fn __validators() -> &'static [#p::Validator<Self>] {
+                const { &[#(#validators),*] }
+            }
+        });
+    }
+    out
 }
 
 fn expand_value(e: &ValueEnum<'_>) -> TokenStream {

@@ -339,6 +339,96 @@ pub(crate) fn config(cfg: &Config<'_>, errors: &Errors) {
         field(f, errors);
     }
     env_collisions(cfg, errors);
+    implications(cfg, errors);
+}
+
+/// `implies(..)` rules and `validate = ..` functions: on a root only, each
+/// target a field of this config (or of one of its sections), and no cycle.
+/// The types of conditions and implied values are the compiler's to check,
+/// at the user's tokens (the generated code compares and assigns them).
+fn implications(cfg: &Config<'_>, errors: &Errors) {
+    if cfg.kind == Kind::Section {
+        for path in &cfg.attrs.validate {
+            errors.push_spanned(path, "`validate` goes on the root config (`#[derive(FuzzableConfig)]`), which sees every section; a section has no singleton to check");
+        }
+        for f in &cfg.fields {
+            for imp in &f.attrs.implies {
+                errors.push(imp.key, "`implies` is only available on a root config (`#[derive(FuzzableConfig)]`); declare the rule on a field of the root, with a dotted target for a section field: `section.field = <value>`");
+            }
+        }
+        return;
+    }
+    let names: Vec<String> = cfg
+        .fields
+        .iter()
+        .map(|f| syn::ext::IdentExt::unraw(f.ident).to_string())
+        .collect();
+    let known: Vec<&str> = names.iter().map(String::as_str).collect();
+    for f in &cfg.fields {
+        if f.attrs.nested.is_some() {
+            for imp in &f.attrs.implies {
+                errors.push(imp.key, "a section cannot be an implication source: its value is a struct of settings; put `implies` on one of the section's fields' sources in the root, or on a plain field");
+            }
+            continue;
+        }
+        for imp in &f.attrs.implies {
+            for t in &imp.targets {
+                let first = syn::ext::IdentExt::unraw(&t.path[0]).to_string();
+                let Some(k) = cfg.field_named(&first) else {
+                    let hint = match crate::attr::closest(&first, &known) {
+                        Some(c) => format!("; did you mean `{c}`?"),
+                        None => format!(
+                            "; the fields of `{}` are {}",
+                            cfg.ident(),
+                            known
+                                .iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
+                    errors.push_spanned(
+                        &t.tokens,
+                        format!(
+                            "implication target `{}` is not a field of `{}`{hint}",
+                            t.dotted(),
+                            cfg.ident()
+                        ),
+                    );
+                    continue;
+                };
+                let nested = cfg.fields[k].attrs.nested.is_some();
+                if t.path.len() == 1 && nested {
+                    errors.push_spanned(&t.tokens, format!("implication target `{first}` is a section, not a field; name one of its fields: `{first}.field = <value>`"));
+                } else if t.path.len() > 1 && !nested {
+                    errors.push_spanned(&t.tokens, format!("`{first}` is not a section (`#[config(nested)]`), so `{}` names no field; imply `{first}` itself: `{first} = <value>`", t.dotted()));
+                } else if t.path.len() > 2 {
+                    errors.push_spanned(&t.tokens, format!("implication target `{}` goes through a section of a section, which is not supported; imply only fields of this config and of its direct sections", t.dotted()));
+                }
+            }
+        }
+    }
+    if let Err(cycle) = cfg.implication_order() {
+        let chain = cycle
+            .iter()
+            .map(|&i| format!("`{}`", names[i]))
+            .collect::<Vec<_>>()
+            .join(" implies ");
+        // At each rule of the cycle, so every place to fix is shown.
+        for w in cycle.windows(2) {
+            let (src, dst) = (w[0], w[1]);
+            for imp in &cfg.fields[src].attrs.implies {
+                for t in &imp.targets {
+                    if t.path.len() == 1
+                        && cfg.field_named(&syn::ext::IdentExt::unraw(&t.path[0]).to_string())
+                            == Some(dst)
+                    {
+                        errors.push_spanned(&t.tokens, format!("config implication cycle: {chain}; a field cannot imply itself, directly or through other fields; remove one of these rules"));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Two fields of one struct whose env var names, made from the field names

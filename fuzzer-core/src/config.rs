@@ -4,6 +4,7 @@
 use std::fmt::Debug;
 use std::sync::{Arc, OnceLock};
 
+use crate::constraint::{Rule, Validator};
 use crate::error::ConfigError;
 use crate::field::{build_fields, FieldMeta, FieldSpec};
 use crate::persist::ConfigHash;
@@ -200,6 +201,12 @@ pub trait SectionHasNoSingleton {}
 /// Value precedence, highest first: env force → this thread's patches
 /// (innermost first) → process-wide `set` → env default → knob (see
 /// [`set_knob_provider`](crate::set_knob_provider)) → declared default.
+/// Over all of them, the target of an active implication
+/// (`#[config(implies(..))]`) reads its implied value; what was stored shows
+/// again once the rule is inactive. A read panics if this thread's patches
+/// and the process-wide values make two implications conflict (only a
+/// dropped guard or another thread's `set` can cause that: every write is
+/// checked).
 ///
 /// Parts of a config can be split into sections ([`ConfigSection`]) held in
 /// `#[config(nested)]` fields; they are read and patched through this root.
@@ -223,6 +230,16 @@ pub trait FuzzableConfig:
     /// [`save_json_portable`](Self::save_json_portable) leaves out.
     #[doc(hidden)]
     fn __portable_ignore() -> &'static [&'static str] {
+        &[]
+    }
+    /// The `#[config(implies(..))]` rules, sources in dependency order.
+    #[doc(hidden)]
+    fn __rules() -> &'static [Rule<Self>] {
+        &[]
+    }
+    /// The `#[config(validate = ..)]` functions.
+    #[doc(hidden)]
+    fn __validators() -> &'static [Validator<Self>] {
         &[]
     }
 
@@ -288,12 +305,21 @@ pub trait FuzzableConfig:
     /// }
     /// assert_eq!(Settings::read(|c| (c.level, c.fuse)), (1, true));
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// On a config with implications or validators, if the change makes two
+    /// implications conflict or a validator reject the config: the closure
+    /// cannot return the error, and the change is not applied. Use
+    /// [`patch_values`](Self::patch_values) to get it as a `Result`.
     fn patch(f: impl FnOnce(&mut Self)) -> PatchGuard<Self> {
         registry::patch::<Self>(f)
     }
 
     /// [`patch`](Self::patch) by dotted field name, for tools. Every name and
-    /// value is checked before anything is applied.
+    /// value is checked before anything is applied, and so are the config's
+    /// implications ([`ConfigError::Conflict`]) and validators
+    /// ([`ConfigError::Rejected`]).
     ///
     /// ```
     /// use fuzzer_core::prelude::*;
@@ -360,12 +386,18 @@ pub trait FuzzableConfig:
     /// the field keeps following its env var after `reload_env()`. To hold a
     /// field at a value whatever the environment says, name it with
     /// [`set_values`](Self::set_values), which records every field it is given.
+    ///
+    /// # Panics
+    ///
+    /// If the change makes two implications conflict or a validator reject
+    /// the config (nothing is applied); [`set_values`](Self::set_values)
+    /// returns that as an error.
     fn set(f: impl FnOnce(&mut Self)) {
         registry::set::<Self>(f);
     }
 
     /// [`set`](Self::set) by dotted field name. Applies nothing if any name or
-    /// value is wrong.
+    /// value is wrong, or if the result breaks an implication or a validator.
     fn set_values<N, I>(values: I) -> Result<(), ConfigError>
     where
         N: AsRef<str>,
@@ -375,7 +407,8 @@ pub trait FuzzableConfig:
     }
 
     /// Drops every process-wide override made by `set`, `set_values` and
-    /// `load_json`.
+    /// `load_json`. Panics (changing nothing) if the declared defaults and
+    /// env values alone break an implication or a validator.
     fn reset() {
         registry::reset::<Self>();
     }
@@ -537,9 +570,21 @@ pub trait FuzzableConfig:
     }
 
     /// Sets the field called `name` on this instance; on error nothing changes.
+    ///
+    /// On a config with implications (`#[config(implies(..))]`) the instance
+    /// is treated as an effective config: the targets of rules the change
+    /// activates take their implied values, and a change that makes two
+    /// rules conflict, or that a validator (`#[config(validate = ..)]`)
+    /// rejects, is an error.
     fn set_value(&mut self, name: &str, value: &Value) -> Result<(), ConfigError> {
         let i = Self::field_index(name)?;
-        self.__set_index(i, value).map_err(|e| e.for_field(name))
+        if !crate::constraint::constrained::<Self>() {
+            return self.__set_index(i, value).map_err(|e| e.for_field(name));
+        }
+        let mut c = self.clone();
+        c.__set_index(i, value).map_err(|e| e.for_field(name))?;
+        *self = crate::constraint::effective(&c)?;
+        Ok(())
     }
 
     /// Drops the process-wide override (`set`, `set_values`, `load_json`)
@@ -547,7 +592,9 @@ pub trait FuzzableConfig:
     /// or declared default; patches and env force are untouched. Unsetting
     /// a field with no override does nothing. An unknown name is an error
     /// naming the closest field (PyTorch's `del config.name`, without
-    /// hiding the field).
+    /// hiding the field). If the config without that override would make
+    /// two implications conflict or fail a validator, that is the error and
+    /// nothing changes.
     ///
     /// ```
     /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
@@ -559,8 +606,7 @@ pub trait FuzzableConfig:
     /// ```
     fn unset(name: &str) -> Result<(), ConfigError> {
         let i = Self::field_index(name)?;
-        Self::__registry().unset(i);
-        Ok(())
+        Self::__registry().unset(i)
     }
 
     /// The Rust type of the field called `name`, as

@@ -94,6 +94,26 @@ pub enum ConfigError {
         /// What the provider gave.
         found: String,
     },
+    /// Two active implications (`#[config(implies(..))]`) give one field
+    /// different values. The write that would cause it applies nothing.
+    Conflict {
+        /// The config type's name.
+        config: String,
+        /// The dotted name of the field both rules imply.
+        target: String,
+        /// The two rules, as written.
+        rules: Vec<String>,
+    },
+    /// A `#[config(validate = ..)]` function rejected the config a write
+    /// would make. The write applies nothing.
+    Rejected {
+        /// The config type's name.
+        config: String,
+        /// The validator's path, as written.
+        validator: String,
+        /// What the validator said.
+        message: String,
+    },
 }
 
 impl ConfigError {
@@ -186,6 +206,24 @@ impl fmt::Display for ConfigError {
                 f,
                 "the knob provider answered knob `{}` (for field `{field}`) with {found}, but the field has type `{expected}`; fix the provider, or have it return `None` to keep the declared default",
                 preview(knob, VALUE_BYTES),
+            ),
+            ConfigError::Conflict {
+                config,
+                target,
+                rules,
+            } => write!(
+                f,
+                "conflicting implications in `{config}`: {} give `{target}` different values; change one of their sources so that at most one of them is active",
+                rules.join(" and "),
+            ),
+            ConfigError::Rejected {
+                config,
+                validator,
+                message,
+            } => write!(
+                f,
+                "`{config}` rejected by its validator `{validator}`: {}",
+                preview(message, MESSAGE_BYTES),
             ),
         }
     }

@@ -11,6 +11,7 @@
 extern crate self as fuzzer_core;
 
 mod config;
+mod constraint;
 mod error;
 mod field;
 mod fuzz;
@@ -71,6 +72,7 @@ pub mod __private {
     pub use crate::config::{
         ConfigSection, DeclaredDefaults, FuzzableConfig, SectionHasNoSingleton,
     };
+    pub use crate::constraint::{Rule, Validator};
     pub use crate::error::ConfigError;
     pub use crate::field::{build_fields, Domain, FieldMeta, FieldSpec};
     pub use crate::knob::knob_warnings;
@@ -78,6 +80,13 @@ pub mod __private {
     pub use crate::registry::{Fast, Local, Registry};
     pub use crate::sample::{sample_field, SampleCtx};
     pub use crate::value::{FuzzValue, Value};
+
+    /// Whether two values of one field type are the same (floats by their
+    /// bits), for implication rules on section fields, whose types the
+    /// derive does not see.
+    pub fn same<T: FuzzValue>(a: &T, b: &T) -> bool {
+        a.same(b)
+    }
 
     /// The field type's name.
     pub fn type_name<T: FuzzValue>() -> ::std::string::String {

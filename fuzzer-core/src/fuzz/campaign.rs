@@ -4,7 +4,9 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use super::candidate::{borrowed, owned, resolve_pinned, to_diff, Change, ChangeRef};
+use super::candidate::{
+    borrowed, check_changes, owned, resolve_pinned, to_diff, Change, ChangeRef,
+};
 use super::engine::{Call, Judge, Phase};
 use super::exec::RunRecord;
 use super::hunt::{Finding, FuzzError, Hunt, ShrinkLimit};
@@ -12,6 +14,7 @@ use super::minimize;
 use super::results::{Detail, Entry, Results, Status};
 use super::ConfigFuzzer;
 use crate::config::FuzzableConfig;
+use crate::error::ConfigError;
 use crate::sample::rng;
 use crate::value::ConfigDiff;
 
@@ -130,7 +133,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             // a batch of them runs at once, then each is handled in order.
             let len = jobs.min(num_attempts - next + 1);
             let samples: Vec<Vec<Change>> = (0..len)
-                .map(|_| self.pins.sample::<C>(self.sampling, &mut rng, p))
+                .map(|_| self.pins.sample_valid::<C>(self.sampling, &mut rng, p))
                 .collect();
             let refs: Vec<Vec<ChangeRef<'_>>> = samples.iter().map(|s| borrowed(s)).collect();
             let slices: Vec<&[ChangeRef<'_>]> = refs.iter().map(Vec::as_slice).collect();
@@ -301,6 +304,9 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                         .map(|(_, c)| *c)
                         .collect()
                 })
+                // A neighbour that breaks an implication or a validator
+                // cannot run, so it says nothing about minimality.
+                .filter(|n: &Vec<ChangeRef<'a>>| self.may_run(n))
                 .collect();
             let slices: Vec<&[ChangeRef<'a>]> = neighbours.iter().map(Vec::as_slice).collect();
             let runs = self.repeat(call, Phase::Confirm, &slices, confirm + 1)?;
@@ -388,6 +394,17 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             return Err(e);
         }
         Ok((result, limit.get()))
+    }
+
+    /// Whether pins plus `changes` may run (see `check_candidate`).
+    fn may_run(&self, changes: &[ChangeRef<'_>]) -> bool {
+        !crate::constraint::constrained::<C>()
+            || check_changes(
+                &C::__registry().declared_with_force(),
+                &self.pins.active,
+                changes,
+            )
+            .is_ok()
     }
 
     /// `minimize`, with errors.
@@ -480,12 +497,32 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                     *slot = count - n + j;
                 }
             } else {
-                pending.push(
-                    combo
+                let mut tuple: Vec<Change> = combo
+                    .iter()
+                    .map(|&i| (i as u32, fields[i].sample(self.sampling, &mut rng)))
+                    .collect();
+                // Values that break an implication or a validator are
+                // sampled again; a combination that never works out is
+                // recorded as skipped, with the reason, and not run.
+                let mut tries = 0;
+                while let Err(e) = self.tuple_check(&tuple) {
+                    tries += 1;
+                    if tries > N_TUPLE_RESAMPLES {
+                        results.record(Entry {
+                            config: to_diff::<C>(&borrowed(&tuple)),
+                            status: Status::Skipped,
+                            detail: skipped(e.to_string()),
+                        });
+                        break;
+                    }
+                    tuple = combo
                         .iter()
                         .map(|&i| (i as u32, fields[i].sample(self.sampling, &mut rng)))
-                        .collect(),
-                );
+                        .collect();
+                }
+                if tries <= N_TUPLE_RESAMPLES {
+                    pending.push(tuple);
+                }
                 if pending.len() == jobs {
                     self.flush_n_tuple(&mut call, &mut pending, &mut results, &mut ran)?;
                 }
@@ -523,6 +560,24 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         drop(refs);
         pending.clear();
         Ok(())
+    }
+}
+
+/// How many times `fuzz_n_tuple` samples a combination's values again when
+/// they break an implication or a validator.
+const N_TUPLE_RESAMPLES: usize = 8;
+
+impl<C: FuzzableConfig> ConfigFuzzer<C> {
+    /// Whether pins plus `tuple` may run, and why not.
+    fn tuple_check(&self, tuple: &[Change]) -> Result<(), ConfigError> {
+        if !crate::constraint::constrained::<C>() {
+            return Ok(());
+        }
+        check_changes(
+            &C::__registry().declared_with_force(),
+            &self.pins.active,
+            &borrowed(tuple),
+        )
     }
 }
 

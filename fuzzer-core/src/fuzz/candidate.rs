@@ -172,6 +172,115 @@ impl Pins {
     }
 }
 
+/// How many times a sampled candidate that breaks an implication or a
+/// validator is sampled again before it is repaired by leaving changes out.
+const RESAMPLES: usize = 8;
+
+/// Whether the config `built` (pins plus `changes`, stored values) may run:
+/// no two active implications conflict, every validator passes, and no
+/// change is overridden by an active implication (the test would not see
+/// it, yet the result would be filed under it).
+pub(crate) fn check_candidate<C: FuzzableConfig>(
+    built: &C,
+    changes: &[ChangeRef<'_>],
+) -> Result<(), ConfigError> {
+    let effective = crate::constraint::effective(built)?;
+    for &(i, v) in changes {
+        if !effective.__field_eq(built, i as usize) {
+            let name = C::fields()[i as usize].name();
+            let rule = C::__rules()
+                .iter()
+                .find(|r| r.target == name && (r.active)(&effective))
+                .map(|r| r.describe())
+                .unwrap_or_else(|| "an active implication".to_string());
+            return Err(ConfigError::Invalid {
+                message: format!(
+                    "field `{name}` is set to `{v}`, but {rule} gives it `{}`, so no run can see `{v}`;                      leave `{name}` out, or change the rule's source",
+                    effective.__get_index(i as usize)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// [`check_candidate`] for pins plus `changes` over `base` (the declared
+/// defaults with env force).
+pub(crate) fn check_changes<C: FuzzableConfig>(
+    base: &C,
+    pins: &[Change],
+    changes: &[ChangeRef<'_>],
+) -> Result<(), ConfigError> {
+    let mut c = base.clone();
+    for (i, v) in pins
+        .iter()
+        .map(|(i, v)| (*i, v))
+        .chain(changes.iter().copied())
+    {
+        c.__set_index(i as usize, v)
+            .map_err(|e| e.for_field(C::fields()[i as usize].name()))?;
+    }
+    check_candidate(&c, changes)
+}
+
+impl Pins {
+    /// A sampled candidate that may run (see [`check_candidate`]): sampled
+    /// again up to [`RESAMPLES`] times while it may not, then repaired by
+    /// leaving out its last changes until it may. Changes an active
+    /// implication overrides are left out first, since they change nothing.
+    /// Configs without implications or validators take the first sample.
+    pub(crate) fn sample_valid<C: FuzzableConfig>(
+        &self,
+        method: SamplingMethod,
+        rng: &mut FuzzRng,
+        p: f64,
+    ) -> Vec<Change> {
+        let first = self.sample::<C>(method, rng, p);
+        if !crate::constraint::constrained::<C>() {
+            return first;
+        }
+        let base = C::__registry().declared_with_force();
+        let mut sample = first;
+        for _ in 0..RESAMPLES {
+            let sample_now = without_overridden::<C>(&base, &self.active, sample);
+            if check_changes(&base, &self.active, &borrowed(&sample_now)).is_ok() {
+                return sample_now;
+            }
+            sample = self.sample::<C>(method, rng, p);
+        }
+        let mut sample = without_overridden::<C>(&base, &self.active, sample);
+        while !sample.is_empty() && check_changes(&base, &self.active, &borrowed(&sample)).is_err()
+        {
+            sample.pop();
+            sample = without_overridden::<C>(&base, &self.active, sample);
+        }
+        sample
+    }
+}
+
+/// `changes` without those an active implication overrides (if the config
+/// has no conflict; a conflicting one is left as it is).
+fn without_overridden<C: FuzzableConfig>(
+    base: &C,
+    pins: &[Change],
+    changes: Vec<Change>,
+) -> Vec<Change> {
+    let mut c = base.clone();
+    for (i, v) in pins.iter().chain(&changes) {
+        if c.__set_index(*i as usize, v).is_err() {
+            return changes;
+        }
+    }
+    let mut effective = c.clone();
+    if crate::constraint::imply(&mut effective).is_err() {
+        return changes;
+    }
+    changes
+        .into_iter()
+        .filter(|(i, _)| effective.__field_eq(&c, *i as usize))
+        .collect()
+}
+
 /// The env-forced fields of `C`, by index: those with an `env_force`
 /// variable set, or whose value the registry's env force changed.
 fn forced_fields<C: FuzzableConfig>() -> Vec<Option<Forced>> {
@@ -351,6 +460,15 @@ impl<C: FuzzableConfig> Buffers<C> {
             .try_for_each(|(i, v)| {
                 c.__set_index(i as usize, v)
                     .map_err(|e| e.for_field(C::fields()[i as usize].name()))
+            })
+            .and_then(|()| {
+                // No run sees a config that breaks an implication or a
+                // validator.
+                if crate::constraint::constrained::<C>() {
+                    check_candidate(&*c, changes)
+                } else {
+                    Ok(())
+                }
             });
         match applied {
             Ok(()) => Ok(built),

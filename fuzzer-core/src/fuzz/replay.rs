@@ -249,6 +249,16 @@ impl Replay for ConfigError {
                 expected,
                 found,
             } => json!({ "knob": [knob, field, expected, found] }),
+            ConfigError::Conflict {
+                config,
+                target,
+                rules,
+            } => json!({ "conflict": [config, target, rules] }),
+            ConfigError::Rejected {
+                config,
+                validator,
+                message,
+            } => json!({ "rejected": [config, validator, message] }),
         }
     }
     fn decode(j: &Json) -> Option<Self> {
@@ -284,6 +294,20 @@ impl Replay for ConfigError {
                 field: text(field)?,
                 expected: text(expected)?,
                 found: text(found)?,
+            },
+            ("conflict", Some([config, target, rules])) => ConfigError::Conflict {
+                config: text(config)?,
+                target: text(target)?,
+                rules: rules
+                    .as_array()?
+                    .iter()
+                    .map(text)
+                    .collect::<Option<Vec<_>>>()?,
+            },
+            ("rejected", Some([config, validator, message])) => ConfigError::Rejected {
+                config: text(config)?,
+                validator: text(validator)?,
+                message: text(message)?,
             },
             _ => return None,
         })
@@ -413,6 +437,16 @@ mod tests {
                 field: "a".into(),
                 expected: "bool".into(),
                 found: "integer `1`".into(),
+            },
+            ConfigError::Conflict {
+                config: "C".into(),
+                target: "a".into(),
+                rules: vec!["`x == true => a = 1`".into(), "`y == true => a = 2`".into()],
+            },
+            ConfigError::Rejected {
+                config: "C".into(),
+                validator: "check".into(),
+                message: "too big".into(),
             },
         ];
         for e in errors {

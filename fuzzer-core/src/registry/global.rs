@@ -127,7 +127,11 @@ impl<C: FuzzableConfig> Overlay<C> {
 #[derive(Debug)]
 pub(crate) struct Published<C: 'static> {
     pub(crate) gen: u64,
+    /// Stored values: what patch layers lie over.
     pub(crate) base: Arc<C>,
+    /// `base` with its implications applied: what a thread with no patch
+    /// reads (the same `Arc` as `base` for a config without implications).
+    pub(crate) effective: Arc<C>,
     pub(crate) force: Arc<Overlay<C>>,
     /// The registry's initial config, when `base` is that config (nothing
     /// `set`, env not reloaded): threads with no patch read it through a
@@ -140,6 +144,7 @@ impl<C> Clone for Published<C> {
         Published {
             gen: self.gen,
             base: Arc::clone(&self.base),
+            effective: Arc::clone(&self.effective),
             force: Arc::clone(&self.force),
             pinned: self.pinned,
         }
@@ -156,6 +161,8 @@ struct Inner<C: 'static> {
     set: Overlay<C>,
     /// declared ← knobs ← env defaults ← `set` overrides ← env force.
     base: Arc<C>,
+    /// `base` with implications applied, checked by the validators.
+    effective: Arc<C>,
     /// Whether `reload_env` ever ran, or the knobs were asked again: then
     /// `base` is never `initial`.
     env_reloaded: bool,
@@ -177,7 +184,8 @@ pub struct Registry<C: 'static> {
     inner: Mutex<Option<Inner<C>>>,
     meta: OnceLock<Meta>,
     declared: OnceLock<C>,
-    /// The first base config (declared defaults and env at first use).
+    /// The first effective base config (declared defaults and env at first
+    /// use, implications applied).
     initial: OnceLock<C>,
 }
 
@@ -244,14 +252,21 @@ impl<C: FuzzableConfig> Registry<C> {
                 Err(e) => panic!("{e}"),
             };
             let set = Overlay::new(self.declared().clone());
-            let base = self.build_base(&knob, &env_default, &force, &set);
-            self.initial.get_or_init(|| base.clone());
+            let base = Arc::new(self.build_base(&knob, &env_default, &force, &set));
+            // The same panic for declared defaults and env values that break
+            // an implication or a validator.
+            let effective = match self.effective_of(&base) {
+                Ok(e) => e,
+                Err(e) => panic!("{e}"),
+            };
+            self.initial.get_or_init(|| (*effective).clone());
             *guard = Some(Inner {
                 knob,
                 env_default,
                 force: Arc::new(force),
                 set,
-                base: Arc::new(base),
+                base,
+                effective,
                 env_reloaded: false,
             });
         }
@@ -266,6 +281,7 @@ impl<C: FuzzableConfig> Registry<C> {
             // Bumped only under this lock: it is `base`'s generation.
             gen: self.gen.load(Ordering::Acquire),
             base: Arc::clone(&inner.base),
+            effective: Arc::clone(&inner.effective),
             force: Arc::clone(&inner.force),
             pinned: self
                 .initial
@@ -274,21 +290,58 @@ impl<C: FuzzableConfig> Registry<C> {
         }
     }
 
+    /// The effective base config: what a `set` closure sees.
     fn base(&self) -> Arc<C> {
-        Arc::clone(&self.lock_init().as_ref().expect("initialized").base)
+        Arc::clone(&self.lock_init().as_ref().expect("initialized").effective)
+    }
+
+    /// `base` with its implications applied and its validators passed; the
+    /// same `Arc` for a config with neither.
+    fn effective_of(&self, base: &Arc<C>) -> Result<Arc<C>, ConfigError> {
+        if !crate::constraint::constrained::<C>() {
+            return Ok(Arc::clone(base));
+        }
+        crate::constraint::effective(&**base).map(Arc::new)
     }
 
     /// Replaces parts of `Inner` and publishes the new base; `update` runs
     /// with the state lock held and must not call back into the registry.
     /// (Each update builds its new values first and assigns them last, so a
-    /// panic cannot leave `Inner` half-updated.)
-    fn publish(&self, update: impl FnOnce(&mut Inner<C>)) {
+    /// panic cannot leave `Inner` half-updated.) If the new base breaks an
+    /// implication or a validator, nothing changes and that is the error.
+    fn publish(&self, update: impl FnOnce(&mut Inner<C>)) -> Result<(), ConfigError> {
         let mut guard = self.lock_init();
         let inner = guard.as_mut().expect("initialized by lock_init");
+        let saved = crate::constraint::constrained::<C>().then(|| {
+            (
+                inner.knob.clone(),
+                inner.env_default.clone(),
+                Arc::clone(&inner.force),
+                inner.set.clone(),
+                inner.env_reloaded,
+            )
+        });
         update(inner);
-        inner.base =
+        let base =
             Arc::new(self.build_base(&inner.knob, &inner.env_default, &inner.force, &inner.set));
-        self.gen.fetch_add(1, Ordering::Release);
+        match self.effective_of(&base) {
+            Ok(effective) => {
+                inner.base = base;
+                inner.effective = effective;
+                self.gen.fetch_add(1, Ordering::Release);
+                Ok(())
+            }
+            Err(e) => {
+                let (knob, env_default, force, set, env_reloaded) =
+                    saved.expect("only a constrained config fails its check");
+                inner.knob = knob;
+                inner.env_default = env_default;
+                inner.force = force;
+                inner.set = set;
+                inner.env_reloaded = env_reloaded;
+                Err(e)
+            }
+        }
     }
 
     /// The declared defaults with env-forced fields at their forced values:
@@ -397,10 +450,20 @@ impl<C: FuzzableConfig> Registry<C> {
         }
         let (knob, errors, generation) = self.read_knobs();
         self.warn_knobs(&errors, generation);
-        self.publish(|inner| {
+        let published = self.publish(|inner| {
             inner.knob = knob;
             inner.env_reloaded = true;
         });
+        // No caller to return it to: the provider's answers would break an
+        // implication or a validator, so they are not applied, and said so.
+        if let Err(e) = published {
+            crate::knob::warn_once(
+                C::__NAME,
+                "",
+                generation,
+                &format!("the knob provider's answers were not applied: {e}"),
+            );
+        }
     }
 
     pub(crate) fn reload_env(&self) -> Result<(), ConfigError> {
@@ -415,21 +478,22 @@ impl<C: FuzzableConfig> Registry<C> {
             inner.env_default = env_default;
             inner.force = Arc::new(force);
             inner.env_reloaded = true;
-        });
-        Ok(())
+        })
     }
 
     /// `set`: runs `f` on a copy of the base config and records as
     /// process-wide overrides the fields it changed. The writer lock is held
     /// throughout, so no other write comes between the copy and the record.
-    pub(crate) fn set_with(&self, f: impl FnOnce(&mut C)) {
+    /// A change that breaks an implication or a validator is not applied,
+    /// and is returned.
+    pub(crate) fn set_with(&self, f: impl FnOnce(&mut C)) -> Result<(), ConfigError> {
         let _w = self.writer.lock();
         let base = self.base();
         let mut c = (*base).clone();
         // No state lock is held: the closure may read the config.
         f(&mut c);
         let changed = (0..C::__FIELD_COUNT).filter(|&i| !c.__field_eq(&base, i));
-        self.set_fields(&c, changed);
+        self.set_fields(&c, changed)
     }
 
     /// `set_values`: checks `(name, value)` pairs against the base config and
@@ -442,12 +506,16 @@ impl<C: FuzzableConfig> Registry<C> {
         let _w = self.writer.lock();
         let base = self.base();
         let (c, touched) = self.apply_named(&base, values)?;
-        self.set_fields(&c, touched);
-        Ok(())
+        self.set_fields(&c, touched)
     }
 
-    /// Records as process-wide overrides the given fields of `values`.
-    pub(crate) fn set_fields(&self, values: &C, fields: impl IntoIterator<Item = usize>) {
+    /// Records as process-wide overrides the given fields of `values`; on
+    /// an implication conflict or a validator's rejection, nothing.
+    pub(crate) fn set_fields(
+        &self,
+        values: &C,
+        fields: impl IntoIterator<Item = usize>,
+    ) -> Result<(), ConfigError> {
         let _w = self.writer.lock();
         self.publish(|inner| {
             let mut set = inner.set.clone();
@@ -455,11 +523,13 @@ impl<C: FuzzableConfig> Registry<C> {
                 set.take_field(values, i);
             }
             inner.set = set;
-        });
+        })
     }
 
-    /// Drops the process-wide override of field `i`, if it has one.
-    pub(crate) fn unset(&self, i: usize) {
+    /// Drops the process-wide override of field `i`, if it has one. Declared
+    /// defaults and env values that break an implication or a validator
+    /// without it are the error.
+    pub(crate) fn unset(&self, i: usize) -> Result<(), ConfigError> {
         let _w = self.writer.lock();
         if !self
             .lock_init()
@@ -468,18 +538,20 @@ impl<C: FuzzableConfig> Registry<C> {
             .set
             .contains(i)
         {
-            return;
+            return Ok(());
         }
         self.publish(|inner| {
             let mut set = inner.set.clone();
             set.drop_field(self.declared(), i);
             inner.set = set;
-        });
+        })
     }
 
-    pub(crate) fn reset(&self) {
+    /// Drops the `set` overrides. Declared defaults and env values that
+    /// break an implication or a validator without them are the error.
+    pub(crate) fn reset(&self) -> Result<(), ConfigError> {
         let _w = self.writer.lock();
-        self.publish(|inner| inner.set = Overlay::new(self.declared().clone()));
+        self.publish(|inner| inner.set = Overlay::new(self.declared().clone()))
     }
 
     /// Checks `(name, value)` pairs against a copy of `start`: the updated

@@ -225,13 +225,15 @@ impl<C: FuzzableConfig> Layers<C> {
         }
     }
 
-    /// The effective config on `published`, from scratch: O(fields).
-    fn build(&mut self, published: Published<C>) -> Arc<C> {
+    /// The effective config on `published`, from scratch: O(fields). The
+    /// stored values (the base's under the layers') with the config's
+    /// implications applied; an error if two of them conflict.
+    fn build(&mut self, published: Published<C>) -> Result<Arc<C>, ConfigError> {
         self.published = Some(published);
-        let base = &self.published().base;
         if self.live == 0 {
-            return Arc::clone(base);
+            return Ok(Arc::clone(&self.published().effective));
         }
+        let base = &self.published().base;
         let mut c = (**base).clone();
         for i in 0..C::__FIELD_COUNT as u32 {
             if self.top_of(i).is_some() && !self.forced(i) {
@@ -239,7 +241,8 @@ impl<C: FuzzableConfig> Layers<C> {
             }
         }
         self.work += C::__FIELD_COUNT as u64;
-        Arc::new(c)
+        crate::constraint::imply(&mut c)?;
+        Ok(Arc::new(c))
     }
 
     fn push(&mut self, mut layer: Layer<C>) -> LayerId {
@@ -447,24 +450,55 @@ impl<C: FuzzableConfig> Local<C> {
     }
 
     /// The effective config, rebuilding the view if it is stale.
+    ///
+    /// Panics if this thread's patches and the process-wide values give a
+    /// field two implied values (a process-wide write, or a dropped guard,
+    /// made two rules active at once): there is no value to read.
     pub(crate) fn current(&self) -> Arc<C> {
+        self.try_current().unwrap_or_else(|e| {
+            panic!("{e} (on this thread, its patches over the process-wide values)")
+        })
+    }
+
+    /// [`current`](Self::current), with a conflict as an error.
+    fn try_current(&self) -> Result<Arc<C>, ConfigError> {
         let reg_gen = C::__registry().gen.load(Ordering::Acquire);
         match self.view.fresh(reg_gen) {
-            Some(c) => c,
+            Some(c) => Ok(c),
             None => self.rebuild(),
         }
     }
 
-    fn rebuild(&self) -> Arc<C> {
+    fn rebuild(&self) -> Result<Arc<C>, ConfigError> {
         let published = C::__registry().published();
         let gen = published.gen;
         let mut st = self.layers.borrow_mut();
-        let config = st.build(published);
+        let config = st.build(published)?;
         let old = self.view.show(gen, Arc::clone(&config));
         self.sync_fast(&st);
         drop(st);
         drop(old);
-        config
+        Ok(config)
+    }
+
+    /// After pushing layer `id` on a config with implications or
+    /// validators: the new effective config must have no conflict and pass
+    /// every validator; if not, the layer is removed again and that is the
+    /// error.
+    fn check_pushed(&self, id: LayerId) -> Result<LayerId, ConfigError> {
+        if !crate::constraint::constrained::<C>() {
+            return Ok(id);
+        }
+        let checked = self
+            .try_current()
+            .and_then(|c| crate::constraint::validate(&*c));
+        match checked {
+            Ok(()) => Ok(id),
+            Err(e) => {
+                self.remove(id);
+                Err(e)
+            }
+        }
     }
 
     /// Pushes a layer overriding `fields` (every field if `whole`) with
@@ -480,9 +514,13 @@ impl<C: FuzzableConfig> Local<C> {
         // still shows `cur` (no `set` since, no patch or drop made inside the
         // patch closure), `values` is the new effective config.
         let v = &self.view;
+        // With implications, the effective config is rebuilt from the
+        // stored values (a changed source may release or claim a target).
+        let plain = C::__rules().is_empty();
         let old = match v.config.try_borrow_mut() {
             Ok(mut shown)
-                if v.gen.get() == reg_gen
+                if plain
+                    && v.gen.get() == reg_gen
                     && shown.as_ref().is_some_and(|s| Arc::ptr_eq(s, &cur)) =>
             {
                 shown.replace(Arc::clone(&values))
@@ -528,7 +566,9 @@ impl<C: FuzzableConfig> Local<C> {
         }
     }
 
-    pub(crate) fn patch(&self, f: impl FnOnce(&mut C)) -> LayerId {
+    /// `patch`; on a config with implications or validators, a change that
+    /// breaks them is removed again and returned.
+    pub(crate) fn patch(&self, f: impl FnOnce(&mut C)) -> Result<LayerId, ConfigError> {
         let cur = self.current();
         let (mut copy, mut fields) = self.copy_of(&cur);
         let work = Arc::get_mut(&mut copy).expect("a private copy");
@@ -536,7 +576,8 @@ impl<C: FuzzableConfig> Local<C> {
         f(work);
         work.__diff(&cur, 0, &mut fields);
         self.unforce(&cur, work, &mut fields);
-        self.push(cur, copy, fields, false)
+        let id = self.push(cur, copy, fields, false);
+        self.check_pushed(id)
     }
 
     /// `patch` by name: `values` are checked against a copy of the
@@ -550,7 +591,8 @@ impl<C: FuzzableConfig> Local<C> {
         let (mut work, touched) = C::__registry().apply_named(&cur, values)?;
         let mut fields = touched.into_iter().map(|i| i as u32).collect();
         self.unforce(&cur, &mut work, &mut fields);
-        Ok(self.push(cur, Arc::new(work), fields, false))
+        let id = self.push(cur, Arc::new(work), fields, false);
+        self.check_pushed(id)
     }
 
     pub(crate) fn install(&self, snapshot: Arc<C>) -> LayerId {
@@ -614,6 +656,12 @@ impl<C: FuzzableConfig> Local<C> {
     /// Removes layer `id`, wherever it is. Touches only its own fields.
     pub(crate) fn remove(&self, id: LayerId) {
         let reg_gen = C::__registry().gen.load(Ordering::Acquire);
+        if !C::__rules().is_empty() {
+            // The effective config is rebuilt from the stored values on the
+            // next read (a drop may release or claim a target). A drop never
+            // fails: a conflict it leaves is reported by that read.
+            self.view.gen.set(0);
+        }
         let mut st = self.layers.borrow_mut();
         let Some(Removed {
             layer,

@@ -116,11 +116,15 @@ fn read_slow<C: FuzzableConfig, R>(f: impl FnOnce(&C) -> R) -> R {
 pub(crate) fn current<C: FuzzableConfig>() -> Arc<C> {
     C::__local()
         .try_with(|l| l.current())
-        .unwrap_or_else(|_| C::__registry().published().base)
+        .unwrap_or_else(|_| C::__registry().published().effective)
 }
 
 pub(crate) fn patch<C: FuzzableConfig>(f: impl FnOnce(&mut C)) -> PatchGuard<C> {
-    PatchGuard::new(C::__local().with(|l| l.patch(f)))
+    match C::__local().with(|l| l.patch(f)) {
+        Ok(id) => PatchGuard::new(id),
+        // The closure form cannot return the error; `patch_values` does.
+        Err(e) => panic!("{e}"),
+    }
 }
 
 pub(crate) fn patch_values<C, N, I>(values: I) -> Result<PatchGuard<C>, ConfigError>
@@ -139,7 +143,10 @@ pub(crate) fn install<C: FuzzableConfig>(snapshot: Arc<C>) -> PatchGuard<C> {
 }
 
 pub(crate) fn set<C: FuzzableConfig>(f: impl FnOnce(&mut C)) {
-    C::__registry().set_with(f);
+    if let Err(e) = C::__registry().set_with(f) {
+        // The closure form cannot return the error; `set_values` does.
+        panic!("{e}");
+    }
 }
 
 pub(crate) fn set_values<C, N, I>(values: I) -> Result<(), ConfigError>
@@ -152,7 +159,9 @@ where
 }
 
 pub(crate) fn reset<C: FuzzableConfig>() {
-    C::__registry().reset();
+    if let Err(e) = C::__registry().reset() {
+        panic!("{e}");
+    }
 }
 
 pub(crate) fn reload_env<C: FuzzableConfig>() -> Result<(), ConfigError> {

@@ -67,9 +67,15 @@ impl<C: FuzzableConfig> Captured for CapturedConfig<C> {
 
     fn install_process_wide(&self) {
         let reg = C::__registry();
-        match &self.fields {
+        let done = match &self.fields {
             Some(fields) => reg.set_fields(&self.config, fields.iter().map(|&i| i as usize)),
             None => reg.set_fields(&self.config, 0..C::__FIELD_COUNT),
+        };
+        // A thread's effective config holds its own implications; only a
+        // validator can reject it (the thread's patches were never checked
+        // together with this process's `set` values).
+        if let Err(e) = done {
+            panic!("{e}");
         }
     }
 

@@ -439,7 +439,11 @@ fn run_installed<C: FuzzableConfig>(
     // Everything this thread had patched becomes process-wide, then the
     // candidate over it: every thread of the program sees the same.
     Snapshot::capture().install_process_wide();
-    C::__registry().set_fields(&config, 0..C::__FIELD_COUNT);
+    if let Err(e) = C::__registry().set_fields(&config, 0..C::__FIELD_COUNT) {
+        // The parent checked the candidate against the implications and
+        // validators; only this process's own state can break it.
+        panic!("{e}");
+    }
     SERVING.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = std::fs::write(&files.started, b"");
     watch(RunFiles::new(&req.dir, req.id), req.timeout);
