@@ -75,6 +75,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) range: Option<At<(Expr, Expr)>>,
     /// The first `#[fuzz(..)]` attribute, if any, for errors about all of it.
     pub(crate) fuzz_attr: Option<Attribute>,
+    /// `alias = "target"`: the key's span and the target's literal.
+    pub(crate) alias: Option<At<LitStr>>,
 }
 
 const STRUCT_KEYS: &[&str] = &["crate", "env_prefix"];
@@ -86,6 +88,7 @@ const CONFIG_FIELD_KEYS: &[&str] = &[
     "nested",
     "skip_hash",
     "skip_save",
+    "alias",
 ];
 const FUZZ_KEYS: &[&str] = &["skip", "pin", "values", "range"];
 
@@ -104,6 +107,7 @@ fn usage(key: &str) -> &'static str {
         "pin" => "pin = <value>",
         "values" => "values = [a, b, c]",
         "range" => "range = 1..=1024",
+        "alias" => "alias = \"target_field\"",
         _ => "..",
     }
 }
@@ -144,7 +148,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The known key closest to `key`, if it is close enough to be a typo.
-fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+pub(crate) fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     let key = key.to_ascii_lowercase();
     let limit = (key.chars().count() / 3).max(1);
     known
@@ -411,6 +415,14 @@ fn config_field_key(
                     &mut out.env_force
                 };
                 set_once(slot, (span, names), span, &key, "config", errors);
+            }
+        }
+        "alias" => {
+            if let Some(e) = value(meta, "config", &key, errors)? {
+                match str_lit(&e) {
+                    Some(s) => set_once(&mut out.alias, (span, s.clone()), span, "alias", "config", errors),
+                    None => errors.push_spanned(&e, "`alias` takes the name of the field it stands for as a string literal: `alias = \"target_field\"` or `alias = \"section.field\"`"),
+                }
             }
         }
         "env_prefix" => {

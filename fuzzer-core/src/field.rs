@@ -64,6 +64,7 @@ pub struct FieldMeta {
     pub(crate) sampler: SampleFn,
     pub(crate) env_parser: EnvParseFn,
     pub(crate) rust_expr: RustExprFn,
+    pub(crate) deprecation_note: Option<&'static str>,
 }
 
 /// Samples a field's value: (default, method, domain, rng) -> value.
@@ -129,6 +130,24 @@ impl FieldMeta {
     /// `true` if the field carries `#[deprecated]`.
     pub fn deprecated(&self) -> bool {
         self.deprecated
+    }
+
+    /// `Some(note)` if the field carries `#[deprecated]`: the note of
+    /// `#[deprecated(note = "..")]` (or `#[deprecated = ".."]`), or `""` when
+    /// it has none. Using the field by name, through an env var or in loaded
+    /// JSON warns once with it (see `fuzzer_core::set_warning_handler`).
+    ///
+    /// ```
+    /// use fake_config::FakeConfig;
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// let f = &FakeConfig::fields()[FakeConfig::field_index("e_deprecated").unwrap()];
+    /// assert_eq!(f.deprecation(), Some("is no longer needed"));
+    /// assert_eq!(FakeConfig::fields()[0].deprecation(), None);
+    /// ```
+    pub fn deprecation(&self) -> Option<&str> {
+        self.deprecated
+            .then_some(self.deprecation_note.unwrap_or(""))
     }
 
     /// How the fuzzer treats the field.
@@ -205,6 +224,8 @@ pub struct FieldSpec {
     pub rust_expr: RustExprFn,
     /// For `#[config(nested)]`: the section's own field list.
     pub nested: Option<fn() -> Vec<FieldMeta>>,
+    /// `#[deprecated(note = "..")]`.
+    pub deprecation_note: Option<&'static str>,
 }
 
 /// Flattens the derive's specs into `FieldMeta`s, nested fields under
@@ -276,6 +297,7 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
             sampler: spec.sampler,
             env_parser: spec.env_parser,
             rust_expr: spec.rust_expr,
+            deprecation_note: spec.deprecation_note,
         });
     }
     out

@@ -18,6 +18,7 @@
 #[cfg(test)]
 extern crate self as fuzzer_core;
 
+mod alias;
 mod config;
 mod error;
 mod field;
@@ -29,7 +30,9 @@ mod report;
 mod repro;
 mod sample;
 mod value;
+mod warn;
 
+pub use alias::{Alias, AliasMeta};
 pub use config::{ConfigSection, FuzzableConfig};
 pub use error::ConfigError;
 pub use field::{Domain, FieldMeta, FuzzRole};
@@ -43,6 +46,7 @@ pub use registry::{PatchGuard, Snapshot};
 pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
+pub use warn::{reset_deprecation_warnings, set_warning_handler, Warning};
 
 /// `#[derive(ConfigSection)]`: see [`ConfigSection`](trait@ConfigSection).
 pub use config_derive::ConfigSection;
@@ -60,14 +64,15 @@ pub struct ReadmeDoctests;
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        ConfigDiff, ConfigFuzzer, ConfigSection, Finding, FuzzError, FuzzValue, FuzzableConfig,
-        Hunt, Isolation, Results, SamplingMethod, Snapshot, Status, Value,
+        Alias, ConfigDiff, ConfigFuzzer, ConfigSection, Finding, FuzzError, FuzzValue,
+        FuzzableConfig, Hunt, Isolation, Results, SamplingMethod, Snapshot, Status, Value,
     };
 }
 
 /// Support for the code the derives generate. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::alias::{collect_aliases, Alias, AliasMeta, AliasSpec};
     pub use crate::config::{
         ConfigSection, DeclaredDefaults, FuzzableConfig, SectionHasNoSingleton,
     };
