@@ -265,7 +265,10 @@ fn field_meta_carries_docs_types_and_flags() {
     // The second name is its alias's, `e_nested_alias_bool`.
     assert_eq!(
         f("nested.e_bool").env_names(),
-        ["FAKE_CONFIG_NESTED__E_BOOL", "FAKE_CONFIG_E_NESTED_ALIAS_BOOL"]
+        [
+            "FAKE_CONFIG_NESTED__E_BOOL",
+            "FAKE_CONFIG_E_NESTED_ALIAS_BOOL"
+        ]
     );
 }
 
