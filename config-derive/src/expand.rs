@@ -526,7 +526,10 @@ fn accessors(cfg: &Config<'_>) -> TokenStream {
             .map(|part| {
                 let mut id: proc_macro2::Ident =
                     syn::parse_str(part).expect("checked: identifiers");
-                id.set_span(lit.span());
+                // Located at the literal, resolved as the macro's own
+                // tokens: the compiler reports there but does not suggest
+                // replacing the string with a bare field name.
+                id.set_span(proc_macro2::Span::mixed_site().located_at(lit.span()));
                 id
             })
             .collect();

@@ -49,6 +49,7 @@ pub struct Knobs {
 /// ALIAS-172, ALIAS-184: an alias reads its target, also a section's field;
 /// a chain of aliases ends at the field.
 #[test]
+#[allow(deprecated)]
 fn alias_172_184_an_alias_reads_its_target() {
     assert_eq!(
         FakeConfig::read(|c| (c.e_deprecated_alias(), c.e_not_deprecated)),
