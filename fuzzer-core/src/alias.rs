@@ -159,6 +159,10 @@ impl AliasMeta {
     }
 }
 
+/// A section's `__aliases` function.
+#[doc(hidden)]
+pub type SectionAliases = fn() -> Vec<AliasMeta>;
+
 /// The aliases of a struct: its own (`specs`) and those of its sections
 /// (`nested`: field name and the section's list), names and targets
 /// relative to the struct, env names under `env_prefix`. Targets are
@@ -166,7 +170,7 @@ impl AliasMeta {
 #[doc(hidden)]
 pub fn collect_aliases(
     specs: &[AliasSpec],
-    nested: &[(&'static str, fn() -> Vec<AliasMeta>)],
+    nested: &[(&'static str, SectionAliases)],
     env_prefix: Option<&str>,
 ) -> Vec<AliasMeta> {
     let var = |name: &str| {
@@ -236,5 +240,64 @@ pub(crate) fn resolve(
                 ),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(name: &'static str, target: &'static str) -> AliasSpec {
+        AliasSpec {
+            name,
+            target,
+            doc: "",
+            deprecated: false,
+            deprecation_note: None,
+        }
+    }
+
+    fn field(n: &str) -> Option<usize> {
+        ["a", "s.b"].iter().position(|f| *f == n)
+    }
+
+    /// ALIAS-180: chains resolve to the field at the end.
+    #[test]
+    fn chains_resolve_to_a_field() {
+        let mut aliases = collect_aliases(&[spec("x", "y"), spec("y", "a")], &[], Some("P_"));
+        resolve("C", &mut aliases, field);
+        assert_eq!((aliases[0].target(), aliases[0].target_index()), ("a", 0));
+        assert_eq!(aliases[0].env_names(), ["P_X"]);
+    }
+
+    /// Section aliases are renamed under the section's field, with the
+    /// root's env name.
+    #[test]
+    fn section_aliases_are_nested() {
+        fn section() -> Vec<AliasMeta> {
+            collect_aliases(&[spec("old", "b")], &[], None)
+        }
+        let mut aliases = collect_aliases(&[], &[("s", section)], Some("P_"));
+        resolve("C", &mut aliases, field);
+        assert_eq!((aliases[0].name(), aliases[0].target()), ("s.old", "s.b"));
+        assert_eq!(aliases[0].target_index(), 1);
+        assert_eq!(aliases[0].env_names(), ["P_S__OLD"]);
+    }
+
+    /// ALIAS-180: a cycle the derive could not see is a clear panic at the
+    /// first build of the field list.
+    #[test]
+    #[should_panic(expected = "config alias cycle at `C.x`")]
+    fn a_cycle_panics_with_the_chain() {
+        let mut aliases = collect_aliases(&[spec("x", "y"), spec("y", "x")], &[], None);
+        resolve("C", &mut aliases, field);
+    }
+
+    /// ALIAS-176/177: an unknown target is a clear panic naming both.
+    #[test]
+    #[should_panic(expected = "alias `C.x` reads `nope`, which is not a field of `C`")]
+    fn an_unknown_target_panics() {
+        let mut aliases = collect_aliases(&[spec("x", "nope")], &[], None);
+        resolve("C", &mut aliases, field);
     }
 }

@@ -72,7 +72,7 @@ pub mod prelude {
 /// Support for the code the derives generate. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::alias::{collect_aliases, Alias, AliasMeta, AliasSpec};
+    pub use crate::alias::{collect_aliases, Alias, AliasMeta, AliasSpec, SectionAliases};
     pub use crate::config::{
         ConfigSection, DeclaredDefaults, FuzzableConfig, SectionHasNoSingleton,
     };
