@@ -40,6 +40,65 @@ pub(crate) struct Field<'a> {
     pub(crate) doc: String,
     pub(crate) deprecated: bool,
     pub(crate) attrs: FieldAttrs,
+    pub(crate) vis: &'a syn::Visibility,
+    /// The `#[deprecated]` attributes as written, for an alias's accessors.
+    pub(crate) deprecated_attrs: Vec<&'a syn::Attribute>,
+    /// The note of `#[deprecated(note = "..")]` or `#[deprecated = ".."]`.
+    pub(crate) deprecation_note: Option<String>,
+    /// `T` when the type is `Alias<T>` (any path ending in `Alias<..>`).
+    pub(crate) alias_of_type: Option<&'a Type>,
+}
+
+impl Field<'_> {
+    /// Whether this is an alias field (`#[config(alias = "..")]`).
+    pub(crate) fn is_alias(&self) -> bool {
+        self.attrs.alias.is_some()
+    }
+}
+
+/// The note of a `#[deprecated]` attribute, if it gives one.
+fn deprecation_note(attr: &syn::Attribute) -> Option<String> {
+    match &attr.meta {
+        syn::Meta::NameValue(nv) => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        syn::Meta::List(_) => {
+            let mut note = None;
+            // A malformed `deprecated` is the compiler's to report.
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("note") {
+                    let s: syn::LitStr = meta.value()?.parse()?;
+                    note = Some(s.value());
+                } else if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+            note
+        }
+        syn::Meta::Path(_) => None,
+    }
+}
+
+/// `T` of a type written `Alias<T>` (the last path segment named `Alias`
+/// with one type argument).
+fn alias_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != "Alias" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    match args.args.iter().collect::<Vec<_>>()[..] {
+        [syn::GenericArgument::Type(t)] => Some(t),
+        _ => None,
+    }
 }
 
 impl Config<'_> {
@@ -93,12 +152,23 @@ impl<'a> Config<'a> {
         let fields = named
             .named
             .iter()
-            .map(|f| Field {
-                ident: f.ident.as_ref().expect("named field"),
-                ty: &f.ty,
-                doc: attr::doc(&f.attrs),
-                deprecated: f.attrs.iter().any(|a| a.path().is_ident("deprecated")),
-                attrs: attr::field(&f.attrs, errors),
+            .map(|f| {
+                let deprecated_attrs: Vec<&syn::Attribute> = f
+                    .attrs
+                    .iter()
+                    .filter(|a| a.path().is_ident("deprecated"))
+                    .collect();
+                Field {
+                    ident: f.ident.as_ref().expect("named field"),
+                    ty: &f.ty,
+                    doc: attr::doc(&f.attrs),
+                    deprecated: !deprecated_attrs.is_empty(),
+                    attrs: attr::field(&f.attrs, errors),
+                    vis: &f.vis,
+                    deprecation_note: deprecated_attrs.first().and_then(|a| deprecation_note(a)),
+                    deprecated_attrs,
+                    alias_of_type: alias_inner(&f.ty),
+                }
             })
             .collect();
         Some(Config {

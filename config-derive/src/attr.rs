@@ -114,6 +114,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) fuzz_attr: Option<Attribute>,
     /// `knob = "name"`.
     pub(crate) knob: Option<LitStr>,
+    /// `alias = "target"`: the key's span and the target's literal.
+    pub(crate) alias: Option<At<LitStr>>,
 }
 
 const STRUCT_KEYS: &[&str] = &["crate", "env_prefix", "portable_ignore", "validate"];
@@ -127,6 +129,7 @@ const CONFIG_FIELD_KEYS: &[&str] = &[
     "skip_save",
     "knob",
     "implies",
+    "alias",
 ];
 const FUZZ_KEYS: &[&str] = &["skip", "pin", "values", "range"];
 
@@ -149,6 +152,7 @@ fn usage(key: &str) -> &'static str {
         "portable_ignore" => "portable_ignore = [\"prefix.\"]",
         "implies" => "implies(<value> => { field = <value>, section.field = <value> })",
         "validate" => "validate = path::to_fn",
+        "alias" => "alias = \"target_field\"",
         _ => "..",
     }
 }
@@ -484,6 +488,14 @@ fn config_field_key(
                     &mut out.env_force
                 };
                 set_once(slot, (span, names), span, &key, "config", errors);
+            }
+        }
+        "alias" => {
+            if let Some(e) = value(meta, "config", &key, errors)? {
+                match str_lit(&e) {
+                    Some(s) => set_once(&mut out.alias, (span, s.clone()), span, "alias", "config", errors),
+                    None => errors.push_spanned(&e, "`alias` takes the name of the field it stands for as a string literal: `alias = \"target_field\"` or `alias = \"section.field\"`"),
+                }
             }
         }
         "env_prefix" | "validate" => {

@@ -135,6 +135,8 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     // generated code names none of its own config trait's items: each would
     // repeat an error about a missing `Clone` or `Debug` once more.
     let declared = quote!(<#ident as #p::DeclaredDefaults>::__declared());
+    // Aliases hold no value: they are not in the field index space.
+    let value_fields: Vec<&Field<'_>> = cfg.fields.iter().filter(|f| !f.is_alias()).collect();
 
     // Where each struct field starts in the flattened order. Each is a flat
     // sum (plain fields before it, plus the sizes of nested sections before
@@ -143,7 +145,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     let mut offsets = Vec::new();
     let mut plain_before = 0usize;
     let mut nested_before: Vec<TokenStream> = Vec::new();
-    for f in &cfg.fields {
+    for f in &value_fields {
         offsets.push(quote!(#plain_before #(+ #nested_before)*));
         if f.attrs.nested.is_some() {
             let c = as_section(p, f.ty);
@@ -154,7 +156,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     }
     let count_expr = quote!(#plain_before #(+ #nested_before)*);
 
-    let specs = cfg.fields.iter().map(|f| {
+    let specs = value_fields.iter().map(|f| {
         let fname = syn::ext::IdentExt::unraw(f.ident).to_string();
         let ty = f.ty;
         let id = f.ident;
@@ -181,6 +183,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     rust_expr: #p::rust_expr::<::core::primitive::bool>,
                     nested: ::core::option::Option::Some(|| #p::build_fields(#c::__specs(), #c::__env_prefix())),
                     knob: ::core::option::Option::None,
+                    deprecation_note: ::core::option::Option::None,
                 }
             };
         }
@@ -194,6 +197,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
             Some(name) => quote!(::core::option::Option::Some(#name)),
             None => quote!(::core::option::Option::None),
         };
+        let deprecation_note = option_str(f.deprecation_note.as_deref());
         let skip = match &f.attrs.skip {
             Some((_, Some(reason))) => quote!(::core::option::Option::Some(#reason)),
             Some((_, None)) => quote!(::core::option::Option::Some("")),
@@ -250,13 +254,16 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 rust_expr: #p::rust_expr::<#ty>,
                 nested: ::core::option::Option::None,
                 knob: #knob,
+                deprecation_note: #deprecation_note,
             }
         }
     });
 
     let defaults = cfg.fields.iter().map(|f| {
         let id = f.ident;
-        if f.attrs.nested.is_some() {
+        if f.is_alias() {
+            quote!(#id: #p::Alias::new())
+        } else if f.attrs.nested.is_some() {
             let c = as_section(p, f.ty);
             quote!(#id: #c::__declared_defaults())
         } else {
@@ -274,7 +281,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
     let mut eq_arms = Vec::new();
     let mut diffs = Vec::new();
     let mut route_steps = Vec::new();
-    for (k, (f, off)) in cfg.fields.iter().zip(&offsets).enumerate() {
+    for (k, (f, off)) in value_fields.iter().zip(&offsets).enumerate() {
         let k = k as u16;
         let id = f.ident;
         if f.attrs.nested.is_some() {
@@ -342,6 +349,8 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         },
         None => quote!(),
     };
+    let aliases = aliases(p, cfg, &value_fields);
+    let accessors = accessors(cfg);
 
     let oob = quote!(::core::unreachable!("field index {} out of range for {}", __i, #name));
 
@@ -441,7 +450,11 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     let mut __at = __offset;
                     #(#diffs)*
                 }
+
+                #aliases
             }
+
+            #accessors
 
             #[automatically_derived]
             impl #p::DeclaredDefaults for #ident {
@@ -555,6 +568,129 @@ fn constraint_items(cfg: &Config<'_>, p: &TokenStream) -> TokenStream {
         });
     }
     out
+}
+
+/// `Some("text")` or `None`, as an `Option<&'static str>`.
+fn option_str(s: Option<&str>) -> TokenStream {
+    match s {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// `__aliases()`: this struct's aliases and its sections'. Nothing when the
+/// struct has neither (the trait's default, an empty list, applies).
+fn aliases(p: &TokenStream, cfg: &Config<'_>, value_fields: &[&Field<'_>]) -> TokenStream {
+    let own: Vec<TokenStream> = cfg
+        .fields
+        .iter()
+        .filter(|f| f.is_alias())
+        .map(|f| {
+            let name = syn::ext::IdentExt::unraw(f.ident).to_string();
+            let target = valid::final_target(cfg, f);
+            let doc = &f.doc;
+            let deprecated = f.deprecated;
+            let note = option_str(f.deprecation_note.as_deref());
+            quote! {
+                #p::AliasSpec {
+                    name: #name,
+                    target: #target,
+                    doc: #doc,
+                    deprecated: #deprecated,
+                    deprecation_note: #note,
+                }
+            }
+        })
+        .collect();
+    let nested: Vec<TokenStream> = value_fields
+        .iter()
+        .filter(|f| f.attrs.nested.is_some())
+        .map(|f| {
+            let name = syn::ext::IdentExt::unraw(f.ident).to_string();
+            let c = as_section(p, f.ty);
+            quote!((#name, #c::__aliases as fn() -> ::std::vec::Vec<#p::AliasMeta>))
+        })
+        .collect();
+    if own.is_empty() && nested.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        fn __aliases() -> ::std::vec::Vec<#p::AliasMeta> {
+            #p::collect_aliases(&[#(#own),*], &[#(#nested),*], Self::__env_prefix())
+        }
+    }
+}
+
+/// For each alias `a` of type `Alias<T>`: `fn a(&self) -> T` and
+/// `fn set_a(&mut self, T)`, reading and writing its target; deprecated
+/// with the alias, so compiled code that uses an old name is warned too.
+fn accessors(cfg: &Config<'_>) -> TokenStream {
+    let ident = cfg.ident();
+    let methods = cfg.fields.iter().filter(|f| f.is_alias()).map(|f| {
+        let (_, lit) = f.attrs.alias.as_ref().expect("an alias");
+        let ty = f
+            .alias_of_type
+            .expect("checked: an alias has type Alias<T>");
+        let vis = f.vis;
+        let get = f.ident;
+        let set = quote::format_ident!("set_{}", syn::ext::IdentExt::unraw(f.ident));
+        let target = valid::final_target(cfg, f);
+        // The path to the target, at the alias's literal: a section field
+        // that does not exist, or a type that differs, is reported there.
+        let path: Vec<proc_macro2::Ident> = target
+            .split('.')
+            .map(|part| {
+                let mut id: proc_macro2::Ident =
+                    syn::parse_str(part).expect("checked: identifiers");
+                // Located at the literal, resolved as the macro's own
+                // tokens: the compiler reports there but does not suggest
+                // replacing the string with a bare field name.
+                id.set_span(proc_macro2::Span::mixed_site().located_at(lit.span()));
+                id
+            })
+            .collect();
+        let deprecated = &f.deprecated_attrs;
+        let doc_get = format!(
+            "Reads `{target}`, which `{}` is an alias of.{}",
+            syn::ext::IdentExt::unraw(f.ident),
+            if f.doc.is_empty() {
+                String::new()
+            } else {
+                format!("\n\n{}", f.doc)
+            }
+        );
+        let doc_set = format!(
+            "Writes `{target}`, which `{}` is an alias of.",
+            syn::ext::IdentExt::unraw(f.ident)
+        );
+        let read = quote_spanned!(lit.span()=> ::core::clone::Clone::clone(&self.#(#path).*));
+        let write = quote_spanned!(lit.span()=> self.#(#path).* = __value;);
+        quote! {
+            #[doc = #doc_get]
+            #(#deprecated)*
+            #[inline]
+            #vis fn #get(&self) -> #ty {
+                #read
+            }
+
+            #[doc = #doc_set]
+            #(#deprecated)*
+            #[inline]
+            #vis fn #set(&mut self, __value: #ty) {
+                #write
+            }
+        }
+    });
+    let methods: Vec<TokenStream> = methods.collect();
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        #[automatically_derived]
+        impl #ident {
+            #(#methods)*
+        }
+    }
 }
 
 fn expand_value(e: &ValueEnum<'_>) -> TokenStream {

@@ -2,7 +2,7 @@
 
 use quote::ToTokens;
 use syn::spanned::Spanned;
-use syn::{GenericArgument, PathArguments, Type};
+use syn::{GenericArgument, Ident, PathArguments, Type};
 
 use crate::ast::{Config, Field, Kind, ValueEnum};
 use crate::attr::Errors;
@@ -206,9 +206,166 @@ fn unsupported(ty: &Type, errors: &Errors, field: &str) {
     }
 }
 
+/// An alias field: no value of its own, so none of the keys that give or
+/// describe one (PyTorch asserts the same, ALIAS-175), and type `Alias<T>`.
+fn alias_field(f: &Field<'_>, errors: &Errors) {
+    let a = &f.attrs;
+    let name = f.ident.to_string();
+    let target = a.alias.as_ref().map(|(_, t)| t.value()).unwrap_or_default();
+    for (what, span) in [
+        ("default", a.default.as_ref().map(Spanned::span)),
+        ("env", a.env.as_ref().map(|e| e.0)),
+        ("env_force", a.env_force.as_ref().map(|e| e.0)),
+        ("nested", a.nested),
+        ("skip_hash", a.skip_hash),
+        ("skip_save", a.skip_save),
+    ] {
+        if let Some(span) = span {
+            errors.push(
+                span,
+                format!(
+                    "`{what}` cannot be used on alias `{name}`: an alias has no value of its own, it reads and writes `{target}`; remove `{what}` (or put it on `{target}`)"
+                ),
+            );
+        }
+    }
+    if let Some(attr) = &a.fuzz_attr {
+        errors.push_spanned(
+            attr,
+            format!("`#[fuzz(..)]` cannot be used on alias `{name}`: the fuzzer never samples an alias, it samples `{target}`; put the attribute on `{target}`"),
+        );
+    }
+    if f.alias_of_type.is_none() {
+        errors.push_spanned(
+            f.ty,
+            format!(
+                "alias `{name}` must have type `Alias<T>`, with `T` the type of `{target}`, because an alias holds no value of its own: write `{name}: fuzzer_core::Alias<{}>`",
+                show(f.ty)
+            ),
+        );
+    }
+}
+
+/// Checks every alias's target: a field of this struct (or an alias of one,
+/// with no cycle), or `section.field` under a nested field of this struct
+/// (the rest of the path is checked by the compiler, at the target).
+fn alias_targets(cfg: &Config<'_>, errors: &Errors) {
+    let names: Vec<String> = cfg
+        .fields
+        .iter()
+        .map(|f| syn::ext::IdentExt::unraw(f.ident).to_string())
+        .collect();
+    let known: Vec<&str> = names.iter().map(String::as_str).collect();
+    for f in cfg.fields.iter().filter(|f| f.is_alias()) {
+        let Some((_, lit)) = &f.attrs.alias else {
+            continue;
+        };
+        let name = syn::ext::IdentExt::unraw(f.ident).to_string();
+        let target = lit.value();
+        let parts: Vec<&str> = target.split('.').collect();
+        if let Some(bad) = parts.iter().find(|p| syn::parse_str::<Ident>(p).is_err()) {
+            errors.push(
+                lit.span(),
+                format!("alias `{name}` reads {target:?}, which is not a field name{}; write a field of this struct, `alias = \"field\"`, or of a section, `alias = \"section.field\"`",
+                    if bad.is_empty() { String::new() } else { format!(" (`{bad}` is not an identifier)") }),
+            );
+            continue;
+        }
+        let Some(first) = cfg
+            .fields
+            .iter()
+            .find(|g| syn::ext::IdentExt::unraw(g.ident) == parts[0])
+        else {
+            let hint = match crate::attr::closest(parts[0], &known) {
+                Some(k) => format!("did you mean `{k}`? "),
+                None => String::new(),
+            };
+            errors.push(
+                lit.span(),
+                format!("alias `{name}` reads `{target}`, but `{}` has no field `{}`; {hint}name a field of this struct, or `section.field` for a field of a nested section", cfg.ident(), parts[0]),
+            );
+            continue;
+        };
+        if parts.len() > 1 {
+            if first.attrs.nested.is_none() {
+                errors.push(
+                    lit.span(),
+                    format!("alias `{name}` reads `{target}`, but `{}` is not a nested section (`#[config(nested)]`), so it has no field `{}`; name a field of this struct or of a section", parts[0], parts[1..].join(".")),
+                );
+            }
+            continue;
+        }
+        if first.attrs.nested.is_some() {
+            errors.push(
+                lit.span(),
+                format!("alias `{name}` reads `{target}`, which is a whole section; an alias stands for one field: write `alias = \"{target}.<field>\"`"),
+            );
+            continue;
+        }
+        // Follow a chain of aliases within this struct.
+        let mut chain = vec![name.clone()];
+        let mut at = first;
+        while let Some((_, next)) = &at.attrs.alias {
+            let here = syn::ext::IdentExt::unraw(at.ident).to_string();
+            if chain.contains(&here) {
+                chain.push(here);
+                errors.push(
+                    lit.span(),
+                    format!("alias cycle: {}; an alias must end at a field that holds a value: make one of them a field", chain.join(" -> ")),
+                );
+                break;
+            }
+            chain.push(here);
+            let next = next.value();
+            match cfg
+                .fields
+                .iter()
+                .find(|g| syn::ext::IdentExt::unraw(g.ident) == next)
+            {
+                Some(g) if g.attrs.nested.is_none() => at = g,
+                // Reported at that alias's own target.
+                _ => break,
+            }
+        }
+    }
+}
+
+/// The field an alias finally reads, following aliases of this struct (the
+/// input is valid): `Some("x")` or `Some("section.field")`.
+pub(crate) fn final_target(cfg: &Config<'_>, f: &Field<'_>) -> String {
+    let mut target = f
+        .attrs
+        .alias
+        .as_ref()
+        .map(|(_, t)| t.value())
+        .unwrap_or_default();
+    for _ in 0..cfg.fields.len() {
+        match cfg
+            .fields
+            .iter()
+            .find(|g| syn::ext::IdentExt::unraw(g.ident) == target)
+            .and_then(|g| g.attrs.alias.as_ref())
+        {
+            Some((_, next)) => target = next.value(),
+            None => break,
+        }
+    }
+    target
+}
+
 fn field(f: &Field<'_>, errors: &Errors) {
     let a = &f.attrs;
     let name = f.ident.to_string();
+    if f.is_alias() {
+        return alias_field(f, errors);
+    }
+    if f.alias_of_type.is_some() && a.nested.is_none() {
+        errors.push_spanned(
+            f.ty,
+            format!("field `{name}` has type `{}` but no `#[config(alias = \"..\")]`; say which field it stands for, `#[config(alias = \"target_field\")]`, or give it a value type", show(f.ty)),
+        );
+        return;
+    }
     if a.nested.is_some() {
         for (what, span) in [
             ("default", a.default.as_ref().map(Spanned::span)),
@@ -338,6 +495,7 @@ pub(crate) fn config(cfg: &Config<'_>, errors: &Errors) {
     for f in &cfg.fields {
         field(f, errors);
     }
+    alias_targets(cfg, errors);
     env_collisions(cfg, errors);
     implications(cfg, errors);
 }

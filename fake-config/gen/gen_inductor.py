@@ -122,6 +122,18 @@ EXTERNAL_ALIAS_DEFAULTS = {
 }
 MODULE_PREFIX = "torch._inductor.config."
 
+
+def alias_target(spec: dict, by_name: dict[str, dict]) -> str | None:
+    """The dotted name of the field an alias stands for, when it is a field
+    of this module: the field becomes `#[config(alias = ..)]` of type
+    `Alias<T>`, with no value of its own. An alias of a field of another
+    module (`force_disable_caches`, of `torch.compiler.config`, which this
+    fixture does not model) stays a field with the target's default."""
+    alias = spec.get("alias")
+    if alias and alias.startswith(MODULE_PREFIX) and alias[len(MODULE_PREFIX) :] in by_name:
+        return alias[len(MODULE_PREFIX) :]
+    return None
+
 RUST_KEYWORDS = {
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
     "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
@@ -699,8 +711,26 @@ def fuzz_attrs(leaf: Leaf, enums) -> tuple[list[str], str]:
     return lines, role
 
 
+def alias_lines(leaf: Leaf, target: str, enums, roles: dict) -> list[str]:
+    """An alias of a field of this module: `Alias<T>`, no default, never fuzzed."""
+    spec, m = leaf.spec, leaf.mapped
+    group = leaf.path.rsplit(".", 1)[0] + "." if "." in leaf.path else ""
+    if not target.startswith(group):
+        raise GenError(f"{leaf.path}: alias of `{target}`, outside its section")
+    lines = [f"{IND}/// `{leaf.path}`: `{spec['python_type']}` (alias of `{target}`)"]
+    if "deprecated" in spec:
+        lines += meta_attr("deprecated", f"note = {rust_str(spec['deprecated'])}")
+    lines += meta_attr("config", f"alias = {rust_str(target[len(group):])}")
+    roles[leaf.path] = "alias"
+    lines.append(f"{IND}pub {rust_ident(leaf.key)}: Alias<{m.ty.rust(enums)}>,")
+    return lines
+
+
 def leaf_lines(leaf: Leaf, enums, by_name, roles: dict) -> list[str]:
     spec, m = leaf.spec, leaf.mapped
+    target = alias_target(spec, by_name)
+    if target is not None:
+        return alias_lines(leaf, target, enums, roles)
     notes = []
     default, default_note = resolve_default(spec, by_name)
     if spec.get("alias"):
@@ -782,8 +812,10 @@ def enum_lines(e: EnumDef) -> list[str]:
 
 
 MODULE_DOC = [
-    "[`InductorConfig`]: the {count} fields of PyTorch's `torch._inductor.config` ({source_version}),"
-    " in the same order, as a fixture for parity tests and benchmarks. Generated from"
+    "[`InductorConfig`]: the {count} entries of PyTorch's `torch._inductor.config` ({source_version}),"
+    " in the same order, as a fixture for parity tests and benchmarks: {nfields} fields and {naliases}"
+    " aliases ({alias_names}), which `InductorConfig::aliases()` lists and `fields()` does not."
+    " Generated from"
     " `fake-config/data/inductor_config_fields.json` by `{script}`; change those, not this file.",
     "Dotted names become nested sections: `cpp.cxx` is the field `cxx` of [`InductorCpp`], the type of"
     " the field `InductorConfig::cpp`, a `ConfigSection` read through the root"
@@ -843,11 +875,15 @@ def main(argv: list[str]) -> int:
         )
         print(f"warning: flattened order differs from the JSON at {len(moved)} fields", file=sys.stderr)
 
+    alias_names = [f["name"] for f in fields if alias_target(f, by_name) is not None]
     version = re.search(r"PyTorch [0-9][0-9.]*", data.get("source", ""))
     doc_lines = []
     for para in MODULE_DOC:
         text = para.format(
             count=len(fields),
+            nfields=len(fields) - len(alias_names),
+            naliases=len(alias_names),
+            alias_names=", ".join(f"`{n}`" for n in alias_names),
             source_version=version.group(0) if version else "as extracted",
             script=SCRIPT,
             order_note=order_note,
@@ -872,7 +908,8 @@ def main(argv: list[str]) -> int:
         by_name,
         roles,
         [
-            f"/// The {len(fields)} fields of PyTorch's `torch._inductor.config`, in its order;",
+            f"/// The {len(fields)} entries of PyTorch's `torch._inductor.config`, in its order"
+            f" ({len(fields) - len(alias_names)} fields, {len(alias_names)} aliases);",
             "/// see the [module docs](self) for how Python types map to Rust.",
         ],
         "FuzzableConfig",

@@ -93,6 +93,13 @@ pub struct FakeConfig {
     /// Not deprecated.
     #[config(default = false)]
     pub e_not_deprecated: bool,
+    /// A deprecated alias of `e_not_deprecated`.
+    #[deprecated(note = "use something else instead")]
+    #[config(alias = "e_not_deprecated")]
+    pub e_deprecated_alias: Alias<bool>,
+    /// An alias of a section's field.
+    #[config(alias = "nested.e_bool")]
+    pub e_nested_alias_bool: Alias<bool>,
     /// A nested section: its fields are `nested.*`.
     #[config(nested)]
     pub nested: Nested,

@@ -96,15 +96,53 @@ fn same(v: &Value, j: &Json) -> bool {
     }
 }
 
+/// The JSON entries that are aliases of a field of the same module.
+fn is_module_alias(j: &Json) -> bool {
+    j["alias"]
+        .as_str()
+        .is_some_and(|a| a.starts_with("torch._inductor.config."))
+}
+
 #[test]
-fn has_666_fields() {
-    assert_eq!(InductorConfig::fields().len(), 666);
+fn has_666_entries_662_fields_and_4_aliases() {
+    assert_eq!(InductorConfig::fields().len(), 662);
+    assert_eq!(InductorConfig::aliases().len(), 4);
     assert_eq!(json_fields().len(), 666);
+}
+
+/// ALIAS-172: the JSON's aliases of this module are aliases, reading their
+/// targets; the one of another module (`force_disable_caches`) stays a field.
+#[test]
+fn module_aliases_are_aliases_of_their_targets() {
+    let json = json_fields();
+    let expected: Vec<(String, String)> = json
+        .iter()
+        .filter(|j| is_module_alias(j))
+        .map(|j| {
+            let target = j["alias"].as_str().unwrap();
+            (
+                j["name"].as_str().unwrap().to_string(),
+                target["torch._inductor.config.".len()..].to_string(),
+            )
+        })
+        .collect();
+    let actual: Vec<(String, String)> = InductorConfig::aliases()
+        .iter()
+        .map(|a| (a.name().to_string(), a.target().to_string()))
+        .collect();
+    assert_eq!(actual, expected);
+    assert!(InductorConfig::field_index("force_disable_caches").is_ok());
+    let _g = InductorConfig::patch(|c| c.set_use_static_triton_launcher(false));
+    assert!(!InductorConfig::read(|c| c.use_static_cuda_launcher));
 }
 
 #[test]
 fn names_follow_the_json_in_order() {
-    let json = json_fields();
+    let json: Vec<Json> = json_fields()
+        .into_iter()
+        .filter(|j| !is_module_alias(j))
+        .collect();
+    assert_eq!(json.len(), InductorConfig::fields().len());
     for (f, j) in InductorConfig::fields().iter().zip(&json) {
         assert_eq!(f.name(), j["name"].as_str().unwrap(), "field {}", f.index());
     }
@@ -313,6 +351,12 @@ fn deprecated_fields_are_marked() {
         .iter()
         .filter(|f| f.deprecated())
         .map(FieldMeta::name)
+        .chain(
+            InductorConfig::aliases()
+                .iter()
+                .filter(|a| a.deprecation().is_some())
+                .map(fuzzer_core::AliasMeta::name),
+        )
         .collect();
     let expected: BTreeSet<String> = json_fields()
         .iter()

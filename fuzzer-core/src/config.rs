@@ -4,6 +4,7 @@
 use std::fmt::Debug;
 use std::sync::{Arc, OnceLock};
 
+use crate::alias::AliasMeta;
 use crate::constraint::{Rule, Validator};
 use crate::error::ConfigError;
 use crate::field::{build_fields, FieldMeta, FieldSpec};
@@ -42,6 +43,12 @@ macro_rules! declare_data_items {
         /// Pushes `offset + i` for every field `i` where `self` and `other` differ.
         #[doc(hidden)]
         fn __diff(&self, other: &Self, offset: u32, out: &mut Vec<u32>);
+        /// The aliases of this struct and of its sections, targets not yet
+        /// resolved to indices.
+        #[doc(hidden)]
+        fn __aliases() -> Vec<AliasMeta> {
+            Vec::new()
+        }
     };
 }
 
@@ -458,9 +465,27 @@ pub trait FuzzableConfig:
         Self::__registry().meta().fields()
     }
 
-    /// The index of the field called `name`, or an error naming the closest field.
+    /// The index of the field called `name` (for an alias, of its target),
+    /// or an error naming the closest field. Never warns: a look-up is not
+    /// a use.
     fn field_index(name: &str) -> Result<usize, ConfigError> {
         Self::__registry().meta().index_of(name, Self::__NAME)
+    }
+
+    /// The aliases (`#[config(alias = "..")]` fields), with the field each
+    /// stands for. They are not in [`fields`](Self::fields): an alias has no
+    /// value of its own, so it is never fuzzed, saved, hashed, generated or
+    /// listed by [`changed`](Self::changed); by-name calls, env vars named
+    /// after it and [`load_json`](Self::load_json) reach its target.
+    ///
+    /// ```
+    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
+    /// let a = FakeConfig::aliases().iter().find(|a| a.name() == "e_deprecated_alias").unwrap();
+    /// assert_eq!(a.target(), "e_not_deprecated");
+    /// assert!(FakeConfig::fields().iter().all(|f| f.name() != "e_deprecated_alias"));
+    /// ```
+    fn aliases() -> &'static [AliasMeta] {
+        Self::__registry().meta().aliases()
     }
 
     /// The declared defaults only: no env, no overrides.
@@ -495,7 +520,7 @@ pub trait FuzzableConfig:
     /// default. Unlike PyTorch, this compares values: setting a field to its
     /// default makes it default again.
     fn is_default(name: &str) -> Result<bool, ConfigError> {
-        let i = Self::field_index(name)?;
+        let i = registry::index_by_name::<Self>(name)?;
         let declared = Self::__registry().declared();
         Ok(Self::read(|c| c.__field_eq(declared, i)))
     }
@@ -566,7 +591,7 @@ pub trait FuzzableConfig:
 
     /// The value of the field called `name` on this instance.
     fn get_value(&self, name: &str) -> Result<Value, ConfigError> {
-        Ok(self.__get_index(Self::field_index(name)?))
+        Ok(self.__get_index(registry::index_by_name::<Self>(name)?))
     }
 
     /// Sets the field called `name` on this instance; on error nothing changes.
@@ -577,7 +602,7 @@ pub trait FuzzableConfig:
     /// rules conflict, or that a validator (`#[config(validate = ..)]`)
     /// rejects, is an error.
     fn set_value(&mut self, name: &str, value: &Value) -> Result<(), ConfigError> {
-        let i = Self::field_index(name)?;
+        let i = registry::index_by_name::<Self>(name)?;
         if !crate::constraint::constrained::<Self>() {
             return self.__set_index(i, value).map_err(|e| e.for_field(name));
         }

@@ -130,6 +130,7 @@ pub struct FieldMeta {
     pub(crate) env_parser: EnvParseFn,
     pub(crate) rust_expr: RustExprFn,
     pub(crate) knob: Option<&'static str>,
+    pub(crate) deprecation_note: Option<&'static str>,
 }
 
 /// Samples a field's value: (default, method, domain, rng) -> value.
@@ -195,6 +196,24 @@ impl FieldMeta {
     /// `true` if the field carries `#[deprecated]`.
     pub fn deprecated(&self) -> bool {
         self.deprecated
+    }
+
+    /// `Some(note)` if the field carries `#[deprecated]`: the note of
+    /// `#[deprecated(note = "..")]` (or `#[deprecated = ".."]`), or `""` when
+    /// it has none. Using the field by name, through an env var or in loaded
+    /// JSON warns once with it (see `fuzzer_core::set_warning_handler`).
+    ///
+    /// ```
+    /// use fake_config::FakeConfig;
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// let f = &FakeConfig::fields()[FakeConfig::field_index("e_deprecated").unwrap()];
+    /// assert_eq!(f.deprecation(), Some("is no longer needed"));
+    /// assert_eq!(FakeConfig::fields()[0].deprecation(), None);
+    /// ```
+    pub fn deprecation(&self) -> Option<&str> {
+        self.deprecated
+            .then_some(self.deprecation_note.unwrap_or(""))
     }
 
     /// How the fuzzer treats the field: its `#[fuzz(skip)]` or
@@ -302,6 +321,8 @@ pub struct FieldSpec {
     pub nested: Option<fn() -> Vec<FieldMeta>>,
     /// `knob = ".."`.
     pub knob: Option<&'static str>,
+    /// `#[deprecated(note = "..")]`.
+    pub deprecation_note: Option<&'static str>,
 }
 
 /// Flattens the derive's specs into `FieldMeta`s, nested fields under
@@ -381,6 +402,7 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
             env_parser: spec.env_parser,
             rust_expr: spec.rust_expr,
             knob: spec.knob,
+            deprecation_note: spec.deprecation_note,
         });
     }
     out

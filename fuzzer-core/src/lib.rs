@@ -10,6 +10,7 @@
 #[cfg(test)]
 extern crate self as fuzzer_core;
 
+mod alias;
 mod config;
 mod constraint;
 mod error;
@@ -23,7 +24,9 @@ mod report;
 mod repro;
 mod sample;
 mod value;
+mod warn;
 
+pub use alias::{Alias, AliasMeta};
 pub use config::{ConfigSection, FuzzableConfig};
 pub use error::ConfigError;
 pub use field::{Domain, FieldMeta, FuzzRole, PRIVATE_FIELD, TESTING_ONLY};
@@ -38,6 +41,7 @@ pub use registry::{PatchGuard, Snapshot};
 pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
+pub use warn::{reset_deprecation_warnings, set_warning_handler, Warning};
 
 /// `#[derive(ConfigSection)]`: see [`ConfigSection`](trait@ConfigSection),
 /// and [`attributes`] for every `#[config(..)]` and `#[fuzz(..)]` key.
@@ -61,14 +65,15 @@ pub mod guide {
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        ConfigDiff, ConfigFuzzer, ConfigSection, Finding, FuzzError, FuzzValue, FuzzableConfig,
-        Hunt, Isolation, Results, SamplingMethod, Snapshot, Status, Value,
+        Alias, ConfigDiff, ConfigFuzzer, ConfigSection, Finding, FuzzError, FuzzValue,
+        FuzzableConfig, Hunt, Isolation, Results, SamplingMethod, Snapshot, Status, Value,
     };
 }
 
 /// Support for the code the derives generate. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::alias::{collect_aliases, Alias, AliasMeta, AliasSpec, SectionAliases};
     pub use crate::config::{
         ConfigSection, DeclaredDefaults, FuzzableConfig, SectionHasNoSingleton,
     };

@@ -49,20 +49,21 @@ fn names<C: FuzzableConfig>(combo: &[usize]) -> Vec<&'static str> {
 
 #[test]
 fn inductor_triples_store_only_the_combinations_run() {
-    // InductorConfig n = 3, max 10: 220,780 skipped combinations come
-    // before the tenth that runs. They used to be an entry each (+269 MB).
+    // InductorConfig n = 3, max 10: 218,130 skipped combinations come
+    // before the tenth that runs (220,780 before its 4 aliases left
+    // `fields()`). They used to be an entry each (+269 MB).
     let fuzzer = ConfigFuzzer::<InductorConfig>::new(|| true, 0);
     let pinned: BTreeSet<String> = fuzzer.pinned().into_keys().collect();
     let results = fuzzer.fuzz_n_tuple(3, 10);
     let (reached, skipped) = model::<InductorConfig>(&pinned, 3, 10);
-    assert_eq!(skipped, 220_780);
+    assert_eq!(skipped, 218_130);
     assert_eq!(results.len(), 10);
     assert_eq!(results.num_ran(), 10);
     assert_eq!(results.iter().count(), 10);
     assert_eq!(results.num_skipped(), skipped);
     assert_eq!(
         results.to_string().lines().next(),
-        Some("220790 configs, 10 ran, 0 failed")
+        Some("218140 configs, 10 ran, 0 failed")
     );
     // Every combination reached answers as it did when each was stored.
     for (combo, skip) in reached.iter().step_by(997).chain(reached.last()) {

@@ -262,9 +262,13 @@ fn field_meta_carries_docs_types_and_flags() {
         ["ENV_TRUE", "FAKE_CONFIG_E_ENV_DEFAULT"]
     );
     assert_eq!(f("e_env_force").env_force_names(), ["ENV_TRUE"]);
+    // The second name is its alias's, `e_nested_alias_bool`.
     assert_eq!(
         f("nested.e_bool").env_names(),
-        ["FAKE_CONFIG_NESTED__E_BOOL"]
+        [
+            "FAKE_CONFIG_NESTED__E_BOOL",
+            "FAKE_CONFIG_E_NESTED_ALIAS_BOOL"
+        ]
     );
 }
 

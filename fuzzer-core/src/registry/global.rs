@@ -8,16 +8,28 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use parking_lot::ReentrantMutex;
 
+use crate::alias::AliasMeta;
 use crate::config::FuzzableConfig;
 use crate::error::ConfigError;
 use crate::field::{build_fields, FieldMeta};
 use crate::value::Value;
+use crate::warn::Deprecation;
 
 /// Field metadata of one config type, built once.
 #[derive(Debug)]
 pub(crate) struct Meta {
     fields: Vec<FieldMeta>,
     by_name: HashMap<String, usize, BuildHasherDefault<NameHasher>>,
+    aliases: Vec<AliasMeta>,
+}
+
+/// What a name given to a by-name call stands for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Named<'m> {
+    /// A field, by index.
+    Field(usize),
+    /// An alias (its target is `target_index()`).
+    Alias(&'m AliasMeta),
 }
 
 /// A word-at-a-time multiplicative hash: field names are short and not
@@ -69,15 +81,68 @@ impl Meta {
         &self.fields
     }
 
+    pub(crate) fn aliases(&self) -> &[AliasMeta] {
+        &self.aliases
+    }
+
+    /// The index of the field called `name`, or of the target of the alias
+    /// called `name`.
     pub(crate) fn index_of(&self, name: &str, config: &'static str) -> Result<usize, ConfigError> {
-        self.by_name
-            .get(name)
-            .copied()
-            .ok_or_else(|| ConfigError::UnknownField {
-                config,
-                name: name.to_string(),
-                suggestion: crate::error::closest(name, self.fields.iter().map(FieldMeta::name)),
-            })
+        self.lookup(name, config).map(|n| match n {
+            Named::Field(i) => i,
+            Named::Alias(a) => a.target_index(),
+        })
+    }
+
+    /// The field or alias called `name`.
+    pub(crate) fn lookup(
+        &self,
+        name: &str,
+        config: &'static str,
+    ) -> Result<Named<'_>, ConfigError> {
+        if let Some(&i) = self.by_name.get(name) {
+            return Ok(Named::Field(i));
+        }
+        if let Some(a) = self.aliases.iter().find(|a| a.name() == name) {
+            return Ok(Named::Alias(a));
+        }
+        Err(ConfigError::UnknownField {
+            config,
+            name: name.to_string(),
+            suggestion: crate::error::closest(
+                name,
+                self.fields
+                    .iter()
+                    .map(FieldMeta::name)
+                    .chain(self.aliases.iter().map(AliasMeta::name)),
+            ),
+        })
+    }
+
+    /// The deprecations a by-name use of `named` reports: the alias's own,
+    /// then its target's (PyTorch's DEP-167/168), or the field's.
+    pub(crate) fn deprecations(&self, named: Named<'_>) -> Vec<Deprecation> {
+        let mut out = Vec::new();
+        let i = match named {
+            Named::Field(i) => i,
+            Named::Alias(a) => {
+                if a.deprecated {
+                    out.push(Deprecation {
+                        field: a.name().to_string(),
+                        note: a.deprecation_note,
+                    });
+                }
+                a.target_index()
+            }
+        };
+        let f = &self.fields[i];
+        if f.deprecated {
+            out.push(Deprecation {
+                field: f.name().to_string(),
+                note: f.deprecation_note,
+            });
+        }
+        out
     }
 }
 
@@ -207,12 +272,23 @@ impl<C: 'static> Registry<C> {
 impl<C: FuzzableConfig> Registry<C> {
     pub(crate) fn meta(&self) -> &Meta {
         self.meta.get_or_init(|| {
-            let fields = build_fields(C::__specs(), C::__env_prefix());
-            let by_name = fields
+            let mut fields = build_fields(C::__specs(), C::__env_prefix());
+            let by_name: HashMap<String, usize, BuildHasherDefault<NameHasher>> = fields
                 .iter()
                 .map(|f| (f.name().to_string(), f.index()))
                 .collect();
-            Meta { fields, by_name }
+            let mut aliases = C::__aliases();
+            crate::alias::resolve(C::__NAME, &mut aliases, |n| by_name.get(n).copied());
+            // An env var named after an alias feeds its target, after the
+            // target's own names.
+            for a in &aliases {
+                fields[a.target_index()].env.extend(a.env.iter().cloned());
+            }
+            Meta {
+                fields,
+                by_name,
+                aliases,
+            }
         })
     }
 
@@ -240,17 +316,27 @@ impl<C: FuzzableConfig> Registry<C> {
         };
         let mut guard = self.lock();
         if guard.is_none() {
-            let (knob, errors, generation) = knob;
-            self.warn_knobs(&errors, generation);
-            if self.meta().fields().iter().any(|f| f.knob().is_some()) {
-                crate::knob::register(refresh_knobs::<C>);
-            }
-            let (env_default, force) = match self.read_env() {
+            // Env is read without the state lock, so that the warning handler
+            // (called for deprecated fields an env var sets) may read this
+            // config: a read from it initializes the registry itself, and
+            // the outer call then finds it initialized.
+            drop(guard);
+            let (env_default, force, warnings) = match self.read_env() {
                 Ok(env) => env,
                 // The one panic the API allows: a first use that meets an
                 // invalid env var. `reload_env()` returns the same as an error.
                 Err(e) => panic!("{e}"),
             };
+            warn_all::<C>(&warnings);
+            guard = self.lock();
+            if guard.is_some() {
+                return guard;
+            }
+            let (knob, errors, generation) = knob;
+            self.warn_knobs(&errors, generation);
+            if self.meta().fields().iter().any(|f| f.knob().is_some()) {
+                crate::knob::register(refresh_knobs::<C>);
+            }
             let set = Overlay::new(self.declared().clone());
             let base = Arc::new(self.build_base(&knob, &env_default, &force, &set));
             // The same panic for declared defaults and env values that break
@@ -368,15 +454,24 @@ impl<C: FuzzableConfig> Registry<C> {
         c
     }
 
-    /// Reads every field's env vars: (env defaults, env force).
-    fn read_env(&self) -> Result<(Overlay<C>, Overlay<C>), ConfigError> {
+    /// Reads every field's env vars: (env defaults, env force, the
+    /// deprecated fields and aliases an env var was read for).
+    #[allow(clippy::type_complexity)]
+    fn read_env(&self) -> Result<(Overlay<C>, Overlay<C>, Vec<Deprecation>), ConfigError> {
+        let meta = self.meta();
         let mut default = Overlay::new(self.declared().clone());
         let mut force = Overlay::new(self.declared().clone());
-        for f in self.meta().fields() {
+        let mut warnings = Vec::new();
+        for f in meta.fields() {
             for (names, target) in [(&f.env, &mut default), (&f.env_force, &mut force)] {
                 let Some((var, text)) = first_set(names, f.name())? else {
                     continue;
                 };
+                let named = match meta.aliases().iter().find(|a| a.env.contains(&var)) {
+                    Some(a) => Named::Alias(a),
+                    None => Named::Field(f.index()),
+                };
+                warnings.extend(meta.deprecations(named));
                 let bad = |expected: String| ConfigError::BadEnv {
                     var: var.clone(),
                     value: text.clone(),
@@ -391,7 +486,7 @@ impl<C: FuzzableConfig> Registry<C> {
                 target.fields.push(f.index() as u32);
             }
         }
-        Ok((default, force))
+        Ok((default, force, warnings))
     }
 
     /// Asks the knob provider for every knob field: the overlay of the
@@ -468,7 +563,7 @@ impl<C: FuzzableConfig> Registry<C> {
 
     pub(crate) fn reload_env(&self) -> Result<(), ConfigError> {
         let _w = self.writer.lock();
-        let (env_default, force) = self.read_env()?;
+        let (env_default, force, warnings) = self.read_env()?;
         let (knob, errors, _) = self.read_knobs();
         if let Some(e) = errors.into_iter().next() {
             return Err(e);
@@ -478,7 +573,9 @@ impl<C: FuzzableConfig> Registry<C> {
             inner.env_default = env_default;
             inner.force = Arc::new(force);
             inner.env_reloaded = true;
-        })
+        })?;
+        warn_all::<C>(&warnings);
+        Ok(())
     }
 
     /// `set`: runs `f` on a copy of the base config and records as
@@ -568,12 +665,32 @@ impl<C: FuzzableConfig> Registry<C> {
         let meta = self.meta();
         let mut c = start.clone();
         let mut touched = Vec::new();
+        // The name each field was given by, to reject an alias and its
+        // target (or two aliases of one field) in one call.
+        let mut given: Vec<(usize, String)> = Vec::new();
+        let mut warnings = Vec::new();
         for (name, value) in values {
             let name = name.as_ref();
-            let i = meta.index_of(name, C::__NAME)?;
+            let named = meta.lookup(name, C::__NAME)?;
+            let i = match named {
+                Named::Field(i) => i,
+                Named::Alias(a) => a.target_index(),
+            };
+            if let Some((_, other)) = given.iter().find(|(j, n)| *j == i && n != name) {
+                return Err(ConfigError::Invalid {
+                    message: format!(
+                        "`{other}` and `{name}` name the same field of `{}`, `{}` (one is an alias of it); give it once",
+                        C::__NAME,
+                        meta.fields()[i].name()
+                    ),
+                });
+            }
+            given.push((i, name.to_string()));
+            warnings.extend(meta.deprecations(named));
             c.__set_index(i, &value).map_err(|e| e.for_field(name))?;
             touched.push(i);
         }
+        warn_all::<C>(&warnings);
         Ok((c, touched))
     }
 }
@@ -617,6 +734,26 @@ impl Drop for AskingProvider {
 /// Re-reads `C`'s knobs (registered with the knob provider).
 fn refresh_knobs<C: FuzzableConfig>() {
     C::__registry().refresh_knobs();
+}
+
+/// The field index `name` stands for in config `C` (an alias gives its
+/// target), warning if the field or alias is deprecated: every user-facing
+/// by-name call goes through here.
+pub(crate) fn index_by_name<C: FuzzableConfig>(name: &str) -> Result<usize, ConfigError> {
+    let meta = C::__registry().meta();
+    let named = meta.lookup(name, C::__NAME)?;
+    warn_all::<C>(&meta.deprecations(named));
+    Ok(match named {
+        Named::Field(i) => i,
+        Named::Alias(a) => a.target_index(),
+    })
+}
+
+/// Reports deprecations of config `C` (each once per process).
+pub(crate) fn warn_all<C: FuzzableConfig>(warnings: &[Deprecation]) {
+    for d in warnings {
+        crate::warn::deprecated(std::any::TypeId::of::<C>(), C::__NAME, d);
+    }
 }
 
 /// The first of `names` that is set: (name, text). `field` is the dotted

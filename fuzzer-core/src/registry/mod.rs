@@ -74,6 +74,7 @@ mod snapshot;
 
 use std::sync::Arc;
 
+pub(crate) use global::index_by_name;
 pub use global::Registry;
 pub(crate) use local::LayerId;
 pub use local::{Fast, Local, PatchGuard};
