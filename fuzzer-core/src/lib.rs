@@ -41,7 +41,7 @@ pub use registry::{PatchGuard, Snapshot};
 pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
-pub use warn::{reset_deprecation_warnings, set_warning_handler, Warning};
+pub use warn::{reset_deprecation_warnings, set_warning_handler, Warning, WarningKind};
 
 /// `#[derive(ConfigSection)]`: see [`ConfigSection`](trait@ConfigSection),
 /// and [`attributes`] for every `#[config(..)]` and `#[fuzz(..)]` key.

@@ -62,6 +62,7 @@ fn dep_162_a_by_name_read_warns_with_the_note() {
     );
     let w = &SEEN.lock().unwrap()[0];
     assert_eq!((w.config(), w.field()), ("FakeConfig", "e_deprecated"));
+    assert_eq!(w.kind(), fuzzer_core::WarningKind::Deprecation);
 }
 
 /// DEP-163: without a note the text says just that it is deprecated.

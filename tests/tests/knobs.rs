@@ -209,3 +209,43 @@ fn a_provider_that_reads_the_config_being_built_is_reported() {
     fuzzer_core::reset_knob_provider();
     assert!(!SelfReading::read(|c| c.x));
 }
+
+/// A bad knob answer goes through the warning handler the program set
+/// (`set_warning_handler`), as a `WarningKind::Knob` warning naming the
+/// config and field, once per installed provider, like deprecations.
+#[test]
+fn a_bad_knob_answer_goes_through_the_warning_handler_once_per_provider() {
+    use fuzzer_core::{Warning, WarningKind};
+    static SEEN: Mutex<Vec<Warning>> = Mutex::new(Vec::new());
+    let _l = lock();
+    let _p = DefaultProvider;
+    SEEN.lock().unwrap().clear();
+    fuzzer_core::set_warning_handler(|w| SEEN.lock().unwrap().push(w.clone()));
+    let bad = |name: &str, default: &Value| match name {
+        "rollout/policy" => Some(Value::Int(7)),
+        _ => rollout_provider(name, default),
+    };
+    fuzzer_core::set_knob_provider(bad);
+    assert_eq!(Rollout::read(|c| c.policy.clone()), "lru");
+    let _ = Rollout::reload_env();
+    let _ = Rollout::read(|c| c.fast);
+    let ours = |seen: &[Warning]| -> Vec<Warning> {
+        seen.iter()
+            .filter(|w| w.config() == "Rollout")
+            .cloned()
+            .collect()
+    };
+    let seen = ours(&SEEN.lock().unwrap());
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].kind(), WarningKind::Knob);
+    assert_eq!(seen[0].field(), "policy");
+    assert!(
+        seen[0].message().contains("rollout/policy") && seen[0].message().contains("String"),
+        "{}",
+        seen[0]
+    );
+    // A new provider with the same mistake is reported again, once.
+    fuzzer_core::set_knob_provider(bad);
+    assert_eq!(ours(&SEEN.lock().unwrap()).len(), 2);
+    fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
+}
