@@ -229,6 +229,15 @@ fn alias_field(f: &Field<'_>, errors: &Errors) {
             );
         }
     }
+    // PyTorch: TypeError, because an alias's default is the sentinel (ALIAS-183).
+    for imp in &a.implies {
+        errors.push(
+            imp.key,
+            format!(
+                "`implies` cannot be used on alias `{name}`: `{name}` is an alias of `{target}`, and a rule follows the field that holds the value; put `implies` on `{target}`"
+            ),
+        );
+    }
     if let Some(attr) = &a.fuzz_attr {
         errors.push_spanned(
             attr,
@@ -556,7 +565,17 @@ fn implications(cfg: &Config<'_>, errors: &Errors) {
                     continue;
                 };
                 let nested = cfg.fields[k].attrs.nested.is_some();
-                if t.path.len() == 1 && nested {
+                if cfg.fields[k].is_alias() {
+                    // PyTorch: ValueError (ALIAS-183, IMPL-201).
+                    let real = final_target(cfg, &cfg.fields[k]);
+                    errors.push_spanned(
+                        &t.tokens,
+                        format!(
+                            "implication target `{}` is an alias of `{real}`; name `{real}`: `{real} = <value>`",
+                            t.dotted()
+                        ),
+                    );
+                } else if t.path.len() == 1 && nested {
                     errors.push_spanned(&t.tokens, format!("implication target `{first}` is a section, not a field; name one of its fields: `{first}.field = <value>`"));
                 } else if t.path.len() > 1 && !nested {
                     errors.push_spanned(&t.tokens, format!("`{first}` is not a section (`#[config(nested)]`), so `{}` names no field; imply `{first}` itself: `{first} = <value>`", t.dotted()));
