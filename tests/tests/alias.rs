@@ -282,3 +282,76 @@ fn fuzzer_pins_by_alias_name_pin_the_target() {
     assert_eq!(fuzzer.pinned().get("threads"), Some(&Value::Int(2)));
     assert!(!fuzzer.pinned().contains_key("workers"));
 }
+
+/// ALIAS-182, ALIAS-187 (PyTorch's `delattr` on an alias resets the
+/// target): `unset` by an alias name drops the target's process-wide
+/// override, for an alias of a field, of a section's field, in a section
+/// and through a chain; other overrides stay.
+#[test]
+fn alias_182_187_unset_by_an_alias_name_unsets_the_target() {
+    let _l = global_lock();
+    Knobs::set(|c| {
+        c.threads = 9;
+        c.cache.size_mb = 16;
+        c.verbose = true;
+    });
+    Knobs::unset("jobs").unwrap();
+    assert_eq!(Knobs::read(|c| (c.threads, c.cache.size_mb)), (4, 16));
+    Knobs::unset("cache.megabytes").unwrap();
+    assert_eq!(Knobs::read(|c| c.cache.size_mb), 8);
+    Knobs::set(|c| c.cache.size_mb = 16);
+    Knobs::unset("cache_size").unwrap();
+    assert_eq!(Knobs::read(|c| (c.cache.size_mb, c.verbose)), (8, true));
+    assert!(Knobs::unset("cache.megabyte").is_err());
+    Knobs::reset();
+}
+
+/// ALIAS-184: `field_type` of an alias is its target's type, for an alias
+/// of a section's field and one inside a section too.
+#[test]
+fn alias_184_field_type_of_an_alias_is_the_targets() {
+    for name in ["workers", "jobs", "cache_size", "cache.megabytes"] {
+        assert_eq!(Knobs::field_type(name).unwrap(), "i64", "{name}");
+    }
+    assert_eq!(
+        FakeConfig::field_type("e_nested_alias_bool").unwrap(),
+        "bool"
+    );
+}
+
+/// ALIAS-178 (lenient load): `load_json_lenient` knows alias names (they
+/// load into their targets and are not returned as unknown); an alias and
+/// its target together are still an error that applies nothing.
+#[test]
+fn alias_178_load_json_lenient_knows_alias_names() {
+    let _l = global_lock();
+    let unknown = Knobs::load_json_lenient(
+        r#"{"workers": 3, "cache": {"megabytes": 2, "gone": 1}, "old": 1}"#,
+    )
+    .unwrap();
+    assert_eq!(unknown, ["cache.gone", "old"]);
+    assert_eq!(Knobs::read(|c| (c.threads, c.cache.size_mb)), (3, 2));
+    Knobs::reset();
+    assert!(Knobs::load_json_lenient(r#"{"threads": 1, "jobs": 2, "old": 1}"#).is_err());
+    assert_eq!(Knobs::read(|c| c.threads), 4);
+}
+
+/// ALIAS-178 (portable save, PORT): `save_json_portable` leaves aliases
+/// out, and what it writes loads back.
+#[test]
+fn alias_178_save_json_portable_leaves_aliases_out() {
+    let _g = Knobs::patch(|c| {
+        c.set_workers(7);
+        c.set_cache_size(5);
+    });
+    let json = Knobs::save_json_portable();
+    for name in ["workers", "jobs", "cache_size", "megabytes"] {
+        assert!(!json.contains(name), "{name} in {json}");
+    }
+    let saved = Knobs::to_values();
+    drop(_g);
+    let _l = global_lock();
+    Knobs::load_json(&json).unwrap();
+    assert_eq!(Knobs::to_values(), saved);
+    Knobs::reset();
+}

@@ -258,3 +258,23 @@ fn the_handler_may_read_the_config() {
     Legacy::is_default("old_knob").unwrap();
     assert_eq!(seen().len(), 1);
 }
+
+/// DEP-164, DEP-170 (`unset`, PyTorch's `delattr`): unsetting a deprecated
+/// field, or through a deprecated alias, by name is a write by name and
+/// warns like one; `field_type` and `load_json_lenient`'s unknown keys are
+/// look-ups and do not.
+#[test]
+fn dep_164_170_unset_by_name_warns_field_type_does_not() {
+    let _l = fresh();
+    Legacy::field_type("oldest_knob").unwrap();
+    Legacy::load_json_lenient(r#"{"no_such_knob": 1}"#).unwrap();
+    assert_eq!(seen(), Vec::<String>::new());
+    Legacy::unset("oldest_knob").unwrap();
+    let fields: Vec<String> = SEEN
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|w| w.field().to_string())
+        .collect();
+    assert_eq!(fields, ["oldest_knob", "old_knob"]);
+}
