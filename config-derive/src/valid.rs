@@ -219,6 +219,7 @@ fn alias_field(f: &Field<'_>, errors: &Errors) {
         ("nested", a.nested),
         ("skip_hash", a.skip_hash),
         ("skip_save", a.skip_save),
+        ("knob", a.knob.as_ref().map(syn::LitStr::span)),
     ] {
         if let Some(span) = span {
             errors.push(

@@ -249,3 +249,53 @@ fn a_bad_knob_answer_goes_through_the_warning_handler_once_per_provider() {
     assert_eq!(ours(&SEEN.lock().unwrap()).len(), 2);
     fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
 }
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+struct KnobImplied {
+    #[config(default = false, knob = "knob_implied/strict", implies(true => { level = 3 }))]
+    strict: bool,
+    #[config(default = false, knob = "knob_implied/relaxed", implies(true => { level = 1 }))]
+    relaxed: bool,
+    #[config(default = 0)]
+    level: i64,
+}
+
+/// Knobs meet implications (IMPL-205 with PREC-24): a knob that turns an
+/// implication's source on makes its target read the implied value; knob
+/// answers that would make two rules conflict are not applied at all, are
+/// reported through the warning handler and are `reload_env()`'s error.
+#[test]
+fn knobs_on_implication_sources_imply_and_a_conflict_is_not_applied() {
+    use fuzzer_core::{Warning, WarningKind};
+    static SEEN: Mutex<Vec<Warning>> = Mutex::new(Vec::new());
+    let _l = lock();
+    let _p = DefaultProvider;
+    SEEN.lock().unwrap().clear();
+    fuzzer_core::set_warning_handler(|w| SEEN.lock().unwrap().push(w.clone()));
+    assert_eq!(KnobImplied::read(|c| (c.strict, c.relaxed, c.level)), (false, false, 0));
+    fuzzer_core::set_knob_provider(|name: &str, _: &Value| {
+        (name == "knob_implied/strict").then_some(Value::Bool(true))
+    });
+    assert_eq!(KnobImplied::read(|c| (c.strict, c.level)), (true, 3));
+    fuzzer_core::set_knob_provider(|name: &str, _: &Value| {
+        name.starts_with("knob_implied/").then_some(Value::Bool(true))
+    });
+    assert_eq!(
+        KnobImplied::read(|c| (c.strict, c.relaxed, c.level)),
+        (true, false, 3),
+        "the conflicting answers are not applied; the last good ones stay"
+    );
+    let ours: Vec<Warning> = SEEN
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|w| w.config() == "KnobImplied")
+        .cloned()
+        .collect();
+    assert_eq!(ours.len(), 1, "{ours:?}");
+    assert_eq!(ours[0].kind(), WarningKind::Knob);
+    assert!(ours[0].message().contains("level"), "{}", ours[0]);
+    let err = KnobImplied::reload_env().unwrap_err();
+    assert!(matches!(err, ConfigError::Conflict { .. }), "{err:?}");
+    fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
+}
