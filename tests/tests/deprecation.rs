@@ -278,3 +278,23 @@ fn dep_164_170_unset_by_name_warns_field_type_does_not() {
         .collect();
     assert_eq!(fields, ["oldest_knob", "old_knob"]);
 }
+
+/// DEP-170 (env, on `reload_env`): the handler may write the config it is
+/// warned about while the reload reports (only this thread's reentrant
+/// writer lock is held then).
+#[test]
+fn dep_170_the_handler_may_write_the_config_during_reload_env() {
+    let _l = fresh();
+    fuzzer_core::set_warning_handler(|w| {
+        Legacy::set(|c| c.fresh = true);
+        SEEN.lock().unwrap().push(w.clone());
+    });
+    std::env::set_var("DEP_TEST_OLD_KNOB", "5");
+    let reloaded = Legacy::reload_env();
+    std::env::remove_var("DEP_TEST_OLD_KNOB");
+    reloaded.unwrap();
+    assert_eq!(seen().len(), 1);
+    assert!(Legacy::read(|c| c.fresh));
+    Legacy::reset();
+    Legacy::reload_env().unwrap();
+}

@@ -272,13 +272,17 @@ fn knobs_on_implication_sources_imply_and_a_conflict_is_not_applied() {
     let _p = DefaultProvider;
     SEEN.lock().unwrap().clear();
     fuzzer_core::set_warning_handler(|w| SEEN.lock().unwrap().push(w.clone()));
-    assert_eq!(KnobImplied::read(|c| (c.strict, c.relaxed, c.level)), (false, false, 0));
+    assert_eq!(
+        KnobImplied::read(|c| (c.strict, c.relaxed, c.level)),
+        (false, false, 0)
+    );
     fuzzer_core::set_knob_provider(|name: &str, _: &Value| {
         (name == "knob_implied/strict").then_some(Value::Bool(true))
     });
     assert_eq!(KnobImplied::read(|c| (c.strict, c.level)), (true, 3));
     fuzzer_core::set_knob_provider(|name: &str, _: &Value| {
-        name.starts_with("knob_implied/").then_some(Value::Bool(true))
+        name.starts_with("knob_implied/")
+            .then_some(Value::Bool(true))
     });
     assert_eq!(
         KnobImplied::read(|c| (c.strict, c.relaxed, c.level)),
@@ -297,5 +301,43 @@ fn knobs_on_implication_sources_imply_and_a_conflict_is_not_applied() {
     assert!(ours[0].message().contains("level"), "{}", ours[0]);
     let err = KnobImplied::reload_env().unwrap_err();
     assert!(matches!(err, ConfigError::Conflict { .. }), "{err:?}");
+    fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
+}
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+struct HandlerReads {
+    #[config(default = 2, knob = "handler_reads/n")]
+    n: i64,
+    #[config(default = false)]
+    other: bool,
+}
+
+/// The warning handler runs with no lock of the config's state held, for
+/// knob warnings as for deprecations: a handler may read the config it is
+/// warned about, and write it, both at first use (where the state lock was
+/// held, and this test deadlocked) and when a new provider is installed.
+#[test]
+fn the_warning_handler_may_read_and_write_the_config_on_a_knob_warning() {
+    static SEEN: Mutex<Vec<(i64, bool)>> = Mutex::new(Vec::new());
+    let _l = lock();
+    let _p = DefaultProvider;
+    fuzzer_core::set_warning_handler(|w| {
+        if w.config() == "HandlerReads" {
+            HandlerReads::set(|c| c.other = true);
+            SEEN.lock()
+                .unwrap()
+                .push(HandlerReads::read(|c| (c.n, c.other)));
+        }
+    });
+    let bad = |name: &str, _: &Value| (name == "handler_reads/n").then(|| Value::Str("x".into()));
+    fuzzer_core::set_knob_provider(bad);
+    // First use: the provider is asked, its bad answer reported.
+    assert_eq!(HandlerReads::read(|c| c.n), 2);
+    assert_eq!(*SEEN.lock().unwrap(), [(2, true)]);
+    HandlerReads::reset();
+    // A new provider: the config is refreshed, the answer reported again.
+    fuzzer_core::set_knob_provider(bad);
+    assert_eq!(*SEEN.lock().unwrap(), [(2, true), (2, true)]);
+    HandlerReads::reset();
     fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
 }
