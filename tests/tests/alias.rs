@@ -440,12 +440,13 @@ fn the_fuzzer_treats_alias_names_of_rule_fields_as_the_fields() {
     assert!(RUNS.load(Ordering::Relaxed) > 0);
     assert_eq!(WRONG.load(Ordering::Relaxed), 0);
     // Pins that an implication would override are an error at `pin`.
-    let err = ConfigFuzzer::<Rules>::new(|| true, 0)
+    let Err(err) = ConfigFuzzer::<Rules>::new(|| true, 0)
         .pin("old_strict", Value::Bool(true))
         .unwrap()
         .pin("old_level", Value::Int(4))
-        .err()
-        .expect("an overridden pin is an error");
+    else {
+        panic!("an overridden pin is an error");
+    };
     let text = err.to_string();
     assert!(
         text.contains("`level`") && text.contains("strict == true"),
