@@ -341,3 +341,32 @@ fn the_warning_handler_may_read_and_write_the_config_on_a_knob_warning() {
     HandlerReads::reset();
     fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
 }
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+#[config(env_prefix = "KNOBS_TEST_ALIASED_")]
+struct KnobAliased {
+    #[config(default = 1, knob = "knob_aliased/n")]
+    n: i64,
+    #[config(alias = "n")]
+    old_n: Alias<i64>,
+}
+
+/// Knobs meet aliases (PREC-25 with ALIAS-174): an env var named after an
+/// alias of a knob field is the field's env default, so it beats the knob;
+/// without it, the alias reads the knob's answer.
+#[test]
+fn spec_025_an_env_var_named_after_an_alias_beats_the_knob() {
+    let _l = lock();
+    let _p = DefaultProvider;
+    fuzzer_core::set_knob_provider(|name: &str, _: &Value| {
+        (name == "knob_aliased/n").then_some(Value::Int(7))
+    });
+    assert_eq!(KnobAliased::read(|c| (c.n, c.old_n())), (7, 7));
+    std::env::set_var("KNOBS_TEST_ALIASED_OLD_N", "3");
+    let reloaded = KnobAliased::reload_env();
+    std::env::remove_var("KNOBS_TEST_ALIASED_OLD_N");
+    reloaded.unwrap();
+    assert_eq!(KnobAliased::read(|c| (c.n, c.old_n())), (3, 3));
+    KnobAliased::reload_env().unwrap();
+    assert_eq!(KnobAliased::read(|c| c.n), 7);
+}
