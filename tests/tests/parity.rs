@@ -333,3 +333,56 @@ fn spec_275_a_combination_already_run_is_not_run_again() {
     assert!(first.num_ran() > 0);
     assert_eq!(again, calls);
 }
+
+/// Settings two configs share.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
+pub struct Shared {
+    /// A shared flag.
+    #[config(default = true)]
+    pub fast: bool,
+}
+
+/// One holder of [`Shared`].
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+pub struct Parent {
+    /// The shared fields.
+    #[config(nested)]
+    pub shared: Shared,
+}
+
+/// Another holder of [`Shared`], with a field of its own.
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+pub struct Child {
+    /// The shared fields.
+    #[config(nested)]
+    pub shared: Shared,
+    /// The child's own field.
+    #[config(default = 1)]
+    pub depth: i64,
+}
+
+/// INST-16 (a difference): PyTorch's `inherit_fields_from` copies a parent
+/// class's fields into a child as independent entries; here both hold one
+/// `ConfigSection` type, and each has its own values.
+#[test]
+fn spec_016_a_shared_section_type_gives_independent_fields() {
+    let _g = Parent::patch(|c| c.shared.fast = false);
+    assert!(!Parent::read(|c| c.shared.fast));
+    assert!(Child::read(|c| c.shared.fast));
+    let names: Vec<&str> = Child::fields().iter().map(|f| f.name()).collect();
+    assert_eq!(names, ["shared.fast", "depth"]);
+}
+
+/// VIS-280 (a difference): `to_html` draws any results, of any arity or
+/// none, where PyTorch's `visualize_results` asserts `n == 2` and a
+/// non-empty result.
+#[test]
+fn spec_280_html_of_any_results() {
+    let empty = Results::new().to_html();
+    assert!(empty.contains("<html"), "{empty}");
+    let fuzzer = ConfigFuzzer::<Three>::new(|| Three::read(|c| !(c.a && c.b)), 1);
+    let triples = fuzzer.fuzz_n_tuple(3, 10);
+    assert_eq!(triples.num_ran(), 1);
+    let html = triples.to_html();
+    assert!(html.contains("1 ran, 0 skipped, 1 failed."), "{html}");
+}
