@@ -219,6 +219,8 @@ fn alias_field(f: &Field<'_>, errors: &Errors) {
         ("nested", a.nested),
         ("skip_hash", a.skip_hash),
         ("skip_save", a.skip_save),
+        ("knob", a.knob.as_ref().map(|k| k.span())),
+        ("implies", a.implies.first().map(|i| i.key)),
     ] {
         if let Some(span) = span {
             errors.push(
@@ -556,7 +558,9 @@ fn implications(cfg: &Config<'_>, errors: &Errors) {
                     continue;
                 };
                 let nested = cfg.fields[k].attrs.nested.is_some();
-                if t.path.len() == 1 && nested {
+                if let Some((_, to)) = &cfg.fields[k].attrs.alias {
+                    errors.push_spanned(&t.tokens, format!("implication target `{first}` is an alias of `{}`, which holds no value of its own; imply `{}` instead", to.value(), to.value()));
+                } else if t.path.len() == 1 && nested {
                     errors.push_spanned(&t.tokens, format!("implication target `{first}` is a section, not a field; name one of its fields: `{first}.field = <value>`"));
                 } else if t.path.len() > 1 && !nested {
                     errors.push_spanned(&t.tokens, format!("`{first}` is not a section (`#[config(nested)]`), so `{}` names no field; imply `{first}` itself: `{first} = <value>`", t.dotted()));
