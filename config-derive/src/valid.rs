@@ -219,7 +219,8 @@ fn alias_field(f: &Field<'_>, errors: &Errors) {
         ("nested", a.nested),
         ("skip_hash", a.skip_hash),
         ("skip_save", a.skip_save),
-        ("knob", a.knob.as_ref().map(syn::LitStr::span)),
+        ("knob", a.knob.as_ref().map(|k| k.span())),
+        ("implies", a.implies.first().map(|i| i.key)),
     ] {
         if let Some(span) = span {
             errors.push(
@@ -229,15 +230,6 @@ fn alias_field(f: &Field<'_>, errors: &Errors) {
                 ),
             );
         }
-    }
-    // PyTorch: TypeError, because an alias's default is the sentinel (ALIAS-183).
-    for imp in &a.implies {
-        errors.push(
-            imp.key,
-            format!(
-                "`implies` cannot be used on alias `{name}`: `{name}` is an alias of `{target}`, and a rule follows the field that holds the value; put `implies` on `{target}`"
-            ),
-        );
     }
     if let Some(attr) = &a.fuzz_attr {
         errors.push_spanned(

@@ -479,10 +479,18 @@ pub trait FuzzableConfig:
     /// after it and [`load_json`](Self::load_json) reach its target.
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
-    /// let a = FakeConfig::aliases().iter().find(|a| a.name() == "e_deprecated_alias").unwrap();
-    /// assert_eq!(a.target(), "e_not_deprecated");
-    /// assert!(FakeConfig::fields().iter().all(|f| f.name() != "e_deprecated_alias"));
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     pub cache: bool,
+    ///     #[config(alias = "cache")]
+    ///     pub use_cache: Alias<bool>,
+    /// }
+    ///
+    /// let a = &Settings::aliases()[0];
+    /// assert_eq!((a.name(), a.target()), ("use_cache", "cache"));
+    /// assert!(Settings::fields().iter().all(|f| f.name() != "use_cache"));
     /// ```
     fn aliases() -> &'static [AliasMeta] {
         Self::__registry().meta().aliases()
@@ -623,12 +631,21 @@ pub trait FuzzableConfig:
     /// field or alias warns, as other by-name writes do.
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
-    /// FakeConfig::set(|c| { c.e_int = 5; c.e_bool = false; });
-    /// FakeConfig::unset("e_int").unwrap();
-    /// assert_eq!(FakeConfig::read(|c| (c.e_int, c.e_bool)), (1, false));
-    /// assert!(FakeConfig::unset("e_itn").unwrap_err().to_string().contains("e_int"));
-    /// FakeConfig::reset();
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     #[config(default = 1)]
+    ///     pub level: i64,
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    /// }
+    ///
+    /// Settings::set(|c| { c.level = 5; c.fuse = false; });
+    /// Settings::unset("level").unwrap();
+    /// assert_eq!(Settings::read(|c| (c.level, c.fuse)), (1, false));
+    /// assert!(Settings::unset("levle").unwrap_err().to_string().contains("did you mean `level`"));
+    /// Settings::reset();
     /// ```
     fn unset(name: &str) -> Result<(), ConfigError> {
         // A write by name: a deprecated field or alias warns.
@@ -641,10 +658,23 @@ pub trait FuzzableConfig:
     /// unknown name is an error naming the closest field.
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
-    /// assert_eq!(FakeConfig::field_type("e_optional").unwrap(), "Option<bool>");
-    /// assert_eq!(FakeConfig::field_type("nested.e_bool").unwrap(), "bool");
-    /// assert!(FakeConfig::field_type("e_optionl").is_err());
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(ConfigSection, Clone, Debug, PartialEq)]
+    /// pub struct Cache {
+    ///     pub enabled: bool,
+    /// }
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     pub limit: Option<u32>,
+    ///     #[config(nested)]
+    ///     pub cache: Cache,
+    /// }
+    ///
+    /// assert_eq!(Settings::field_type("limit").unwrap(), "Option<u32>");
+    /// assert_eq!(Settings::field_type("cache.enabled").unwrap(), "bool");
+    /// assert!(Settings::field_type("limt").is_err());
     /// ```
     fn field_type(name: &str) -> Result<&'static str, ConfigError> {
         let i = Self::field_index(name)?;
@@ -686,14 +716,30 @@ pub trait FuzzableConfig:
     /// applied.
     ///
     /// ```
-    /// # use fake_config::FakeConfig; use fuzzer_core::prelude::*;
-    /// let unknown = FakeConfig::load_json_lenient(
-    ///     r#"{"e_int": 3, "removed_flag": true, "nested": {"e_bool": false, "gone": 1}}"#,
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(ConfigSection, Clone, Debug, PartialEq)]
+    /// pub struct Cache {
+    ///     #[config(default = true)]
+    ///     pub enabled: bool,
+    /// }
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     #[config(default = 1)]
+    ///     pub level: i64,
+    ///     #[config(nested)]
+    ///     pub cache: Cache,
+    /// }
+    ///
+    /// let unknown = Settings::load_json_lenient(
+    ///     r#"{"level": 3, "removed_flag": true, "cache": {"enabled": false, "gone": 1}}"#,
     /// ).unwrap();
-    /// assert_eq!(unknown, ["removed_flag", "nested.gone"]);
-    /// assert_eq!(FakeConfig::read(|c| (c.e_int, c.nested.e_bool)), (3, false));
-    /// assert!(FakeConfig::load_json_lenient(r#"{"e_int": "three", "x": 1}"#).is_err());
-    /// FakeConfig::reset();
+    /// assert_eq!(unknown, ["removed_flag", "cache.gone"]);
+    /// assert_eq!(Settings::read(|c| (c.level, c.cache.enabled)), (3, false));
+    /// // A known key of the wrong type is still an error, and nothing is applied.
+    /// assert!(Settings::load_json_lenient(r#"{"level": "three", "x": 1}"#).is_err());
+    /// Settings::reset();
     /// ```
     fn load_json_lenient(json: &str) -> Result<Vec<String>, ConfigError> {
         let values = crate::persist::parse_json_object::<Self>(json)?;

@@ -204,12 +204,19 @@ impl FieldMeta {
     /// JSON warns once with it (see `fuzzer_core::set_warning_handler`).
     ///
     /// ```
-    /// use fake_config::FakeConfig;
     /// use fuzzer_core::prelude::*;
     ///
-    /// let f = &FakeConfig::fields()[FakeConfig::field_index("e_deprecated").unwrap()];
-    /// assert_eq!(f.deprecation(), Some("is no longer needed"));
-    /// assert_eq!(FakeConfig::fields()[0].deprecation(), None);
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Settings {
+    ///     pub fuse: bool,
+    ///     #[deprecated(note = "is no longer needed")]
+    ///     pub legacy: bool,
+    ///     #[deprecated]
+    ///     pub old: bool,
+    /// }
+    ///
+    /// let notes: Vec<_> = Settings::fields().iter().map(|f| f.deprecation()).collect();
+    /// assert_eq!(notes, [None, Some("is no longer needed"), Some("")]);
     /// ```
     pub fn deprecation(&self) -> Option<&str> {
         self.deprecated

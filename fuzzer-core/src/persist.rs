@@ -100,8 +100,7 @@ pub(crate) fn save_json<C: FuzzableConfig>(c: &C) -> String {
 /// dotted name starts with `_`) and not under one of the config's
 /// `portable_ignore` prefixes.
 //
-// Aliases are left out too: today no field is one. When `FieldMeta` gains
-// an alias flag (issue 8, item 1), add `&& !f.is_alias()` here.
+// Aliases need no filter: they are never in `fields()` (see `C::aliases()`).
 pub(crate) fn is_portable<C: FuzzableConfig>(f: &crate::field::FieldMeta) -> bool {
     !f.name().split('.').any(|part| part.starts_with('_'))
         && !C::__portable_ignore()

@@ -3,7 +3,7 @@
 //! build without warnings.
 //!
 //! Spec items covered here: ALIAS-175 (`alias-with-*`), ALIAS-183 and
-//! IMPL-201 (`implies-alias-source`, `implies-alias-target`,
+//! IMPL-201 (`alias-with-implies`, `implies-alias-target`,
 //! `implies-section-alias-target`), IMPL-196 (`implies-not-parenthesized`),
 //! IMPL-197 (`implies-without-arrow`), IMPL-200
 //! (`implies-targets-not-in-braces`, `implies-target-not-a-path`,

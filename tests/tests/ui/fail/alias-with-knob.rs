@@ -2,10 +2,10 @@ use fuzzer_core::prelude::*;
 
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
 pub struct Config {
-    #[config(default = true)]
-    pub new_flag: bool,
-    #[config(alias = "new_flag", knob = "rollout/old_flag")]
-    pub old_flag: Alias<bool>,
+    #[config(default = 0)]
+    pub level: i64,
+    #[config(alias = "level", knob = "level_knob")]
+    pub lvl: Alias<i64>,
 }
 
 fn main() {}
