@@ -632,11 +632,22 @@ fn implied_target(input: ParseStream<'_>) -> syn::Result<ImpliedTarget> {
         }
         (path, lit.to_token_stream())
     } else {
-        let mut path: Vec<syn::Ident> = vec![input.call(syn::ext::IdentExt::parse_any)?];
+        let not_a_name = |e: syn::Error| {
+            syn::Error::new(
+                e.span(),
+                "expected an implication target, a field name (`field`, `section.field`) or a string (`\"section.field\"`); write `{ field = <value>, .. }`",
+            )
+        };
+        let first = input
+            .call(syn::ext::IdentExt::parse_any)
+            .map_err(not_a_name)?;
+        let mut path: Vec<syn::Ident> = vec![first];
         let mut tokens = path[0].to_token_stream();
         while input.peek(Token![.]) {
             let dot: Token![.] = input.parse()?;
-            let ident: syn::Ident = input.call(syn::ext::IdentExt::parse_any)?;
+            let ident: syn::Ident = input
+                .call(syn::ext::IdentExt::parse_any)
+                .map_err(not_a_name)?;
             dot.to_tokens(&mut tokens);
             ident.to_tokens(&mut tokens);
             path.push(ident);

@@ -528,10 +528,32 @@ fn constraint_items(cfg: &Config<'_>, p: &TokenStream) -> TokenStream {
                             quote_spanned!(value.span()=> |__c: &#ident| -> ::core::primitive::bool { #v::same(&__c.#(#path).*, &#typed) }),
                         )
                     }
-                    None => (
-                        quote_spanned!(value.span()=> |__c: &mut #ident| { __c.#(#path).* = #value; }),
-                        quote_spanned!(value.span()=> |__c: &#ident| -> ::core::primitive::bool { #p::same(&__c.#(#path).*, &(#value)) }),
-                    ),
+                    // A section field: its type is unknown here, so both
+                    // go through `Implied`, whose one check rejects an alias
+                    // (the two closures' errors are one diagnostic).
+                    None => {
+                        let at = t.tokens.span();
+                        // All at the target, `#p` too, so the error is there.
+                        let p_at: TokenStream = p
+                            .clone()
+                            .into_iter()
+                            .map(|mut tt| {
+                                tt.set_span(at);
+                                tt
+                            })
+                            .collect();
+                        let check = quote_spanned!(at=> #p_at::Implied(&__c.#(#path).*).check(););
+                        (
+                            quote_spanned!(value.span()=> |__c: &mut #ident| {
+                                #check
+                                #p::Implied(&mut __c.#(#path).*).set(#value);
+                            }),
+                            quote_spanned!(value.span()=> |__c: &#ident| -> ::core::primitive::bool {
+                                #check
+                                #p::Implied(&__c.#(#path).*).holds(&(#value))
+                            }),
+                        )
+                    }
                 };
                 rules.push(quote! {
                     #p::Rule {
@@ -663,8 +685,12 @@ fn accessors(cfg: &Config<'_>) -> TokenStream {
             "Writes `{target}`, which `{}` is an alias of.",
             syn::ext::IdentExt::unraw(f.ident)
         );
-        let read = quote_spanned!(lit.span()=> ::core::clone::Clone::clone(&self.#(#path).*));
-        let write = quote_spanned!(lit.span()=> self.#(#path).* = __value;);
+        let p = private(cfg.attrs.krate.as_ref());
+        // Through `AliasRef`'s one method, so that the target's type is
+        // known before the alias's is checked against it, once.
+        let read =
+            quote_spanned!(lit.span()=> #p::AliasRef(&self.#(#path).*).alias::<#ty>().get());
+        let write = quote_spanned!(lit.span()=> #p::AliasRef(&mut self.#(#path).*).alias::<#ty>().set(__value););
         quote! {
             #[doc = #doc_get]
             #(#deprecated)*

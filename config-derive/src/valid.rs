@@ -558,8 +558,16 @@ fn implications(cfg: &Config<'_>, errors: &Errors) {
                     continue;
                 };
                 let nested = cfg.fields[k].attrs.nested.is_some();
-                if let Some((_, to)) = &cfg.fields[k].attrs.alias {
-                    errors.push_spanned(&t.tokens, format!("implication target `{first}` is an alias of `{}`, which holds no value of its own; imply `{}` instead", to.value(), to.value()));
+                if cfg.fields[k].is_alias() {
+                    // PyTorch: ValueError (ALIAS-183, IMPL-201).
+                    let real = final_target(cfg, &cfg.fields[k]);
+                    errors.push_spanned(
+                        &t.tokens,
+                        format!(
+                            "implication target `{}` is an alias of `{real}`; name `{real}`: `{real} = <value>`",
+                            t.dotted()
+                        ),
+                    );
                 } else if t.path.len() == 1 && nested {
                     errors.push_spanned(&t.tokens, format!("implication target `{first}` is a section, not a field; name one of its fields: `{first}.field = <value>`"));
                 } else if t.path.len() > 1 && !nested {

@@ -627,7 +627,8 @@ pub trait FuzzableConfig:
     /// naming the closest field (PyTorch's `del config.name`, without
     /// hiding the field). If the config without that override would make
     /// two implications conflict or fail a validator, that is the error and
-    /// nothing changes.
+    /// nothing changes. An alias's name unsets its target; a deprecated
+    /// field or alias warns, as other by-name writes do.
     ///
     /// ```
     /// use fuzzer_core::prelude::*;
@@ -647,7 +648,8 @@ pub trait FuzzableConfig:
     /// Settings::reset();
     /// ```
     fn unset(name: &str) -> Result<(), ConfigError> {
-        let i = Self::field_index(name)?;
+        // A write by name: a deprecated field or alias warns.
+        let i = registry::index_by_name::<Self>(name)?;
         Self::__registry().unset(i)
     }
 

@@ -74,9 +74,11 @@ static WARNED: Mutex<Option<HashSet<Reported>>> = Mutex::new(None);
 /// per knob field when a config is first used, here, and on `reload_env()`.
 ///
 /// A value of the wrong type for its field is not applied: the field keeps
-/// its declared default and the mistake is reported once on stderr
-/// (`warning: ..`, with [`ConfigError::BadKnob`](crate::ConfigError::BadKnob)'s
-/// text); `C::reload_env()` returns it as that error, so start-up code can
+/// its declared default and the mistake is reported once per provider
+/// through the warning handler ([`set_warning_handler`](crate::set_warning_handler),
+/// a [`WarningKind::Knob`](crate::WarningKind::Knob) warning with
+/// [`ConfigError::BadKnob`](crate::ConfigError::BadKnob)'s text; by default
+/// printed to stderr as `warning: ..`); `C::reload_env()` returns it as that error, so start-up code can
 /// check the provider.
 ///
 /// ```
@@ -145,14 +147,17 @@ pub(crate) fn register(refresh: fn()) {
     }
 }
 
-/// Reports a provider's bad answer once per (field, provider).
+/// Reports a provider's bad answer once per (field, provider),
+/// through the warning handler ([`crate::set_warning_handler`]), called with
+/// no lock of this module held.
 pub(crate) fn warn_once(config: &'static str, field: &str, generation: u64, message: &str) {
-    let mut warned = WARNED.lock().unwrap_or_else(PoisonError::into_inner);
-    if warned
+    let first = WARNED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
         .get_or_insert_with(HashSet::new)
-        .insert((config, field.to_string(), generation))
-    {
-        eprintln!("warning: {config}: {message}");
+        .insert((config, field.to_string(), generation));
+    if first {
+        crate::warn::knob(config, field, message);
     }
 }
 

@@ -41,7 +41,7 @@ pub use registry::{PatchGuard, Snapshot};
 pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
-pub use warn::{reset_deprecation_warnings, set_warning_handler, Warning};
+pub use warn::{reset_deprecation_warnings, set_warning_handler, Warning, WarningKind};
 
 /// `#[derive(ConfigSection)]`: see [`ConfigSection`](trait@ConfigSection),
 /// and [`attributes`] for every `#[config(..)]` and `#[fuzz(..)]` key.
@@ -129,6 +129,143 @@ pub mod __private {
         init: impl ::core::ops::FnOnce() -> T,
     ) -> &'static T {
         cell.get_or_init(init)
+    }
+
+    /// `Self` is `U`: an alias of type `Alias<Self>` may stand for a field
+    /// of type `U`. The derive's accessors convert through it both ways, so
+    /// that a wrong `T` in `Alias<T>` gives one error (the getter's and the
+    /// setter's are the same diagnostic, which the compiler reports once).
+    #[diagnostic::on_unimplemented(
+        message = "this alias has type `Alias<{Self}>`, but the field it stands for has type `{U}`",
+        label = "expected `{U}` here, the type of the field this alias stands for",
+        note = "an alias has the type of its target: write `Alias<{U}>`"
+    )]
+    pub trait AliasOf<U> {
+        /// The target's value as the alias's.
+        fn from_target(u: U) -> Self;
+        /// The alias's value as the target's.
+        fn into_target(self) -> U;
+    }
+
+    /// A reference to the field an alias stands for, `&U` or `&mut U`.
+    pub trait AliasSlot {
+        /// The field's type.
+        type Field;
+    }
+
+    impl<U> AliasSlot for &U {
+        type Field = U;
+    }
+
+    impl<U> AliasSlot for &mut U {
+        type Field = U;
+    }
+
+    /// The field an alias stands for: `AliasRef(&self.target)`. The getter
+    /// and the setter both go through its one bounded method (an inherent
+    /// method generic, so that the field's type is known first and no trait
+    /// in the user's scope can interfere), so a wrong alias type is one
+    /// error.
+    pub struct AliasRef<R>(pub R);
+
+    impl<R: AliasSlot> AliasRef<R> {
+        /// The field, converted to and from the alias's type `A`.
+        #[inline]
+        pub fn alias<A: AliasOf<R::Field>>(self) -> AliasView<R, R::Field, A> {
+            AliasView {
+                slot: self.0,
+                from: A::from_target,
+                into: A::into_target,
+            }
+        }
+    }
+
+    /// A field viewed as an alias's type; see [`AliasRef`].
+    pub struct AliasView<R, U, A> {
+        slot: R,
+        from: fn(U) -> A,
+        into: fn(A) -> U,
+    }
+
+    impl<U: ::core::clone::Clone, A> AliasView<&U, U, A> {
+        /// The field's value, as the alias's type.
+        #[inline]
+        pub fn get(self) -> A {
+            (self.from)(::core::clone::Clone::clone(self.slot))
+        }
+    }
+
+    impl<U, A> AliasView<&mut U, U, A> {
+        /// Writes the field from a value of the alias's type.
+        #[inline]
+        pub fn set(self, a: A) {
+            *self.slot = (self.into)(a);
+        }
+    }
+
+    impl<T> AliasOf<T> for T {
+        #[inline]
+        fn from_target(u: T) -> T {
+            u
+        }
+        #[inline]
+        fn into_target(self) -> T {
+            self
+        }
+    }
+
+    /// A section field an implication targets (`section.field = v`), whose
+    /// type the root's derive does not see: `Implied(&__c.section.field)`.
+    /// On an alias the check below fails, once, with a message naming the
+    /// mistake; on a value field it reads and writes the field.
+    pub struct Implied<R>(pub R);
+
+    /// Not implemented: an alias is never an implication target.
+    #[diagnostic::on_unimplemented(
+        message = "an implication target cannot be an alias: this section field is an alias of another field",
+        label = "this targets an alias",
+        note = "name the field the alias stands for (its `#[config(alias = \"..\")]`) as the target"
+    )]
+    pub trait ImplicationTargetIsAlias {}
+
+    impl<T: FuzzValue> Implied<&T> {
+        /// Passes: a value field may be a target.
+        #[inline]
+        pub fn check(&self) {}
+        /// Whether the field holds `v`.
+        #[inline]
+        pub fn holds(&self, v: &T) -> bool {
+            v.same(self.0)
+        }
+    }
+
+    impl<T: FuzzValue> Implied<&mut T> {
+        /// Writes `v`.
+        #[inline]
+        pub fn set(self, v: T) {
+            *self.0 = v;
+        }
+    }
+
+    impl<T> Implied<&crate::alias::Alias<T>> {
+        /// Fails to compile: an alias is not a target.
+        #[inline]
+        pub fn check(&self)
+        where
+            T: ImplicationTargetIsAlias,
+        {
+        }
+        /// Never runs: `check` does not compile.
+        #[inline]
+        pub fn holds(&self, _: &T) -> bool {
+            false
+        }
+    }
+
+    impl<T> Implied<&mut crate::alias::Alias<T>> {
+        /// Never runs: `check` does not compile.
+        #[inline]
+        pub fn set(self, _: T) {}
     }
 
     /// A number type: what `#[fuzz(range = ..)]` applies to.

@@ -1,6 +1,7 @@
 //! Run-time warnings: a deprecated field or alias used by name, through an
-//! env var or in loaded JSON. Each warns once per process, through a handler
-//! the program can route ([`set_warning_handler`]).
+//! env var or in loaded JSON, and a knob provider's answer that could not be
+//! applied. Each warns once per process (a knob once per provider), through
+//! a handler the program can route ([`set_warning_handler`]).
 //!
 //! Snapshot APIs (`save_json`, `config_hash`, `codegen`, `to_values`,
 //! `changed`) and the fuzzer go by index, never by name, so they never warn.
@@ -36,15 +37,58 @@ pub struct Warning {
     config: &'static str,
     field: String,
     message: String,
+    kind: WarningKind,
+}
+
+/// What a [`Warning`] is about, so a handler can route each kind on its own
+/// (say, deprecations to the log and knob mistakes to an alert).
+///
+/// ```
+/// use fuzzer_core::WarningKind;
+///
+/// fuzzer_core::set_warning_handler(|w| match w.kind() {
+///     WarningKind::Knob => eprintln!("knob provider: {w}"),
+///     _ => eprintln!("config: {w}"),
+/// });
+/// # fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A `#[deprecated]` field or alias was used by name, through an env var
+    /// or in loaded JSON. Once per field per process.
+    Deprecation,
+    /// The knob provider (`set_knob_provider`) gave an answer that was not
+    /// applied: a value of the wrong type for its field, or answers that
+    /// would break an implication or validator. Once per field per installed
+    /// provider.
+    Knob,
 }
 
 impl Warning {
+    /// What the warning is about.
+    ///
+    /// ```
+    /// use fuzzer_core::WarningKind;
+    ///
+    /// fuzzer_core::set_warning_handler(|w| {
+    ///     if w.kind() == WarningKind::Deprecation {
+    ///         eprintln!("deprecated: {}", w.field());
+    ///     }
+    /// });
+    /// # fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
+    /// ```
+    pub fn kind(&self) -> WarningKind {
+        self.kind
+    }
+
     /// The config type's name, e.g. `FakeConfig`.
     pub fn config(&self) -> &str {
         self.config
     }
 
-    /// The dotted name of the field or alias the warning is about.
+    /// The dotted name of the field or alias the warning is about; empty for
+    /// a knob warning about the provider's answers as a whole.
     pub fn field(&self) -> &str {
         &self.field
     }
@@ -70,10 +114,12 @@ static HANDLER: RwLock<Option<Handler>> = RwLock::new(None);
 static WARNED: Mutex<Option<HashSet<(TypeId, String)>>> = Mutex::new(None);
 
 /// Routes run-time config warnings (deprecated fields and aliases used by
-/// name, through env vars or in loaded JSON) to `handler`, for every thread,
-/// instead of the default, which prints each to stderr as
-/// `warning: <message>`. Each field or alias warns once per process; see
-/// [`reset_deprecation_warnings`].
+/// name, through env vars or in loaded JSON; knob provider answers that were
+/// not applied) to `handler`, for every thread, instead of the default,
+/// which prints each to stderr as `warning: <message>`. Each deprecated
+/// field or alias warns once per process (see
+/// [`reset_deprecation_warnings`]); each bad knob answer once per installed
+/// provider. [`Warning::kind`] tells them apart.
 ///
 /// To send them to the `log` or `tracing` facade:
 /// `fuzzer_core::set_warning_handler(|w| log::warn!("{w}"))`.
@@ -125,11 +171,28 @@ pub(crate) fn deprecated(ty: TypeId, config: &'static str, d: &Deprecation) {
             return;
         }
     }
-    let warning = Warning {
+    emit(Warning {
         config,
         field: d.field.clone(),
         message: message(config, &d.field, d.note),
-    };
+        kind: WarningKind::Deprecation,
+    });
+}
+
+/// Reports a knob provider's answer for `field` of `config` that was not
+/// applied. The caller keeps the once-per-provider bookkeeping.
+pub(crate) fn knob(config: &'static str, field: &str, text: &str) {
+    emit(Warning {
+        config,
+        field: field.to_string(),
+        message: format!("{config}: {text}"),
+        kind: WarningKind::Knob,
+    });
+}
+
+/// Hands `warning` to the handler, or prints it. No lock of this module is
+/// held while the handler runs.
+fn emit(warning: Warning) {
     let handler = HANDLER
         .read()
         .unwrap_or_else(PoisonError::into_inner)

@@ -282,3 +282,174 @@ fn fuzzer_pins_by_alias_name_pin_the_target() {
     assert_eq!(fuzzer.pinned().get("threads"), Some(&Value::Int(2)));
     assert!(!fuzzer.pinned().contains_key("workers"));
 }
+
+/// ALIAS-182, ALIAS-187 (PyTorch's `delattr` on an alias resets the
+/// target): `unset` by an alias name drops the target's process-wide
+/// override, for an alias of a field, of a section's field, in a section
+/// and through a chain; other overrides stay.
+#[test]
+fn alias_182_187_unset_by_an_alias_name_unsets_the_target() {
+    let _l = global_lock();
+    // `verbose` stays false: the fuzzer test reads it without the lock.
+    Knobs::set(|c| {
+        c.threads = 9;
+        c.cache.size_mb = 16;
+    });
+    Knobs::unset("jobs").unwrap();
+    assert_eq!(Knobs::read(|c| (c.threads, c.cache.size_mb)), (4, 16));
+    Knobs::unset("cache.megabytes").unwrap();
+    assert_eq!(Knobs::read(|c| c.cache.size_mb), 8);
+    Knobs::set(|c| {
+        c.threads = 9;
+        c.cache.size_mb = 16;
+    });
+    Knobs::unset("cache_size").unwrap();
+    assert_eq!(Knobs::read(|c| (c.threads, c.cache.size_mb)), (9, 8));
+    assert!(Knobs::unset("cache.megabyte").is_err());
+    Knobs::reset();
+}
+
+/// ALIAS-184: `field_type` of an alias is its target's type, for an alias
+/// of a section's field and one inside a section too.
+#[test]
+fn alias_184_field_type_of_an_alias_is_the_targets() {
+    for name in ["workers", "jobs", "cache_size", "cache.megabytes"] {
+        assert_eq!(Knobs::field_type(name).unwrap(), "i64", "{name}");
+    }
+    assert_eq!(
+        FakeConfig::field_type("e_nested_alias_bool").unwrap(),
+        "bool"
+    );
+}
+
+/// ALIAS-178 (lenient load): `load_json_lenient` knows alias names (they
+/// load into their targets and are not returned as unknown); an alias and
+/// its target together are still an error that applies nothing.
+#[test]
+fn alias_178_load_json_lenient_knows_alias_names() {
+    let _l = global_lock();
+    let unknown = Knobs::load_json_lenient(
+        r#"{"workers": 3, "cache": {"megabytes": 2, "gone": 1}, "old": 1}"#,
+    )
+    .unwrap();
+    assert_eq!(unknown, ["cache.gone", "old"]);
+    assert_eq!(Knobs::read(|c| (c.threads, c.cache.size_mb)), (3, 2));
+    Knobs::reset();
+    assert!(Knobs::load_json_lenient(r#"{"threads": 1, "jobs": 2, "old": 1}"#).is_err());
+    assert_eq!(Knobs::read(|c| c.threads), 4);
+}
+
+/// ALIAS-178 (portable save, PORT): `save_json_portable` leaves aliases
+/// out, and what it writes loads back.
+#[test]
+fn alias_178_save_json_portable_leaves_aliases_out() {
+    let _l = global_lock();
+    let _g = Knobs::patch(|c| {
+        c.set_workers(7);
+        c.set_cache_size(5);
+    });
+    let json = Knobs::save_json_portable();
+    for name in ["workers", "jobs", "cache_size", "megabytes"] {
+        assert!(!json.contains(name), "{name} in {json}");
+    }
+    let saved = Knobs::to_values();
+    drop(_g);
+    Knobs::load_json(&json).unwrap();
+    assert_eq!(Knobs::to_values(), saved);
+    Knobs::reset();
+}
+
+/// Aliases of an implication's source and target.
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+pub struct Rules {
+    /// Turns `level` to 3.
+    #[config(default = false, implies(true => { level = 3 }))]
+    pub strict: bool,
+    /// The old name of `strict`.
+    #[config(alias = "strict")]
+    pub old_strict: Alias<bool>,
+    /// The level.
+    #[config(default = 0)]
+    pub level: i64,
+    /// The old name of `level`.
+    #[config(alias = "level")]
+    pub old_level: Alias<i64>,
+    /// Something else.
+    #[config(default = 0)]
+    pub other: i64,
+}
+
+/// Aliases meet implications (ALIAS-174 with IMPL-205, IMPL-208): writing
+/// a source by its alias activates the rule; an alias of the target reads
+/// the implied value; a target written by its alias while the rule is
+/// active keeps the stored value, which shows once the rule is off.
+#[test]
+fn alias_174_impl_205_208_aliases_of_implication_sources_and_targets() {
+    let _on = Rules::patch_values([("old_strict", Value::Bool(true))]).unwrap();
+    assert_eq!(Rules::read(|c| (c.level, c.old_level())), (3, 3));
+    assert_eq!(
+        Rules::current().get_value("old_level").unwrap(),
+        Value::Int(3)
+    );
+    let _five = Rules::patch_values([("old_level", Value::Int(5))]).unwrap();
+    assert_eq!(Rules::read(|c| c.old_level()), 3);
+    drop(_on);
+    assert_eq!(Rules::read(|c| (c.strict, c.old_level())), (false, 5));
+}
+
+/// The fuzzer and aliases meet implications (IMPL-205, IMPL-206): a diff
+/// naming a source by its alias runs with the implied value; one that sets
+/// an overridden target by its alias is skipped, as by the target's own
+/// name; a pin by an alias of a target keeps the fuzzer from sampling the
+/// source that would override it, so no run sees another value.
+#[test]
+fn the_fuzzer_treats_alias_names_of_rule_fields_as_the_fields() {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    static WRONG: AtomicUsize = AtomicUsize::new(0);
+    let fuzzer = ConfigFuzzer::<Rules>::new(|| Rules::read(|c| c.level == 3), 3);
+    let by_alias: ConfigDiff = [("old_strict".to_string(), Value::Bool(true))].into();
+    assert_eq!(fuzzer.test_config(&by_alias), Status::Passed);
+    let overridden: ConfigDiff = [
+        ("old_strict".to_string(), Value::Bool(true)),
+        ("old_level".to_string(), Value::Int(4)),
+    ]
+    .into();
+    let by_target: ConfigDiff = [
+        ("strict".to_string(), Value::Bool(true)),
+        ("level".to_string(), Value::Int(4)),
+    ]
+    .into();
+    assert_eq!(fuzzer.test_config(&by_target), Status::Skipped);
+    assert_eq!(fuzzer.test_config(&overridden), Status::Skipped);
+
+    let pinned = ConfigFuzzer::<Rules>::new(
+        || {
+            RUNS.fetch_add(1, Ordering::Relaxed);
+            if Rules::read(|c| c.level != 4) {
+                WRONG.fetch_add(1, Ordering::Relaxed);
+            }
+            true
+        },
+        5,
+    )
+    .pin("old_level", Value::Int(4))
+    .unwrap();
+    assert_eq!(pinned.test_config(&by_alias), Status::Skipped);
+    let _ = pinned.bisect(40, 0.5);
+    let _ = pinned.fuzz_n_tuple(2, 20);
+    assert!(RUNS.load(Ordering::Relaxed) > 0);
+    assert_eq!(WRONG.load(Ordering::Relaxed), 0);
+    // Pins that an implication would override are an error at `pin`.
+    let Err(err) = ConfigFuzzer::<Rules>::new(|| true, 0)
+        .pin("old_strict", Value::Bool(true))
+        .unwrap()
+        .pin("old_level", Value::Int(4))
+    else {
+        panic!("an overridden pin is an error");
+    };
+    let text = err.to_string();
+    assert!(
+        text.contains("`level`") && text.contains("strict == true"),
+        "{text}"
+    );
+}

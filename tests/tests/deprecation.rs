@@ -62,6 +62,7 @@ fn dep_162_a_by_name_read_warns_with_the_note() {
     );
     let w = &SEEN.lock().unwrap()[0];
     assert_eq!((w.config(), w.field()), ("FakeConfig", "e_deprecated"));
+    assert_eq!(w.kind(), fuzzer_core::WarningKind::Deprecation);
 }
 
 /// DEP-163: without a note the text says just that it is deprecated.
@@ -256,4 +257,44 @@ fn the_handler_may_read_the_config() {
     });
     Legacy::is_default("old_knob").unwrap();
     assert_eq!(seen().len(), 1);
+}
+
+/// DEP-164, DEP-170 (`unset`, PyTorch's `delattr`): unsetting a deprecated
+/// field, or through a deprecated alias, by name is a write by name and
+/// warns like one; `field_type` and `load_json_lenient`'s unknown keys are
+/// look-ups and do not.
+#[test]
+fn dep_164_170_unset_by_name_warns_field_type_does_not() {
+    let _l = fresh();
+    Legacy::field_type("oldest_knob").unwrap();
+    Legacy::load_json_lenient(r#"{"no_such_knob": 1}"#).unwrap();
+    assert_eq!(seen(), Vec::<String>::new());
+    Legacy::unset("oldest_knob").unwrap();
+    let fields: Vec<String> = SEEN
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|w| w.field().to_string())
+        .collect();
+    assert_eq!(fields, ["oldest_knob", "old_knob"]);
+}
+
+/// DEP-170 (env, on `reload_env`): the handler may write the config it is
+/// warned about while the reload reports (only this thread's reentrant
+/// writer lock is held then).
+#[test]
+fn dep_170_the_handler_may_write_the_config_during_reload_env() {
+    let _l = fresh();
+    fuzzer_core::set_warning_handler(|w| {
+        Legacy::set(|c| c.fresh = true);
+        SEEN.lock().unwrap().push(w.clone());
+    });
+    std::env::set_var("DEP_TEST_OLD_KNOB", "5");
+    let reloaded = Legacy::reload_env();
+    std::env::remove_var("DEP_TEST_OLD_KNOB");
+    reloaded.unwrap();
+    assert_eq!(seen().len(), 1);
+    assert!(Legacy::read(|c| c.fresh));
+    Legacy::reset();
+    Legacy::reload_env().unwrap();
 }

@@ -209,3 +209,164 @@ fn a_provider_that_reads_the_config_being_built_is_reported() {
     fuzzer_core::reset_knob_provider();
     assert!(!SelfReading::read(|c| c.x));
 }
+
+/// A bad knob answer goes through the warning handler the program set
+/// (`set_warning_handler`), as a `WarningKind::Knob` warning naming the
+/// config and field, once per installed provider, like deprecations.
+#[test]
+fn a_bad_knob_answer_goes_through_the_warning_handler_once_per_provider() {
+    use fuzzer_core::{Warning, WarningKind};
+    static SEEN: Mutex<Vec<Warning>> = Mutex::new(Vec::new());
+    let _l = lock();
+    let _p = DefaultProvider;
+    SEEN.lock().unwrap().clear();
+    fuzzer_core::set_warning_handler(|w| SEEN.lock().unwrap().push(w.clone()));
+    let bad = |name: &str, default: &Value| match name {
+        "rollout/policy" => Some(Value::Int(7)),
+        _ => rollout_provider(name, default),
+    };
+    fuzzer_core::set_knob_provider(bad);
+    assert_eq!(Rollout::read(|c| c.policy.clone()), "lru");
+    let _ = Rollout::reload_env();
+    let _ = Rollout::read(|c| c.fast);
+    let ours = |seen: &[Warning]| -> Vec<Warning> {
+        seen.iter()
+            .filter(|w| w.config() == "Rollout")
+            .cloned()
+            .collect()
+    };
+    let seen = ours(&SEEN.lock().unwrap());
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].kind(), WarningKind::Knob);
+    assert_eq!(seen[0].field(), "policy");
+    assert!(
+        seen[0].message().contains("rollout/policy") && seen[0].message().contains("String"),
+        "{}",
+        seen[0]
+    );
+    // A new provider with the same mistake is reported again, once.
+    fuzzer_core::set_knob_provider(bad);
+    assert_eq!(ours(&SEEN.lock().unwrap()).len(), 2);
+    fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
+}
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+struct KnobImplied {
+    #[config(default = false, knob = "knob_implied/strict", implies(true => { level = 3 }))]
+    strict: bool,
+    #[config(default = false, knob = "knob_implied/relaxed", implies(true => { level = 1 }))]
+    relaxed: bool,
+    #[config(default = 0)]
+    level: i64,
+}
+
+/// Knobs meet implications (IMPL-205 with PREC-24): a knob that turns an
+/// implication's source on makes its target read the implied value; knob
+/// answers that would make two rules conflict are not applied at all, are
+/// reported through the warning handler and are `reload_env()`'s error.
+#[test]
+fn knobs_on_implication_sources_imply_and_a_conflict_is_not_applied() {
+    use fuzzer_core::{Warning, WarningKind};
+    static SEEN: Mutex<Vec<Warning>> = Mutex::new(Vec::new());
+    let _l = lock();
+    let _p = DefaultProvider;
+    SEEN.lock().unwrap().clear();
+    fuzzer_core::set_warning_handler(|w| SEEN.lock().unwrap().push(w.clone()));
+    assert_eq!(
+        KnobImplied::read(|c| (c.strict, c.relaxed, c.level)),
+        (false, false, 0)
+    );
+    fuzzer_core::set_knob_provider(|name: &str, _: &Value| {
+        (name == "knob_implied/strict").then_some(Value::Bool(true))
+    });
+    assert_eq!(KnobImplied::read(|c| (c.strict, c.level)), (true, 3));
+    fuzzer_core::set_knob_provider(|name: &str, _: &Value| {
+        name.starts_with("knob_implied/")
+            .then_some(Value::Bool(true))
+    });
+    assert_eq!(
+        KnobImplied::read(|c| (c.strict, c.relaxed, c.level)),
+        (true, false, 3),
+        "the conflicting answers are not applied; the last good ones stay"
+    );
+    let ours: Vec<Warning> = SEEN
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|w| w.config() == "KnobImplied")
+        .cloned()
+        .collect();
+    assert_eq!(ours.len(), 1, "{ours:?}");
+    assert_eq!(ours[0].kind(), WarningKind::Knob);
+    assert!(ours[0].message().contains("level"), "{}", ours[0]);
+    let err = KnobImplied::reload_env().unwrap_err();
+    assert!(matches!(err, ConfigError::Conflict { .. }), "{err:?}");
+    fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
+}
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+struct HandlerReads {
+    #[config(default = 2, knob = "handler_reads/n")]
+    n: i64,
+    #[config(default = false)]
+    other: bool,
+}
+
+/// The warning handler runs with no lock of the config's state held, for
+/// knob warnings as for deprecations: a handler may read the config it is
+/// warned about, and write it, both at first use (where the state lock was
+/// held, and this test deadlocked) and when a new provider is installed.
+#[test]
+fn the_warning_handler_may_read_and_write_the_config_on_a_knob_warning() {
+    static SEEN: Mutex<Vec<(i64, bool)>> = Mutex::new(Vec::new());
+    let _l = lock();
+    let _p = DefaultProvider;
+    fuzzer_core::set_warning_handler(|w| {
+        if w.config() == "HandlerReads" {
+            HandlerReads::set(|c| c.other = true);
+            SEEN.lock()
+                .unwrap()
+                .push(HandlerReads::read(|c| (c.n, c.other)));
+        }
+    });
+    let bad = |name: &str, _: &Value| (name == "handler_reads/n").then(|| Value::Str("x".into()));
+    fuzzer_core::set_knob_provider(bad);
+    // First use: the provider is asked, its bad answer reported.
+    assert_eq!(HandlerReads::read(|c| c.n), 2);
+    assert_eq!(*SEEN.lock().unwrap(), [(2, true)]);
+    HandlerReads::reset();
+    // A new provider: the config is refreshed, the answer reported again.
+    fuzzer_core::set_knob_provider(bad);
+    assert_eq!(*SEEN.lock().unwrap(), [(2, true), (2, true)]);
+    HandlerReads::reset();
+    fuzzer_core::set_warning_handler(|w| eprintln!("warning: {w}"));
+}
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+#[config(env_prefix = "KNOBS_TEST_ALIASED_")]
+struct KnobAliased {
+    #[config(default = 1, knob = "knob_aliased/n")]
+    n: i64,
+    #[config(alias = "n")]
+    old_n: Alias<i64>,
+}
+
+/// Knobs meet aliases (PREC-25 with ALIAS-174): an env var named after an
+/// alias of a knob field is the field's env default, so it beats the knob;
+/// without it, the alias reads the knob's answer.
+#[test]
+fn spec_025_an_env_var_named_after_an_alias_beats_the_knob() {
+    let _l = lock();
+    let _p = DefaultProvider;
+    fuzzer_core::set_knob_provider(|name: &str, _: &Value| {
+        (name == "knob_aliased/n").then_some(Value::Int(7))
+    });
+    assert_eq!(KnobAliased::read(|c| (c.n, c.old_n())), (7, 7));
+    std::env::set_var("KNOBS_TEST_ALIASED_OLD_N", "3");
+    let reloaded = KnobAliased::reload_env();
+    std::env::remove_var("KNOBS_TEST_ALIASED_OLD_N");
+    reloaded.unwrap();
+    assert_eq!(KnobAliased::read(|c| (c.n, c.old_n())), (3, 3));
+    KnobAliased::reload_env().unwrap();
+    assert_eq!(KnobAliased::read(|c| c.n), 7);
+}

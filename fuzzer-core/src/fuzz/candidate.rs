@@ -195,7 +195,8 @@ pub(crate) fn check_candidate<C: FuzzableConfig>(
                 .unwrap_or_else(|| "an active implication".to_string());
             return Err(ConfigError::Invalid {
                 message: format!(
-                    "field `{name}` is set to `{v}`, but {rule} gives it `{}`, so no run can see `{v}`;                      leave `{name}` out, or change the rule's source",
+                    "field `{name}` is set to `{v}`, but {rule} gives it `{}`, so no run can see `{v}`; \
+                     leave `{name}` out, or change the rule's source",
                     effective.__get_index(i as usize)
                 ),
             });
@@ -205,22 +206,24 @@ pub(crate) fn check_candidate<C: FuzzableConfig>(
 }
 
 /// [`check_candidate`] for pins plus `changes` over `base` (the declared
-/// defaults with env force).
+/// defaults with env force). A pin an active implication overrides is as
+/// wrong as an overridden change: the run would not see the pinned value.
 pub(crate) fn check_changes<C: FuzzableConfig>(
     base: &C,
     pins: &[Change],
     changes: &[ChangeRef<'_>],
 ) -> Result<(), ConfigError> {
     let mut c = base.clone();
-    for (i, v) in pins
+    let all: Vec<ChangeRef<'_>> = pins
         .iter()
         .map(|(i, v)| (*i, v))
         .chain(changes.iter().copied())
-    {
+        .collect();
+    for &(i, v) in &all {
         c.__set_index(i as usize, v)
             .map_err(|e| e.for_field(C::fields()[i as usize].name()))?;
     }
-    check_candidate(&c, changes)
+    check_candidate(&c, &all)
 }
 
 impl Pins {
@@ -463,9 +466,14 @@ impl<C: FuzzableConfig> Buffers<C> {
             })
             .and_then(|()| {
                 // No run sees a config that breaks an implication or a
-                // validator.
+                // validator, or whose pins an implication overrides.
                 if crate::constraint::constrained::<C>() {
-                    check_candidate(&*c, changes)
+                    let all: Vec<ChangeRef<'_>> = pins
+                        .iter()
+                        .map(|(i, v)| (*i, v))
+                        .chain(changes.iter().copied())
+                        .collect();
+                    check_candidate(&*c, &all)
                 } else {
                     Ok(())
                 }

@@ -397,6 +397,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// set) is already pinned at its forced value: pinning it at that
     /// value changes nothing, at any other is a [`ConfigError::Invalid`].
     ///
+    /// So is a pin that, with the pins before it, breaks an implication
+    /// (`#[config(implies(..))]` would override a pinned value, or two
+    /// rules would conflict) or a validator: no run could hold them all.
+    /// A pinned value is never overridden by a sampled one either: the
+    /// fuzzer samples again or leaves out a change whose implication would.
+    ///
     /// An unknown name, or a value that does not fit the field's type, is
     /// an error too:
     ///
@@ -435,6 +441,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             }
         }
         self.pins.set::<C>(i, value);
+        // Pins that break an implication (one overrides another) or a
+        // validator would leave no valid config to run.
+        if crate::constraint::constrained::<C>() {
+            let base = C::__registry().declared_with_force();
+            candidate::check_changes(&base, &self.pins.active, &[])?;
+        }
         Ok(self)
     }
 

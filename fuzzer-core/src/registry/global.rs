@@ -328,12 +328,14 @@ impl<C: FuzzableConfig> Registry<C> {
                 Err(e) => panic!("{e}"),
             };
             warn_all::<C>(&warnings);
+            // Knob warnings too, before the state lock is taken again: the
+            // handler may read or write this config.
+            let (knob, errors, generation) = knob;
+            self.warn_knobs(&errors, generation);
             guard = self.lock();
             if guard.is_some() {
                 return guard;
             }
-            let (knob, errors, generation) = knob;
-            self.warn_knobs(&errors, generation);
             if self.meta().fields().iter().any(|f| f.knob().is_some()) {
                 crate::knob::register(refresh_knobs::<C>);
             }

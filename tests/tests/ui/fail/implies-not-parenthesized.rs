@@ -1,0 +1,11 @@
+use fuzzer_core::prelude::*;
+
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+pub struct Config {
+    #[config(default = false, implies = { enabled = true })]
+    pub strict: bool,
+    #[config(default = false)]
+    pub enabled: bool,
+}
+
+fn main() {}
