@@ -127,8 +127,12 @@ struct Removed<C> {
     /// Whether it was the topmost layer.
     top: bool,
     /// The fields that showed its values, which now show another source
-    /// (taken from `layer.fields`).
+    /// (taken from `layer.fields`); for an `install` layer that was the
+    /// newest of its stack, also every field no newer layer overrides, which
+    /// [`State::whole_showed`] adds only if the caller needs them.
     changed: Vec<u32>,
+    /// Whether it was an `install` layer on top of the `install` stack.
+    whole_top: bool,
 }
 
 /// A private copy of the config `of` points to, left by a drop from the top
@@ -313,17 +317,8 @@ impl<C: FuzzableConfig> Layers<C> {
         };
         let mut changed = std::mem::take(&mut layer.fields);
         changed.retain(|&i| unstack(i as usize));
-        let top_whole = layer.whole && unstack(whole_stack(n));
+        let whole_top = layer.whole && unstack(whole_stack(n));
         let top = unstack(any_stack(n));
-        if top_whole {
-            // Every field no newer layer overrides showed this one.
-            changed.extend((0..n as u32).filter(|&i| {
-                self.stacks[i as usize]
-                    .last()
-                    .is_none_or(|e| e.order < layer.order)
-            }));
-            self.work += n as u64;
-        }
         self.live_entries -= entries;
         self.dead_entries = self.dead_entries + left - dead_popped;
         self.work += (entries + dead_popped) as u64;
@@ -337,7 +332,24 @@ impl<C: FuzzableConfig> Layers<C> {
             layer,
             top,
             changed,
+            whole_top,
         })
+    }
+
+    /// Adds to `changed` every field that showed a dropped `install` layer
+    /// pushed at `order`: those no newer layer overrides. O(fields), so a
+    /// drop does it only when it must re-copy fields (not when it shows the
+    /// config the layer was pushed on again, the fuzzer's case every run).
+    fn whole_showed(&mut self, order: u64, changed: &mut Vec<u32>) {
+        let n = C::__FIELD_COUNT;
+        changed.extend((0..n as u32).filter(|&i| {
+            self.stacks[i as usize]
+                .last()
+                .is_none_or(|e| e.order < order)
+        }));
+        changed.sort_unstable();
+        changed.dedup();
+        self.work += n as u64;
     }
 
     /// Drops every dead stack entry: O(entries), done once the dead
@@ -666,12 +678,14 @@ impl<C: FuzzableConfig> Local<C> {
         let Some(Removed {
             layer,
             top,
-            changed,
+            mut changed,
+            whole_top,
         }) = st.remove(id)
         else {
             return;
         };
         let whole = layer.whole;
+        let order = layer.order;
         // What the layer was pushed on is still what lies under it.
         let below = match layer.below {
             Some((gen, epoch, below)) if top && gen == reg_gen && epoch == st.epoch => Some(below),
@@ -719,6 +733,9 @@ impl<C: FuzzableConfig> Local<C> {
                 v.gen.set(0);
                 return None;
             };
+            if whole_top {
+                st.whole_showed(order, &mut changed);
+            }
             let changed: Vec<u32> = changed.into_iter().filter(|&i| !st.forced(i)).collect();
             if !changed.is_empty() {
                 if Arc::get_mut(shown).is_none() {
