@@ -19,6 +19,7 @@ mod fuzz;
 mod json;
 mod knob;
 mod persist;
+mod progress;
 mod registry;
 mod report;
 mod repro;
@@ -37,6 +38,7 @@ pub use fuzz::{
 };
 pub use knob::{reset_knob_provider, set_knob_provider, KnobProvider};
 pub use persist::ConfigHash;
+pub use progress::{ProgressReporter, DEFAULT_PROGRESS_INTERVAL};
 pub use registry::{PatchGuard, Snapshot};
 pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
