@@ -6,10 +6,11 @@
 //!
 //! `cargo run --release -p fake-config --example hunt`
 //!
-//! It shows progress, prints each finding as soon as it is confirmed, then
-//! each distinct minimal failing config with a Rust snippet that reproduces
-//! it, writes `results.html`, and checks that every planted bug was found
-//! (exit status 1 if not).
+//! It shows progress (a bar on a terminal, a line every few seconds in a
+//! log), prints each finding as soon as it is confirmed, then each distinct
+//! minimal failing config with a Rust snippet that reproduces it, writes
+//! the campaign's report to `results.html`, and checks that every planted
+//! bug was found (exit status 1 if not).
 //!
 //! In process isolation every run re-executes this program, which gets as
 //! far as `ConfigFuzzer::new` and runs one test there; so nothing with side
@@ -20,7 +21,7 @@ use std::time::Duration;
 use fake_config::inductor::CpuBackend;
 use fake_config::InductorConfig;
 use fuzzer_core::prelude::*;
-use fuzzer_core::{ProgressReporter, TestOutcome};
+use fuzzer_core::{ProgressReporter, Report, TestOutcome};
 
 /// What the toy compiler's check can end in.
 enum Outcome {
@@ -142,11 +143,19 @@ fn main() {
         println!();
     }
 
-    let configs: Vec<ConfigDiff> = hunt.findings().iter().map(|f| f.config().clone()).collect();
-    let results = fuzzer.reproduce(&configs);
-    std::fs::write("results.html", results.to_html()).expect("cannot write results.html");
+    // The campaign's page: findings first, each with its Rust snippet.
+    Report::from_hunt(&hunt)
+        .campaign(
+            "command",
+            "cargo run --release -p fake-config --example hunt",
+        )
+        .campaign("test", "toy_compiler (fake-config/examples/hunt.rs)")
+        .campaign("p", "0.35")
+        .settings_of(&fuzzer)
+        .write_html("results.html")
+        .expect("cannot write results.html");
     println!(
-        "{} test runs in {:.1?}; results written to results.html",
+        "{} test runs in {:.1?}; the report is in results.html",
         hunt.runs(),
         hunt.elapsed()
     );

@@ -40,6 +40,7 @@ pub use knob::{reset_knob_provider, set_knob_provider, KnobProvider};
 pub use persist::ConfigHash;
 pub use progress::{ProgressReporter, DEFAULT_PROGRESS_INTERVAL};
 pub use registry::{PatchGuard, Snapshot};
+pub use report::{Report, ReportFinding, DEFAULT_REPORT_MAX_BYTES, DEFAULT_REPORT_MAX_GRID_CELLS};
 pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
