@@ -96,6 +96,8 @@ struct Seen {
     findings: usize,
     /// The bar is drawn with a length (a campaign of known size).
     bar_has_length: bool,
+    /// Clock reading when the bar's message was last set.
+    last_message: Option<Duration>,
 }
 
 impl fmt::Debug for ProgressReporter {
@@ -115,6 +117,8 @@ impl fmt::Debug for ProgressReporter {
 /// The template of a bar whose length is known (a hunt's attempts).
 const BAR_TEMPLATE: &str =
     "{spinner} [{elapsed_precise}] [{bar:30}] {pos}/{len} attempts, ETA {eta} · {msg}";
+/// How often the bar's message (runs, rate, failures, phase) is renewed.
+const BAR_MESSAGE_EVERY: Duration = Duration::from_millis(100);
 /// The template while the size of the campaign is unknown.
 const SPINNER_TEMPLATE: &str = "{spinner} [{elapsed_precise}] {msg}";
 
@@ -156,8 +160,11 @@ impl ProgressReporter {
     /// as plain lines on stderr. Prefer [`auto`](Self::auto), which writes
     /// progress lines to a log instead.
     pub fn bar() -> Self {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
-            .with_style(style(SPINNER_TEMPLATE));
+        Self::bar_on(ProgressDrawTarget::stderr())
+    }
+
+    fn bar_on(target: ProgressDrawTarget) -> Self {
+        let bar = ProgressBar::with_draw_target(None, target).with_style(style(SPINNER_TEMPLATE));
         Self::with_form(Form::Bar(bar), Duration::ZERO)
     }
 
@@ -305,7 +312,15 @@ impl ProgressReporter {
                     }
                     None => {}
                 }
-                bar.set_message(status_text(&seen, now));
+                // The message costs a format per run; a few times a
+                // second is all a reader sees.
+                if seen
+                    .last_message
+                    .is_none_or(|t| now.saturating_sub(t) >= BAR_MESSAGE_EVERY)
+                {
+                    seen.last_message = Some(now);
+                    bar.set_message(status_text(&seen, now));
+                }
             }
             Form::Lines(_) => {
                 let since = seen.last_line.or(seen.started).unwrap_or(now);
@@ -669,6 +684,73 @@ mod tests {
         assert!(log
             .text()
             .starts_with("done: 3 configs ran, 2 failed, 0 skipped in "));
+    }
+
+    /// A terminal that records what is drawn on it.
+    #[derive(Debug, Default, Clone)]
+    struct Screen(Arc<Mutex<Vec<String>>>);
+
+    impl indicatif::TermLike for Screen {
+        fn width(&self) -> u16 {
+            160
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.0.lock().unwrap().push(s.to_string());
+            Ok(())
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            self.0.lock().unwrap().push(s.to_string());
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_bar_shows_attempts_eta_rate_failures_and_phase() {
+        let screen = Screen::default();
+        let r = ProgressReporter::bar_on(ProgressDrawTarget::term_like(Box::new(screen.clone())));
+        let mut p = progress(41, 20, 100, 3);
+        p.phase = Phase::Minimize;
+        r.update(&p);
+        r.message("found: something");
+        let drawn = screen.0.lock().unwrap().join("\n");
+        assert!(drawn.contains("found: something"), "{drawn}");
+        // The last drawing of the bar (setting the style drew one too).
+        let bar = drawn
+            .lines()
+            .filter(|l| l.contains("attempts"))
+            .last()
+            .unwrap_or_else(|| panic!("no bar in {drawn:?}"));
+        assert!(bar.contains("19/100 attempts, ETA "), "{bar}");
+        assert!(bar.contains("minimize · 1 runs · "), "{bar}");
+        assert!(bar.contains("runs/s · 3 failing"), "{bar}");
+        assert!(!bar.contains('\n'));
+        r.finish();
+        let drawn = screen.0.lock().unwrap().join("\n");
+        let done = drawn[drawn.rfind("found: something").unwrap()..]
+            .lines()
+            .find(|l| l.starts_with("done: "));
+        assert!(
+            done.is_some_and(|l| l.starts_with("done: 1 runs in ")),
+            "{drawn}"
+        );
     }
 
     #[test]
