@@ -103,7 +103,8 @@ fn results_to_html_is_the_report_without_rust() {
 #[test]
 fn a_front_end_adds_its_own_forms_and_campaign_rows() {
     let config = ConfigDiff::from([("debug".to_string(), Value::Bool(true))]);
-    let mut report = Report::new("config-fuzz hunt")
+    let mut report = Report::new("untitled")
+        .title("config-fuzz hunt <app>")
         .campaign(
             "command",
             "config-fuzz hunt --schema s.json -- python3 app.py",
@@ -121,6 +122,8 @@ fn a_front_end_adds_its_own_forms_and_campaign_rows() {
         );
     }
     let html = report.to_html();
+    assert!(html.contains("<h1>config-fuzz hunt &lt;app&gt;</h1>"));
+    assert!(!html.contains("untitled"));
     assert!(html.contains("<b>1 distinct failing config</b> (4 hits)"));
     assert!(html.contains("failed: crashed"));
     assert!(html.contains("<pre id=\"repro-0-0\">APP_DEBUG=1 python3 app.py</pre>"));

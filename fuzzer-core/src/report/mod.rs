@@ -275,6 +275,13 @@ impl Report {
         report
     }
 
+    /// Replaces the title (the page's heading), e.g. the name of the
+    /// campaign after [`from_hunt`](Self::from_hunt).
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = title.into();
+        self
+    }
+
     /// The line under the headline: the campaign's counts in a sentence
     /// (`200 attempts, 17 failing, 1234 runs in 25.1s.`).
     pub fn summary(mut self, text: impl Into<String>) -> Self {
