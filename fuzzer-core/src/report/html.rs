@@ -49,6 +49,8 @@ h1{font-size:1.4em;margin:0 0 .2em}h2{font-size:1.15em;margin:1.2em 0 .4em}\
 .status{font-weight:bold}.finding.failed .status{color:#b00}.finding.flaky .status{color:#a60}\
 .hits{margin-left:1em;color:#555}\
 table{border-collapse:collapse}\
+table.index{margin-bottom:.6em}table.index td,table.index th{border:1px solid #ccc;padding:2px 8px;text-align:left}\
+table.index td:last-child{font-family:monospace}table.index tr.failed td:first-child a{color:#b00}table.index tr.flaky td:first-child a{color:#a60}\
 table.config td,table.campaign td,table.campaign th{border:1px solid #ccc;padding:2px 8px;text-align:left}\
 table.config td{font-family:monospace}table.campaign th{background:#f4f4f4;font-weight:normal}\
 pre{background:#f6f6f6;padding:.4em .6em;margin:.3em 0;overflow-x:auto;white-space:pre-wrap}\
@@ -107,6 +109,9 @@ pub(super) fn render(report: &Report) -> String {
             "<section id=\"findings\">\n<h2>Findings ({})</h2>",
             report.findings.len()
         );
+        if report.findings.len() > 1 {
+            index(&mut html, report, budget);
+        }
         for (i, f) in report.findings.iter().enumerate() {
             let one = finding(i, f);
             if html.len() + one.len() > budget {
@@ -168,6 +173,38 @@ fn headline(html: &mut String, report: &Report) {
         let _ = write!(html, ", {flaky} of them flaky");
     }
     html.push_str(". Each below shows how to reproduce it.</p>\n");
+}
+
+/// One line per finding, linking to its card: what a reader scans first.
+/// Within the size cap, like the cards (a line is far smaller than a card).
+fn index(html: &mut String, report: &Report, budget: usize) {
+    html.push_str(
+        "<table class=\"index\">\n<tr><th>status</th><th>hits</th><th>config</th></tr>\n",
+    );
+    for (i, f) in report.findings.iter().enumerate() {
+        if html.len() > budget / 2 {
+            let _ = writeln!(
+                html,
+                "<tr><td colspan=\"3\" class=\"note\">{} more below</td></tr>",
+                report.findings.len() - i
+            );
+            break;
+        }
+        let config: Vec<String> = f
+            .config
+            .iter()
+            .map(|(k, v)| format!("{k} = {}", crate::error::preview(&v.to_string(), 80)))
+            .collect();
+        let _ = writeln!(
+            html,
+            "<tr class=\"{}\"><td><a href=\"#finding-{i}\">{}</a></td><td>{}</td><td>{}</td></tr>",
+            class(f.status),
+            escape(&f.status.to_string()),
+            f.hits,
+            escape(&config.join(", "))
+        );
+    }
+    html.push_str("</table>\n");
 }
 
 /// One finding: status and hits, config, detail, reproduction forms.

@@ -468,6 +468,13 @@ mod tests {
         let html = report.to_html();
         assert!(html.contains("<b>2 distinct failing configs</b> (6 hits)"));
         assert!(html.contains("data-status=\"failed_panic\" data-hits=\"5\""));
+        // The index: a line per finding, linking to its card.
+        assert!(html.contains(
+            "<tr class=\"failed\"><td><a href=\"#finding-0\">failed: panicked</a></td><td>5</td><td>a = true</td></tr>"
+        ));
+        assert!(
+            html.contains("<a href=\"#finding-1\">failed: returned an error</a></td><td>1</td>")
+        );
         // A copy button per form, each pointing at its own text.
         assert_eq!(html.matches("<button class=\"copy\"").count(), 2);
         assert!(
@@ -598,7 +605,14 @@ mod tests {
             errors < style,
             "the error recorder runs before anything else"
         );
-        for external in ["src=", "href=", "@import", "url("] {
+        let html = Report::new("t")
+            .finding(ReportFinding::new(ConfigDiff::new(), Status::FailedPanic).repro("Rust", "x"))
+            .finding(ReportFinding::new(ConfigDiff::new(), Status::FailedError).repro("Rust", "y"))
+            .to_html();
+        // Links only within the page (the index of findings).
+        assert_eq!(html.matches("href=\"#finding-").count(), 2);
+        assert_eq!(html.matches("href=").count(), 2);
+        for external in ["src=", "@import", "url(", "http:", "https:"] {
             assert!(!html.contains(external), "{external}");
         }
         assert!(html.contains("setAttribute('data-ready','1')"));
