@@ -846,7 +846,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 if pins.is_empty() {
                     "none".to_string()
                 } else {
-                    pins.join(", ")
+                    format!(
+                        "{} field{}: {}",
+                        pins.len(),
+                        if pins.len() == 1 { "" } else { "s" },
+                        pins.join(", ")
+                    )
                 },
             ),
         ]

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-use super::html::{class, escape};
+use super::html::{class, clip, escape};
 use super::Report;
 use crate::fuzz::{Entry, Results, Status};
 
@@ -176,7 +176,7 @@ fn cell(html: &mut String, row: &str, col: &str, entry: Option<&Entry>, results:
                 let _ = write!(
                     html,
                     "<span class=\"v\">{}</span>",
-                    escape(&crate::error::preview(&v.to_string(), 24))
+                    escape(&clip(&v.to_string(), 24))
                 );
             }
         }

@@ -15,6 +15,9 @@ pub(super) const TAIL_RESERVE: usize = 16_384;
 const DETAIL_LINES: usize = 6;
 const DETAIL_BYTES: usize = 600;
 
+/// A campaign value longer than this is folded.
+const CAMPAIGN_VALUE_BYTES: usize = 300;
+
 pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -28,6 +31,14 @@ pub(super) fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// `text` cut to about `chars` characters, with `…` if cut.
+pub(super) fn clip(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// The CSS class of a status: `failed`, `flaky`, `passed` or `skipped`.
@@ -132,12 +143,24 @@ pub(super) fn render(report: &Report) -> String {
     if !report.campaign.is_empty() {
         html.push_str("<section id=\"campaign\">\n<h2>Campaign</h2>\n<table class=\"campaign\">\n");
         for (k, v) in &report.campaign {
-            let _ = writeln!(
-                html,
-                "<tr><th>{}</th><td>{}</td></tr>",
-                escape(k),
-                escape(v)
-            );
+            if v.len() <= CAMPAIGN_VALUE_BYTES {
+                let _ = writeln!(
+                    html,
+                    "<tr><th>{}</th><td>{}</td></tr>",
+                    escape(k),
+                    escape(v)
+                );
+            } else {
+                // A long value (the pins of a large config): its start,
+                // and all of it folded.
+                let _ = writeln!(
+                    html,
+                    "<tr><th>{}</th><td><details><summary>{}</summary>{}</details></td></tr>",
+                    escape(k),
+                    escape(&crate::error::preview(v, CAMPAIGN_VALUE_BYTES / 2)),
+                    escape(v)
+                );
+            }
         }
         html.push_str("</table>\n</section>\n");
     }
@@ -193,7 +216,7 @@ fn index(html: &mut String, report: &Report, budget: usize) {
         let config: Vec<String> = f
             .config
             .iter()
-            .map(|(k, v)| format!("{k} = {}", crate::error::preview(&v.to_string(), 80)))
+            .map(|(k, v)| format!("{k} = {}", clip(&v.to_string(), 80)))
             .collect();
         let _ = writeln!(
             html,

@@ -501,7 +501,7 @@ mod tests {
             assert!(html.contains(&snippet), "{snippet}");
         }
         assert!(html.contains("<tr><th>seed</th><td>3</td></tr>"));
-        assert!(html.contains("<tr><th>pins</th><td>f = false</td></tr>"));
+        assert!(html.contains("<tr><th>pins</th><td>1 field: f = false</td></tr>"));
         assert!(html.contains("<tr><th>test</th><td>report::two_bugs</td></tr>"));
         assert!(html.contains(&format!(
             "<p id=\"summary\">30 attempts, {} failing, {} runs in ",
@@ -594,6 +594,17 @@ mod tests {
             "{} more findings left out: the page is capped at 100000 bytes.",
             50 - shown
         )));
+    }
+
+    #[test]
+    fn long_campaign_values_and_grid_values_are_cut_short() {
+        let long = "x".repeat(1000);
+        let html = Report::new("t").campaign("pins", long.clone()).to_html();
+        assert!(html.contains("<tr><th>pins</th><td><details><summary>"));
+        assert!(html.contains(&format!("</summary>{long}</details>")));
+        assert_eq!(html::clip("abcdef", 3), "abc…");
+        assert_eq!(html::clip("abc", 3), "abc");
+        assert_eq!(html::clip("ééé", 2), "éé…");
     }
 
     #[test]
