@@ -63,7 +63,7 @@ table{border-collapse:collapse}\
 table.index{margin-bottom:.6em}table.index td,table.index th{border:1px solid #ccc;padding:2px 8px;text-align:left}\
 table.index td:last-child{font-family:monospace}table.index tr.failed td:first-child a{color:#b00}table.index tr.flaky td:first-child a{color:#a60}\
 table.config td,table.campaign td,table.campaign th{border:1px solid #ccc;padding:2px 8px;text-align:left}\
-table.config td{font-family:monospace}table.campaign th{background:#f4f4f4;font-weight:normal}\
+table.config td{font-family:monospace}table.campaign th{background:#f4f4f4;font-weight:normal;white-space:nowrap}\
 pre{background:#f6f6f6;padding:.4em .6em;margin:.3em 0;overflow-x:auto;white-space:pre-wrap}\
 .repro{margin-top:.4em}.form-label{font-weight:bold;margin-right:.6em}\
 button.copy{font-size:.8em;padding:1px 8px;cursor:pointer}\
