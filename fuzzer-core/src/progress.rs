@@ -735,8 +735,7 @@ mod tests {
         // The last drawing of the bar (setting the style drew one too).
         let bar = drawn
             .lines()
-            .filter(|l| l.contains("attempts"))
-            .last()
+            .rfind(|l| l.contains("attempts"))
             .unwrap_or_else(|| panic!("no bar in {drawn:?}"));
         assert!(bar.contains("19/100 attempts, ETA "), "{bar}");
         assert!(bar.contains("minimize · 1 runs · "), "{bar}");
