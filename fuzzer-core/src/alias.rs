@@ -90,6 +90,34 @@ pub struct AliasSpec {
     pub deprecated: bool,
     /// `#[deprecated(note = "..")]`.
     pub deprecation_note: Option<&'static str>,
+    /// For an alias of a whole section (`Alias<Section>`, or a section
+    /// field's `alias_fields_from`): the target section's field and alias
+    /// names, each of which the alias's name makes an alias of.
+    pub section: Option<SectionNames>,
+}
+
+/// The field and alias names of a section, relative to it (see
+/// [`section_names`]).
+#[doc(hidden)]
+pub type SectionNames = fn() -> SectionShape;
+
+/// A section's flattened field names and its aliases, relative to it.
+#[doc(hidden)]
+pub struct SectionShape {
+    fields: Vec<String>,
+    aliases: Vec<AliasMeta>,
+}
+
+/// The shape of section `S`, for an alias of a whole `S` field.
+#[doc(hidden)]
+pub fn section_names<S: crate::ConfigSection>() -> SectionShape {
+    SectionShape {
+        fields: crate::field::build_fields(S::__specs(), None)
+            .iter()
+            .map(|f| f.name().to_string())
+            .collect(),
+        aliases: S::__aliases(),
+    }
 }
 
 /// One alias of a config, as listed by `FuzzableConfig::aliases()`.
@@ -121,6 +149,9 @@ pub struct AliasMeta {
     pub(crate) deprecation_note: Option<&'static str>,
     /// Env vars its name makes (`env_prefix`), read for the target.
     pub(crate) env: Vec<String>,
+    /// Made from an alias of a whole section: dropped where a field or a
+    /// declared alias has the same name (`alias_fields_from`'s own fields).
+    pub(crate) expanded: bool,
 }
 
 impl AliasMeta {
@@ -176,18 +207,44 @@ pub fn collect_aliases(
     let var = |name: &str| {
         env_prefix.map(|p| format!("{p}{}", name.replace('.', "__").to_ascii_uppercase()))
     };
-    let mut out: Vec<AliasMeta> = specs
-        .iter()
-        .map(|s| AliasMeta {
-            name: s.name.to_string(),
-            target: s.target.to_string(),
+    let mut out: Vec<AliasMeta> = Vec::with_capacity(specs.len());
+    for s in specs {
+        let meta = |name: String, target: String, expanded: bool| AliasMeta {
+            env: var(&name).into_iter().collect(),
+            name,
+            target,
             target_index: usize::MAX,
             doc: s.doc,
             deprecated: s.deprecated,
             deprecation_note: s.deprecation_note,
-            env: var(s.name).into_iter().collect(),
-        })
-        .collect();
+            expanded,
+        };
+        let Some(shape) = s.section else {
+            out.push(meta(s.name.to_string(), s.target.to_string(), false));
+            continue;
+        };
+        // `alias.f` for every field `f` of the target section, and for
+        // every alias of it (which reads what the section's alias reads).
+        let SectionShape { fields, aliases } = shape();
+        for f in fields {
+            out.push(meta(
+                format!("{}.{f}", s.name),
+                format!("{}.{f}", s.target),
+                true,
+            ));
+        }
+        for a in aliases {
+            let mut m = meta(
+                format!("{}.{}", s.name, a.name),
+                format!("{}.{}", s.target, a.target),
+                true,
+            );
+            if !m.deprecated && a.deprecated {
+                (m.deprecated, m.deprecation_note) = (true, a.deprecation_note);
+            }
+            out.push(m);
+        }
+    }
     for (field, aliases) in nested {
         for mut a in aliases() {
             a.name = format!("{field}.{}", a.name);
@@ -207,9 +264,19 @@ pub fn collect_aliases(
 /// derive rejects both within one struct; this catches what it cannot see.
 pub(crate) fn resolve(
     config: &str,
-    aliases: &mut [AliasMeta],
+    aliases: &mut Vec<AliasMeta>,
     field_index: impl Fn(&str) -> Option<usize>,
 ) {
+    // An alias made from a section alias gives way to a field or a declared
+    // alias of the same name: under `alias_fields_from`, the fields the
+    // section defines itself are its own.
+    let declared: Vec<String> = aliases
+        .iter()
+        .filter(|a| !a.expanded)
+        .map(|a| a.name.clone())
+        .collect();
+    aliases
+        .retain(|a| !a.expanded || (field_index(&a.name).is_none() && !declared.contains(&a.name)));
     let names: Vec<(String, String)> = aliases
         .iter()
         .map(|a| (a.name.clone(), a.target.clone()))
@@ -254,6 +321,7 @@ mod tests {
             doc: "",
             deprecated: false,
             deprecation_note: None,
+            section: None,
         }
     }
 
@@ -282,6 +350,44 @@ mod tests {
         assert_eq!((aliases[0].name(), aliases[0].target()), ("s.old", "s.b"));
         assert_eq!(aliases[0].target_index(), 1);
         assert_eq!(aliases[0].env_names(), ["P_S__OLD"]);
+    }
+
+    /// ALIAS-189, ALIAS-195: an alias of a whole section makes one alias
+    /// per field and per alias of the section, env names included; one
+    /// whose name is a field (a field the section defines itself, under
+    /// `alias_fields_from`) gives way to it.
+    #[test]
+    fn a_section_alias_expands_to_each_field_and_yields_to_fields() {
+        fn shape() -> SectionShape {
+            SectionShape {
+                fields: vec!["b".into(), "c".into()],
+                aliases: collect_aliases(&[spec("old", "b")], &[], None),
+            }
+        }
+        let mut specs = vec![spec("t", "s")];
+        specs[0].section = Some(shape);
+        let mut aliases = collect_aliases(&specs, &[], Some("P_"));
+        let names = |a: &[AliasMeta]| -> Vec<(String, String)> {
+            a.iter()
+                .map(|a| (a.name.clone(), a.target.clone()))
+                .collect()
+        };
+        assert_eq!(
+            names(&aliases),
+            [
+                ("t.b".into(), "s.b".into()),
+                ("t.c".into(), "s.c".into()),
+                ("t.old".into(), "s.b".into()),
+            ]
+        );
+        assert_eq!(aliases[2].env_names(), ["P_T__OLD"]);
+        let fields = ["s.b", "s.c", "t.c"];
+        resolve("C", &mut aliases, |n| fields.iter().position(|f| *f == n));
+        assert_eq!(
+            names(&aliases),
+            [("t.b".into(), "s.b".into()), ("t.old".into(), "s.b".into())]
+        );
+        assert_eq!(aliases[1].target_index(), 0);
     }
 
     /// ALIAS-180: a cycle the derive could not see is a clear panic at the
