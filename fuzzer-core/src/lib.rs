@@ -23,6 +23,7 @@ mod registry;
 mod report;
 mod repro;
 mod sample;
+mod tristate;
 mod value;
 mod warn;
 
@@ -40,6 +41,7 @@ pub use persist::ConfigHash;
 pub use registry::{PatchGuard, Snapshot};
 pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
+pub use tristate::tristate_env;
 pub use value::{ConfigDiff, FuzzValue, Value};
 pub use warn::{reset_deprecation_warnings, set_warning_handler, Warning, WarningKind};
 
