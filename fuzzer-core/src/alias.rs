@@ -260,12 +260,14 @@ pub fn collect_aliases(
 ///
 /// # Panics
 ///
-/// On a target that is neither a field nor an alias, or an alias cycle. The
+/// On a target that is neither a field nor an alias (a section inside a
+/// section included), or an alias cycle. The
 /// derive rejects both within one struct; this catches what it cannot see.
 pub(crate) fn resolve(
     config: &str,
     aliases: &mut Vec<AliasMeta>,
     field_index: impl Fn(&str) -> Option<usize>,
+    is_section: impl Fn(&str) -> bool,
 ) {
     // An alias made from a section alias gives way to a field or a declared
     // alias of the same name: under `alias_fields_from`, the fields the
@@ -301,6 +303,11 @@ pub(crate) fn resolve(
                     seen.push(target.clone());
                     target = next.clone();
                 }
+                None if is_section(&target) => panic!(
+                    "alias `{config}.{}` reads `{target}`, a section inside a section, which an alias cannot stand for as a whole; declare the alias in the type of the section that holds `{target}` (`#[config(alias = \"{}\")]` there), or alias its fields one by one",
+                    a.name,
+                    target.rsplit('.').next().unwrap_or_default()
+                ),
                 None => panic!(
                     "alias `{config}.{}` reads `{target}`, which is not a field of `{config}`; name an existing field in `#[config(alias = \"..\")]`",
                     a.name
@@ -333,7 +340,7 @@ mod tests {
     #[test]
     fn chains_resolve_to_a_field() {
         let mut aliases = collect_aliases(&[spec("x", "y"), spec("y", "a")], &[], Some("P_"));
-        resolve("C", &mut aliases, field);
+        resolve("C", &mut aliases, field, |_| false);
         assert_eq!((aliases[0].target(), aliases[0].target_index()), ("a", 0));
         assert_eq!(aliases[0].env_names(), ["P_X"]);
     }
@@ -346,7 +353,7 @@ mod tests {
             collect_aliases(&[spec("old", "b")], &[], None)
         }
         let mut aliases = collect_aliases(&[], &[("s", section)], Some("P_"));
-        resolve("C", &mut aliases, field);
+        resolve("C", &mut aliases, field, |_| false);
         assert_eq!((aliases[0].name(), aliases[0].target()), ("s.old", "s.b"));
         assert_eq!(aliases[0].target_index(), 1);
         assert_eq!(aliases[0].env_names(), ["P_S__OLD"]);
@@ -382,7 +389,12 @@ mod tests {
         );
         assert_eq!(aliases[2].env_names(), ["P_T__OLD"]);
         let fields = ["s.b", "s.c", "t.c"];
-        resolve("C", &mut aliases, |n| fields.iter().position(|f| *f == n));
+        resolve(
+            "C",
+            &mut aliases,
+            |n| fields.iter().position(|f| *f == n),
+            |_| false,
+        );
         assert_eq!(
             names(&aliases),
             [("t.b".into(), "s.b".into()), ("t.old".into(), "s.b".into())]
@@ -396,7 +408,16 @@ mod tests {
     #[should_panic(expected = "config alias cycle at `C.x`")]
     fn a_cycle_panics_with_the_chain() {
         let mut aliases = collect_aliases(&[spec("x", "y"), spec("y", "x")], &[], None);
-        resolve("C", &mut aliases, field);
+        resolve("C", &mut aliases, field, |_| false);
+    }
+
+    /// An alias of a section of a section (which the derive cannot see
+    /// from the root) is a clear panic saying where to declare it.
+    #[test]
+    #[should_panic(expected = "alias `C.old` reads `s.sub`, a section inside a section")]
+    fn an_alias_of_a_section_in_a_section_panics_with_the_fix() {
+        let mut aliases = collect_aliases(&[spec("old", "s.sub")], &[], None);
+        resolve("C", &mut aliases, field, |n| n == "s.sub");
     }
 
     /// ALIAS-176/177: an unknown target is a clear panic naming both.
@@ -404,6 +425,6 @@ mod tests {
     #[should_panic(expected = "alias `C.x` reads `nope`, which is not a field of `C`")]
     fn an_unknown_target_panics() {
         let mut aliases = collect_aliases(&[spec("x", "nope")], &[], None);
-        resolve("C", &mut aliases, field);
+        resolve("C", &mut aliases, field, |_| false);
     }
 }

@@ -832,3 +832,54 @@ fn the_fuzzer_never_sees_a_section_alias() {
         assert_ne!(status, Status::FailedReturn, "{diff:?}");
     }
 }
+
+/// A section inside a section, for [`Outer`]'s alias of it.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
+pub struct Inner {
+    /// A depth.
+    #[config(default = 3)]
+    pub depth: i64,
+}
+
+/// A section with an alias of its own section.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
+pub struct Outer {
+    /// The inner section.
+    #[config(nested)]
+    pub inner: Inner,
+    /// Its old name.
+    #[config(alias = "inner")]
+    pub old_inner: Alias<Inner>,
+}
+
+/// A root holding [`Outer`].
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+#[config(env_prefix = "ALIAS_OUTER_")]
+pub struct Nest {
+    /// The outer section.
+    #[config(nested)]
+    pub outer: Outer,
+}
+
+/// An alias of a whole section declared in a section is the root's under
+/// dotted names, with the root's env names, and its accessors work on the
+/// section.
+#[test]
+fn a_section_alias_in_a_section_is_nested_like_any_alias() {
+    let a = &Nest::aliases()[0];
+    assert_eq!(
+        (a.name(), a.target(), a.env_names()),
+        (
+            "outer.old_inner.depth",
+            "outer.inner.depth",
+            &["ALIAS_OUTER_OUTER__OLD_INNER__DEPTH".to_string()][..]
+        )
+    );
+    let _g = Nest::patch(|c| c.outer.old_inner_mut().depth = 5);
+    assert_eq!(
+        Nest::read(|c| (c.outer.inner.depth, c.outer.old_inner().depth)),
+        (5, 5)
+    );
+    let _h = Nest::patch_values([("outer.old_inner.depth", Value::Int(6))]).unwrap();
+    assert_eq!(Nest::read(|c| c.outer.inner.depth), 6);
+}
