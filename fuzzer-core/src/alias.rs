@@ -9,6 +9,14 @@
 //! (with `env_prefix`) reach its target. In compiled code the derive gives
 //! the config an accessor pair, `fn <alias>(&self) -> T` and
 //! `fn set_<alias>(&mut self, T)`, which read and write the target.
+//!
+//! An alias of a whole section (`Alias<Section>` naming a `#[config(nested)]`
+//! field) stands for each of the section's fields: `alias.f` is an alias of
+//! `section.f` by name, and `aliases()` lists each of them. Its accessors
+//! borrow: `fn <alias>(&self) -> &Section`, `fn <alias>_mut(&mut self) ->
+//! &mut Section`, and `fn set_<alias>(&mut self, Section)`. A section field
+//! with `#[config(nested, alias_fields_from = "other")]` keeps its own
+//! fields and is an alias of `other` for the rest.
 
 use std::fmt;
 use std::marker::PhantomData;
