@@ -790,6 +790,22 @@ fn section_aliases_load_from_json_and_env() {
             "ALIAS_SECTION_ALIAS_PARENT__OLD_INT",
         ]
     );
+    // `alias_child_override.e_bool` is a field of its own: its env name
+    // feeds it, not `alias_parent.e_bool`.
+    let own = Sections::field_index("alias_child_override.e_bool").unwrap();
+    let parent = Sections::field_index("alias_parent.e_bool").unwrap();
+    assert_eq!(
+        Sections::fields()[own].env_names(),
+        ["ALIAS_SECTION_ALIAS_CHILD_OVERRIDE__E_BOOL"]
+    );
+    assert_eq!(
+        Sections::fields()[parent].env_names(),
+        [
+            "ALIAS_SECTION_ALIAS_PARENT__E_BOOL",
+            "ALIAS_SECTION_ALIAS_CHILD__E_BOOL",
+            "ALIAS_SECTION_CHILD_FLAG",
+        ]
+    );
     std::env::set_var("ALIAS_SECTION_ALIAS_CHILD__E_CONFIG_INT", "11");
     std::env::set_var("ALIAS_SECTION_ALIAS_CHILD_OVERRIDE__E_BOOL", "1");
     Sections::reload_env().unwrap();
