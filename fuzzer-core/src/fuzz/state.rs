@@ -184,7 +184,7 @@ impl Campaign {
         }
         if self.kind != now.kind {
             return Some(format!(
-                "it is a `{}` campaign, this is a `{}` one",
+                "it is a campaign of kind `{}`, this one is of kind `{}`",
                 self.kind, now.kind
             ));
         }
