@@ -8,27 +8,38 @@ use std::sync::{Arc, Mutex};
 use fuzzer_core::prelude::*;
 use fuzzer_core::WarningKind;
 
+/// Code generators.
 #[derive(FuzzValue, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// Triton.
     Triton,
+    /// Halide.
     Halide,
 }
 
+/// Six knobs with two planted bugs.
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
 pub struct Knobs {
+    /// `fuse`.
     #[config(default = true)]
     pub fuse: bool,
+    /// `unroll`.
     pub unroll: bool,
+    /// `vectorize`.
     pub vectorize: bool,
+    /// `backend`.
     #[config(default = Backend::Triton)]
     pub backend: Backend,
+    /// `a`.
     pub a: bool,
+    /// `b`.
     pub b: bool,
 }
 
 /// A second config type sharing the file.
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
 pub struct Other {
+    /// `x`.
     pub x: bool,
 }
 

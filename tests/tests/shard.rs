@@ -9,20 +9,32 @@ use fuzzer_core::prelude::*;
 /// Twelve flags with planted bugs of several kinds.
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
 pub struct Knobs {
+    /// `fuse`.
     #[config(default = true)]
     pub fuse: bool,
+    /// `unroll`.
     pub unroll: bool,
+    /// `vectorize`.
     pub vectorize: bool,
+    /// `tile`.
     #[config(default = 8)]
     #[fuzz(values = [8, 16, 32])]
     pub tile: i64,
+    /// `cache`.
     pub cache: Option<bool>,
+    /// `a`.
     pub a: bool,
+    /// `b`.
     pub b: bool,
+    /// `c`.
     pub c: bool,
+    /// `d`.
     pub d: bool,
+    /// `e`.
     pub e: bool,
+    /// `f`.
     pub f: bool,
+    /// `g`.
     pub g: bool,
 }
 

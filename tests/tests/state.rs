@@ -10,31 +10,45 @@ use std::sync::Arc;
 
 use fuzzer_core::prelude::*;
 
+/// Six flags with two planted bugs.
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
 pub struct Knobs {
+    /// `fuse`.
     #[config(default = true)]
     pub fuse: bool,
+    /// `unroll`.
     pub unroll: bool,
+    /// `vectorize`.
     pub vectorize: bool,
+    /// `cache`.
     pub cache: Option<bool>,
+    /// `a`.
     pub a: bool,
+    /// `b`.
     pub b: bool,
 }
 
 /// The same fields with another default: another config, as far as a
 /// state file goes.
-mod changed {
+pub mod changed {
     use fuzzer_core::prelude::*;
 
+    /// `Knobs` with another default of `unroll`.
     #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
     pub struct Knobs {
+        /// `fuse`.
         #[config(default = true)]
         pub fuse: bool,
+        /// `unroll`.
         #[config(default = true)]
         pub unroll: bool,
+        /// `vectorize`.
         pub vectorize: bool,
+        /// `cache`.
         pub cache: Option<bool>,
+        /// `a`.
         pub a: bool,
+        /// `b`.
         pub b: bool,
     }
 }

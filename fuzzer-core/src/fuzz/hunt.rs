@@ -276,7 +276,11 @@ impl fmt::Display for Hunt {
             self.elapsed
         )?;
         for finding in &self.findings {
-            writeln!(f, "  {finding}")?;
+            if finding.replayed {
+                writeln!(f, "  {finding}  [from the regressions file]")?;
+            } else {
+                writeln!(f, "  {finding}")?;
+            }
             if let Some(m) = &finding.detail.message {
                 for line in m.lines() {
                     writeln!(f, "      {line}")?;
@@ -285,6 +289,9 @@ impl fmt::Display for Hunt {
             if let Some(limit) = finding.shrink_limit {
                 writeln!(f, "      ({limit})")?;
             }
+        }
+        for w in &self.regression_warnings {
+            writeln!(f, "  warning: {w}")?;
         }
         Ok(())
     }

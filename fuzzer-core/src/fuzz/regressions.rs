@@ -271,6 +271,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         let Some(path) = &self.regressions else {
             return;
         };
+        // A child process re-running the program on its way to its fuzzer
+        // leaves the file to the parent.
+        if super::exec::child::is_child() {
+            return;
+        }
         let new: Vec<&Finding> = findings
             .iter()
             .filter(|f| !f.replayed && f.status != Status::Flaky)

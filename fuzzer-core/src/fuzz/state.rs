@@ -542,6 +542,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         campaign: &Campaign,
     ) -> Result<JournalGuard<'_, C>, FuzzError> {
         let journal = match &self.state_path {
+            // A child of a process-isolated fuzzer re-running the program
+            // on its way to its own fuzzer must not touch the parent's
+            // state file: campaigns it meets run as if there were none.
+            Some(_) if super::exec::child::is_child() => None,
             Some(path) => Some(Journal::open(path, campaign)?),
             None => None,
         };
