@@ -49,6 +49,14 @@ macro_rules! declare_data_items {
         fn __aliases() -> Vec<AliasMeta> {
             Vec::new()
         }
+        /// The number of fields at run time: `__FIELD_COUNT` for a derived
+        /// config; a config whose fields come from a schema loaded at run
+        /// time ([`DynConfig`](crate::DynConfig)) overrides it.
+        #[doc(hidden)]
+        #[inline]
+        fn __field_count() -> usize {
+            Self::__FIELD_COUNT
+        }
     };
 }
 

@@ -26,6 +26,8 @@ mod sample;
 mod value;
 mod warn;
 
+pub mod schema;
+
 pub use alias::{Alias, AliasMeta};
 pub use config::{ConfigSection, FuzzableConfig};
 pub use error::ConfigError;
@@ -42,6 +44,8 @@ pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};
 pub use warn::{reset_deprecation_warnings, set_warning_handler, Warning, WarningKind};
+
+pub use schema::{DynConfig, RunOutcome, Schema, SchemaError};
 
 /// `#[derive(ConfigSection)]`: see [`ConfigSection`](trait@ConfigSection),
 /// and [`attributes`] for every `#[config(..)]` and `#[fuzz(..)]` key.
@@ -60,6 +64,9 @@ pub mod attributes {}
 pub mod guide {
     #[doc = include_str!("../docs/testing.md")]
     pub mod testing {}
+
+    #[doc = include_str!("../docs/schemas.md")]
+    pub mod schemas {}
 }
 
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.

@@ -1,0 +1,489 @@
+//! [`DynType`]: the type of a field that comes from a schema at run time,
+//! with the operations a derived field gets from its Rust type (checking a
+//! value, comparing, sampling, parsing env text, printing).
+//!
+//! Sampling mirrors the `FuzzValue` impls of the Rust type each `DynType`
+//! stands for (`Int` is `i128`, `Float` is `f64`, `Enum` a fieldless enum,
+//! `Option`, `Vec`, tuples, `BTreeMap<String, _>`), draw for draw, so a
+//! schema field and the derived field it was generated from see the same
+//! values for the same seed.
+
+use std::fmt;
+
+use crate::error::{preview_value, ConfigError};
+use crate::field::Domain;
+use crate::sample::{sample_float, sample_int, FuzzRng, SampleCtx, SamplingMethod};
+use crate::value::Value;
+
+/// The type of a schema field.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum DynType {
+    /// JSON `boolean`.
+    Bool,
+    /// JSON `integer` (held as an `i128`; beyond the 64-bit range written as
+    /// a string of digits, as the crate's JSON form does).
+    Int,
+    /// JSON `number` (an `f64`; NaN and infinities as `"NaN"`, `"inf"`,
+    /// `"-inf"`).
+    Float,
+    /// JSON `string` without `enum`.
+    Str,
+    /// A string with an `enum`: one of these names.
+    Enum(Vec<String>),
+    /// `["T", "null"]`.
+    Option(Box<DynType>),
+    /// `array` with `items`.
+    List(Box<DynType>),
+    /// `array` with `prefixItems` and `items: false`.
+    Tuple(Vec<DynType>),
+    /// `object` with `additionalProperties`: string keys.
+    Map(Box<DynType>),
+}
+
+impl fmt::Display for DynType {
+    /// The type as the schema writes it, e.g. `integer`, `["string", "null"]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DynType::Bool => f.write_str("boolean"),
+            DynType::Int => f.write_str("integer"),
+            DynType::Float => f.write_str("number"),
+            DynType::Str => f.write_str("string"),
+            DynType::Enum(names) => write!(f, "string (one of {})", names.join(", ")),
+            DynType::Option(t) => write!(f, "{t} or null"),
+            DynType::List(t) => write!(f, "array of {t}"),
+            DynType::Tuple(ts) => {
+                f.write_str("array [")?;
+                for (i, t) in ts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                f.write_str("]")
+            }
+            DynType::Map(t) => write!(f, "object of {t}"),
+        }
+    }
+}
+
+fn wrong(ty: &DynType, found: &Value) -> ConfigError {
+    ConfigError::WrongType {
+        field: String::new(),
+        expected: ty.to_string(),
+        found: format!("{} {}", found.kind(), preview_value(found)),
+    }
+}
+
+impl DynType {
+    /// `true` for [`DynType::Option`].
+    fn is_option(&self) -> bool {
+        matches!(self, DynType::Option(_))
+    }
+
+    /// `v` read as this type, in the one form this type's values take
+    /// (`Value::Some` for a non-null option, `Value::Int` for integers,
+    /// `Value::Str` for enum names), or the error saying why it is not one.
+    pub(crate) fn normalize(&self, v: &Value) -> Result<Value, ConfigError> {
+        let bad = || wrong(self, v);
+        match self {
+            DynType::Bool => match v {
+                Value::Bool(_) => Ok(v.clone()),
+                _ => Err(bad()),
+            },
+            DynType::Int => match v {
+                Value::Int(_) => Ok(v.clone()),
+                Value::Str(s) => match crate::json::wide_int(s) {
+                    Some(i @ Value::Int(_)) => Ok(i),
+                    _ => Err(bad()),
+                },
+                _ => Err(bad()),
+            },
+            DynType::Float => match v {
+                Value::Float(_) => Ok(v.clone()),
+                #[allow(clippy::cast_precision_loss)]
+                Value::Int(i) if (*i as f64) as i128 == *i => Ok(Value::Float(*i as f64)),
+                Value::Str(s) => crate::json::non_finite(s).map(Value::Float).ok_or_else(bad),
+                _ => Err(bad()),
+            },
+            DynType::Str => match v {
+                Value::Str(_) => Ok(v.clone()),
+                _ => Err(bad()),
+            },
+            DynType::Enum(names) => match v {
+                Value::Str(s) if names.iter().any(|n| n == s) => Ok(v.clone()),
+                Value::Enum { variant, .. } if names.iter().any(|n| n == variant) => {
+                    Ok(Value::Str((*variant).to_string()))
+                }
+                _ => Err(bad()),
+            },
+            DynType::Option(t) => match v {
+                Value::None => Ok(Value::None),
+                Value::Some(inner) => Ok(Value::Some(Box::new(t.normalize(inner)?))),
+                // `[x]` is `Some(x)` for an option of an option (see `Value`).
+                Value::List(items) if t.is_option() && items.len() == 1 => t
+                    .normalize(&items[0])
+                    .or_else(|_| t.normalize(v))
+                    .map(|x| Value::Some(Box::new(x)))
+                    .map_err(|_| bad()),
+                other => t
+                    .normalize(other)
+                    .map(|x| Value::Some(Box::new(x)))
+                    .map_err(|_| bad()),
+            },
+            DynType::List(t) => match v {
+                Value::List(items) | Value::Set(items) | Value::Tuple(items) => items
+                    .iter()
+                    .map(|x| t.normalize(x))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Value::List)
+                    .map_err(|_| bad()),
+                _ => Err(bad()),
+            },
+            DynType::Tuple(ts) => match v {
+                Value::List(items) | Value::Tuple(items) if items.len() == ts.len() => ts
+                    .iter()
+                    .zip(items)
+                    .map(|(t, x)| t.normalize(x))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Value::Tuple)
+                    .map_err(|_| bad()),
+                _ => Err(bad()),
+            },
+            DynType::Map(t) => match v {
+                Value::Map(pairs) => {
+                    let mut out: Vec<(Value, Value)> = Vec::with_capacity(pairs.len());
+                    for (k, x) in pairs {
+                        let Value::Str(key) = k else {
+                            return Err(bad());
+                        };
+                        if out
+                            .iter()
+                            .any(|(k2, _)| matches!(k2, Value::Str(s) if s == key))
+                        {
+                            return Err(bad());
+                        }
+                        out.push((k.clone(), t.normalize(x).map_err(|_| bad())?));
+                    }
+                    // The order a `BTreeMap<String, _>` has.
+                    out.sort_by(|a, b| match (&a.0, &b.0) {
+                        (Value::Str(x), Value::Str(y)) => x.cmp(y),
+                        _ => std::cmp::Ordering::Equal,
+                    });
+                    Ok(Value::Map(out))
+                }
+                _ => Err(bad()),
+            },
+        }
+    }
+
+    /// Whether two normalized values are the same value: `==`, with floats
+    /// compared by their bits (as derived fields compare).
+    pub(crate) fn same(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+            (Value::Some(x), Value::Some(y)) => DynType::same(x, y),
+            (Value::List(x), Value::List(y))
+            | (Value::Tuple(x), Value::Tuple(y))
+            | (Value::Set(x), Value::Set(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| DynType::same(p, q))
+            }
+            (Value::Map(x), Value::Map(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .all(|((k1, v1), (k2, v2))| k1 == k2 && DynType::same(v1, v2))
+            }
+            _ => a == b,
+        }
+    }
+
+    /// The plain starting value of the type, as `FuzzValue::seed_value`.
+    fn seed_value(&self) -> Value {
+        match self {
+            DynType::Bool => Value::Bool(false),
+            DynType::Int => Value::Int(0),
+            DynType::Float => Value::Float(0.0),
+            DynType::Str => Value::Str(String::new()),
+            DynType::Enum(names) => Value::Str(names.first().cloned().unwrap_or_default()),
+            DynType::Option(_) => Value::None,
+            DynType::List(_) => Value::List(Vec::new()),
+            DynType::Tuple(ts) => Value::Tuple(ts.iter().map(DynType::seed_value).collect()),
+            DynType::Map(_) => Value::Map(Vec::new()),
+        }
+    }
+
+    /// Samples a value of the field from its default, honouring its domain:
+    /// `FieldMeta::sample` for a schema field (see `sample_field`).
+    pub(crate) fn sample_field(
+        &self,
+        default: &Value,
+        method: SamplingMethod,
+        domain: &Domain,
+        rng: &mut FuzzRng,
+    ) -> Value {
+        let toggle = method == SamplingMethod::Toggle;
+        if let Domain::Values(values) = domain {
+            let others: Vec<&Value> = values
+                .iter()
+                .filter(|v| !toggle || !DynType::same(v, default))
+                .collect();
+            if others.is_empty() {
+                return default.clone();
+            }
+            return others[rng.below(others.len() as u64) as usize].clone();
+        }
+        let mut ctx = SampleCtx {
+            rng,
+            toggle,
+            domain,
+        };
+        let start = self
+            .normalize(default)
+            .unwrap_or_else(|_| self.seed_value());
+        self.sample(&start, &mut ctx)
+    }
+
+    /// `T::sample` for the Rust type `T` this type stands for.
+    fn sample(&self, default: &Value, ctx: &mut SampleCtx<'_>) -> Value {
+        match self {
+            DynType::Bool => {
+                let d = matches!(default, Value::Bool(true));
+                Value::Bool(if ctx.toggle { !d } else { ctx.rng.chance(0.5) })
+            }
+            DynType::Int => {
+                let d = match default {
+                    Value::Int(i) => *i,
+                    _ => 0,
+                };
+                Value::Int(sample_int::<i128>(d, ctx))
+            }
+            DynType::Float => {
+                let d = match default {
+                    Value::Float(x) => *x,
+                    _ => 0.0,
+                };
+                Value::Float(sample_float::<f64>(d, ctx))
+            }
+            DynType::Str => loop {
+                let s = ctx.rng.printable_string(1, 20);
+                if !ctx.toggle || !matches!(default, Value::Str(d) if *d == s) {
+                    return Value::Str(s);
+                }
+            },
+            DynType::Enum(names) => {
+                let others: Vec<&String> = names
+                    .iter()
+                    .filter(|n| !ctx.toggle || !matches!(default, Value::Str(d) if d == *n))
+                    .collect();
+                if others.is_empty() {
+                    return default.clone();
+                }
+                let k = ctx.rng.below(others.len() as u64) as usize;
+                Value::Str(others[k].clone())
+            }
+            DynType::Option(t) => {
+                if ctx.toggle {
+                    match default {
+                        Value::Some(_) => Value::None,
+                        _ => Value::Some(Box::new(t.sample(&t.seed_value(), ctx))),
+                    }
+                } else if ctx.rng.chance(0.5) {
+                    Value::None
+                } else {
+                    let start = match default {
+                        Value::Some(x) => (**x).clone(),
+                        _ => t.seed_value(),
+                    };
+                    Value::Some(Box::new(t.sample(&start, ctx)))
+                }
+            }
+            DynType::List(t) => {
+                let start = match default {
+                    Value::List(items) if !items.is_empty() => items[0].clone(),
+                    _ => t.seed_value(),
+                };
+                let n = 1 + ctx.rng.below(3) as usize;
+                Value::List((0..n).map(|_| t.sample(&start, ctx)).collect())
+            }
+            DynType::Tuple(ts) => {
+                let items: Vec<Value> = match default {
+                    Value::Tuple(items) => items.clone(),
+                    _ => ts.iter().map(DynType::seed_value).collect(),
+                };
+                Value::Tuple(
+                    ts.iter()
+                        .zip(&items)
+                        .map(|(t, d)| t.sample(d, ctx))
+                        .collect(),
+                )
+            }
+            DynType::Map(t) => {
+                let (k0, v0) = match default {
+                    Value::Map(pairs) if !pairs.is_empty() => pairs[0].clone(),
+                    _ => (Value::Str(String::new()), t.seed_value()),
+                };
+                let key = DynType::Str;
+                for _ in 0..8 {
+                    let n = ctx.rng.below(4) as usize;
+                    let pairs: Vec<(Value, Value)> = (0..n)
+                        .map(|_| (key.sample(&k0, ctx), t.sample(&v0, ctx)))
+                        .collect();
+                    let out = self.collect_map(pairs);
+                    if !ctx.toggle || !DynType::same(&out, default) {
+                        return out;
+                    }
+                }
+                let pair = (key.sample(&k0, ctx), t.sample(&v0, ctx));
+                self.collect_map(vec![pair])
+            }
+        }
+    }
+
+    /// Pairs as a `BTreeMap<String, _>` collects them: sorted by key, a
+    /// later pair replacing an earlier one with the same key.
+    fn collect_map(&self, pairs: Vec<(Value, Value)>) -> Value {
+        let map: std::collections::BTreeMap<String, Value> = pairs
+            .into_iter()
+            .filter_map(|(k, v)| match k {
+                Value::Str(s) => Some((s, v)),
+                _ => None,
+            })
+            .collect();
+        Value::Map(map.into_iter().map(|(k, v)| (Value::Str(k), v)).collect())
+    }
+
+    /// Parses an env var's text as this type, as `FuzzValue::parse_env`
+    /// does for the Rust type: `bool` takes `1/0/true/false/yes/no/on/off`,
+    /// an option `none` or its inner form, strings as they are, numbers as
+    /// numbers, everything else as JSON.
+    pub(crate) fn parse_env(&self, text: &str) -> Result<Value, String> {
+        match self {
+            DynType::Bool => match text.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(Value::Bool(true)),
+                "0" | "false" | "no" | "off" => Ok(Value::Bool(false)),
+                _ => Err("boolean (one of 1/0/true/false/yes/no/on/off)".into()),
+            },
+            DynType::Int => text
+                .trim()
+                .parse::<i128>()
+                .map(Value::Int)
+                .map_err(|_| "integer".to_string()),
+            DynType::Float => {
+                let t = text.trim();
+                crate::json::non_finite(t)
+                    .or_else(|| t.parse::<f64>().ok())
+                    .map(Value::Float)
+                    .ok_or_else(|| "number".to_string())
+            }
+            DynType::Str => Ok(Value::Str(text.to_string())),
+            DynType::Enum(_) => self
+                .normalize(&Value::Str(text.to_string()))
+                .map_err(|_| self.to_string()),
+            DynType::Option(t) => {
+                if text.trim().eq_ignore_ascii_case("none") {
+                    return Ok(Value::None);
+                }
+                t.parse_env(text)
+                    .map(|x| Value::Some(Box::new(x)))
+                    .map_err(|e| format!("`none` or {e}"))
+            }
+            DynType::List(_) | DynType::Tuple(_) | DynType::Map(_) => Value::parse_json(text)
+                .ok()
+                .and_then(|v| self.normalize(&v).ok())
+                .ok_or_else(|| format!("JSON for {self}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::FuzzValue;
+
+    /// Samples `n` values of a derived field type and of the `DynType` that
+    /// stands for it, from the same seed, and checks they are the same.
+    fn agree<T: FuzzValue>(ty: DynType, default: T, domain: Domain) {
+        for method in [SamplingMethod::Toggle, SamplingMethod::Random] {
+            let mut a = crate::rng(9);
+            let mut b = crate::rng(9);
+            for _ in 0..200 {
+                let typed =
+                    crate::sample::sample_field::<T>(&default.to_value(), method, &domain, &mut a);
+                let dynamic = ty.sample_field(&default.to_value(), method, &domain, &mut b);
+                let typed = ty.normalize(&typed).unwrap();
+                assert!(
+                    DynType::same(&typed, &dynamic),
+                    "{ty}: {typed:?} vs {dynamic:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn samples_as_the_rust_type_does() {
+        agree(DynType::Bool, true, Domain::Type);
+        agree(DynType::Int, 64i64, Domain::Type);
+        agree(
+            DynType::Int,
+            64i64,
+            Domain::Range {
+                lo: Value::Int(1),
+                hi: Value::Int(1024),
+            },
+        );
+        agree(DynType::Float, 0.5f64, Domain::Type);
+        agree(DynType::Str, String::from("x"), Domain::Type);
+        agree(
+            DynType::Option(Box::new(DynType::Int)),
+            Some(3i64),
+            Domain::Type,
+        );
+        agree(
+            DynType::Option(Box::new(DynType::Bool)),
+            None::<bool>,
+            Domain::Type,
+        );
+        agree(
+            DynType::List(Box::new(DynType::Str)),
+            vec![String::from("a")],
+            Domain::Type,
+        );
+        agree(
+            DynType::Tuple(vec![DynType::Int, DynType::Int, DynType::Int]),
+            (1i64, 2i64, 3i64),
+            Domain::Type,
+        );
+        agree(
+            DynType::Map(Box::new(DynType::Str)),
+            std::collections::BTreeMap::from([(String::from("k"), String::from("v"))]),
+            Domain::Type,
+        );
+    }
+
+    #[test]
+    fn normalize_checks_and_converts() {
+        let opt = DynType::Option(Box::new(DynType::Int));
+        assert_eq!(
+            opt.normalize(&Value::Int(3)).unwrap(),
+            Value::Some(Box::new(Value::Int(3)))
+        );
+        assert_eq!(opt.normalize(&Value::None).unwrap(), Value::None);
+        assert!(opt.normalize(&Value::Bool(true)).is_err());
+        assert_eq!(
+            DynType::Float.normalize(&Value::Str("inf".into())).unwrap(),
+            Value::Float(f64::INFINITY)
+        );
+        assert_eq!(
+            DynType::Int
+                .normalize(&Value::Str(
+                    "170141183460469231731687303715884105727".into()
+                ))
+                .unwrap(),
+            Value::Int(i128::MAX)
+        );
+        let e = DynType::Enum(vec!["a".into(), "b".into()]);
+        assert!(e.normalize(&Value::Str("c".into())).is_err());
+        let err = DynType::Bool.normalize(&Value::Int(1)).unwrap_err();
+        assert!(err.to_string().contains("boolean"), "{err}");
+    }
+}
