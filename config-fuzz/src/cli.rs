@@ -191,10 +191,11 @@ pub(crate) struct Common {
     /// Restart each worker after it has served N runs (default: never).
     #[arg(long, value_name = "N", requires = "worker", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Delivering the config")]
     pub(crate) worker_runs: Option<u64>,
-    /// Time a fresh worker may take to start, added to its first run's
-    /// --timeout.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, requires = "worker", help_heading = "Delivering the config")]
-    pub(crate) worker_startup: Duration,
+    /// Time a fresh worker may take to start, added to the --timeout of
+    /// its first run (default: none, so --timeout must cover the start-up
+    /// too).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "worker", help_heading = "Delivering the config")]
+    pub(crate) worker_startup: Option<Duration>,
 
     /// The seed: the same seed, schema and options try the same configs.
     #[arg(long, default_value_t = 0, help_heading = "Running")]

@@ -1,0 +1,445 @@
+//! From the command line to a campaign: the schema installed as
+//! `DynConfig`, the fuzzer built over a test that runs COMMAND, the
+//! subcommand run, and what it found written out.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fuzzer_core::schema::{DynConfig, Schema};
+use fuzzer_core::{
+    ConfigDiff, ConfigFuzzer, FuzzError, FuzzableConfig as _, Progress, Status, Value,
+};
+use serde_json::{json, Map, Value as Json};
+
+use crate::cli::{format_duration, Cmd, Common, ConfigArg};
+use crate::output::{shell_quote, status_name, write_file, Found, Report};
+use crate::run::{Candidate, Delivery, Outcome, Runner};
+use crate::worker::WorkerPool;
+
+/// Exit status: nothing failed.
+const EXIT_PASSED: u8 = 0;
+/// Exit status: failures found.
+const EXIT_FAILED: u8 = 1;
+/// Exit status: usage or schema error.
+const EXIT_USAGE: u8 = 2;
+
+/// Progress lines come at most this often (plain lines, no `\r`: they read
+/// well in a terminal and in a CI log alike).
+const PROGRESS_EVERY: Duration = Duration::from_secs(5);
+
+/// Something that stops the campaign before it starts, and the exit status.
+struct Stop {
+    code: u8,
+    message: String,
+}
+
+fn usage(message: impl Into<String>) -> Stop {
+    Stop {
+        code: EXIT_USAGE,
+        message: message.into(),
+    }
+}
+
+/// How each run reaches COMMAND.
+enum Exec {
+    Once(Runner),
+    Worker(WorkerPool),
+}
+
+impl Exec {
+    fn run(&self, candidate: &Candidate) -> Outcome {
+        match self {
+            Exec::Once(r) => r.run(candidate),
+            Exec::Worker(w) => w.run(candidate),
+        }
+    }
+}
+
+/// Runs the command line's campaign; the exit status follows the contract
+/// (0 nothing failed, 1 failures found, 2 usage or schema error).
+pub(crate) fn main(cmd: Cmd) -> ExitCode {
+    match run(&cmd) {
+        Ok(report) => {
+            let common = cmd.common();
+            if let Err(message) = write_outputs(&report, common) {
+                eprintln!("config-fuzz: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            if !common.quiet {
+                print!("{}", report.summary(&|c| reproduce_line(common, c)));
+            }
+            ExitCode::from(if report.failed() {
+                EXIT_FAILED
+            } else {
+                EXIT_PASSED
+            })
+        }
+        Err(stop) => {
+            eprintln!("config-fuzz: {}", stop.message);
+            ExitCode::from(stop.code)
+        }
+    }
+}
+
+fn write_outputs(report: &Report, common: &Common) -> Result<(), String> {
+    if let Some(path) = &common.json {
+        let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
+        write_file(path, &(text + "\n"))?;
+    }
+    if let Some(path) = &common.html {
+        write_file(path, &report.to_html()?)?;
+    }
+    Ok(())
+}
+
+fn run(cmd: &Cmd) -> Result<Report, Stop> {
+    let common = cmd.common();
+    let path = &common.schema;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| usage(format!("cannot read the schema {}: {e}", path.display())))?;
+    let schema = Schema::parse(&text).map_err(|e| {
+        usage(format!(
+            "{}: {e}\nFix the schema, or mark the property `\"x-fuzz\": {{\"skip\": true}}` to leave it out.",
+            path.display()
+        ))
+    })?;
+    let fingerprint = schema.fingerprint();
+    let field_names: Vec<String> = schema.field_names().into_iter().map(String::from).collect();
+    DynConfig::install(schema).map_err(|e| usage(format!("{}: {e}", path.display())))?;
+
+    if !common.worker
+        && common.env_prefix.is_none()
+        && !common.config_file
+        && common.arg_templates.is_empty()
+    {
+        return Err(usage(
+            "say how COMMAND gets each config: --env-prefix PFX, --config-file, --arg TEMPLATE \
+             (any combination) or --worker; see config-fuzz --help",
+        ));
+    }
+    if common.command.is_empty() || common.command[0].is_empty() {
+        return Err(usage("give the program to run after `--`"));
+    }
+    let timeout = Some(common.timeout);
+    let exec = if common.worker {
+        Exec::Worker(WorkerPool::new(
+            common.command.clone(),
+            timeout,
+            common.worker_startup.unwrap_or(Duration::ZERO),
+            common.worker_runs.map(|n| n as usize),
+        ))
+    } else {
+        let delivery = Delivery {
+            env_prefix: common.env_prefix.clone(),
+            config_file: common.config_file,
+            arg_templates: common.arg_templates.clone(),
+            field_names: field_names.clone(),
+        };
+        Exec::Once(
+            Runner::new(common.command.clone(), delivery, timeout)
+                .map_err(|e| usage(format!("cannot make a folder for the config files: {e}")))?,
+        )
+    };
+    let exec = Arc::new(exec);
+    let test_exec = Arc::clone(&exec);
+    let test = move || test_exec.run(&DynConfig::read(|c| c.changed()));
+
+    let mut fuzzer = ConfigFuzzer::<DynConfig>::new(test, common.seed)
+        .jobs(common.jobs as usize)
+        .confirm(common.confirm)
+        // Each run's timeout is the runner's: it kills the process group.
+        .without_timeout();
+    for (name, value) in &common.pins {
+        check_name(name, &field_names, "--pin")?;
+        fuzzer = fuzzer
+            .pin(name, Value::from_json(value))
+            .map_err(|e| usage(format!("--pin {name}={value}: {e}")))?;
+    }
+    if !common.quiet {
+        fuzzer = fuzzer.on_progress(progress_printer(cmd.name()));
+    }
+
+    let mut campaign = campaign_json(cmd, fingerprint);
+    let start = Instant::now();
+    let findings = match cmd {
+        Cmd::Hunt(a) => match fuzzer.hunt(a.attempts, a.p) {
+            Ok(hunt) => hunt
+                .findings()
+                .iter()
+                .map(|f| {
+                    Found::new(
+                        f.config(),
+                        f.status(),
+                        f.hits(),
+                        detail_text(&f.detail().message),
+                    )
+                })
+                .collect(),
+            Err(e) => baseline_or_stop(e)?,
+        },
+        Cmd::Bisect(a) => {
+            let minimal = fuzzer.bisect(a.attempts, a.p);
+            let mut hits: Vec<(ConfigDiff, usize)> = Vec::new();
+            for m in minimal {
+                match hits.iter_mut().find(|(c, _)| *c == m) {
+                    Some((_, n)) => *n += 1,
+                    None => hits.push((m, 1)),
+                }
+            }
+            let configs: Vec<ConfigDiff> = hits.iter().map(|(c, _)| c.clone()).collect();
+            let results = fuzzer.reproduce(&configs);
+            hits.iter()
+                .filter_map(|(c, n)| {
+                    let e = results.get(c)?;
+                    Some(Found::new(c, e.status, *n, detail_text(&e.detail.message)))
+                })
+                .collect()
+        }
+        Cmd::NTuple(a) => {
+            let results =
+                fuzzer.fuzz_n_tuple(a.n as usize, a.max_combinations.unwrap_or(usize::MAX));
+            campaign.insert("combinations_run".into(), json!(results.num_ran()));
+            results
+                .failures()
+                .map(|e| Found::new(&e.config, e.status, 1, detail_text(&e.detail.message)))
+                .collect()
+        }
+        Cmd::Reproduce(a) => {
+            let mut configs: Vec<ConfigArg> = a.configs.clone();
+            if let Some(path) = &a.findings {
+                configs.extend(read_findings(path)?);
+            }
+            let diffs = configs
+                .iter()
+                .map(|c| to_diff(c, &field_names))
+                .collect::<Result<Vec<_>, _>>()?;
+            let results = fuzzer.reproduce(&diffs);
+            if let Some(e) = results
+                .entries()
+                .iter()
+                .find(|e| e.status == Status::Skipped)
+            {
+                return Err(usage(format!(
+                    "could not run {}: {}",
+                    config_text(&e.config),
+                    detail_text(&e.detail.message)
+                )));
+            }
+            results
+                .failures()
+                .map(|e| Found::new(&e.config, e.status, 1, detail_text(&e.detail.message)))
+                .collect()
+        }
+        Cmd::Minimize(a) => {
+            let diff = to_diff(&a.config, &field_names)?;
+            match fuzzer.try_minimize(&diff) {
+                Ok(Some(f)) => vec![Found::new(
+                    f.config(),
+                    f.status(),
+                    f.hits(),
+                    detail_text(&f.detail().message),
+                )],
+                Ok(None) => {
+                    if !common.quiet {
+                        eprintln!("config-fuzz: the config passes: nothing to minimize");
+                    }
+                    Vec::new()
+                }
+                Err(e) => baseline_or_stop(e)?,
+            }
+        }
+    };
+    let elapsed = start.elapsed();
+    let runs = fuzzer.num_runs();
+    drop(fuzzer);
+    if let Exec::Worker(pool) = &*exec {
+        pool.shut_down();
+    }
+    Ok(Report {
+        subcommand: cmd.name(),
+        campaign,
+        runs,
+        elapsed,
+        findings,
+    })
+}
+
+/// A baseline that fails is a finding (the empty config: every run
+/// fails); other errors stop the campaign.
+fn baseline_or_stop(e: FuzzError) -> Result<Vec<Found>, Stop> {
+    match e {
+        FuzzError::FailsAtBaseline { status, detail } => {
+            eprintln!(
+                "config-fuzz: COMMAND already fails with every field at its default \
+                 (and the pins): fix that first, or pin what makes it fail"
+            );
+            Ok(vec![Found::new(
+                &ConfigDiff::new(),
+                status,
+                1,
+                detail_text(&detail.message),
+            )])
+        }
+        other => Err(usage(other.to_string())),
+    }
+}
+
+fn detail_text(message: &Option<String>) -> &str {
+    message.as_deref().unwrap_or("")
+}
+
+fn config_text(config: &ConfigDiff) -> String {
+    let map: Map<String, Json> = config
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or(Json::Null)))
+        .collect();
+    Json::Object(map).to_string()
+}
+
+/// `name` must be a field of the schema.
+fn check_name(name: &str, fields: &[String], flag: &str) -> Result<(), Stop> {
+    if fields.iter().any(|f| f == name) {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "{flag}: the schema has no field `{name}`; its fields are: {}",
+        fields.join(", ")
+    )))
+}
+
+fn to_diff(config: &ConfigArg, fields: &[String]) -> Result<ConfigDiff, Stop> {
+    let mut diff = BTreeMap::new();
+    for (name, value) in &config.0 {
+        check_name(name, fields, "--config")?;
+        diff.insert(name.clone(), Value::from_json(value));
+    }
+    Ok(diff)
+}
+
+/// The configs of an earlier `--json OUT`.
+fn read_findings(path: &std::path::Path) -> Result<Vec<ConfigArg>, Stop> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| usage(format!("cannot read --findings {}: {e}", path.display())))?;
+    let doc: Json = serde_json::from_str(&text)
+        .map_err(|e| usage(format!("--findings {}: not JSON: {e}", path.display())))?;
+    let findings = doc
+        .get("findings")
+        .and_then(Json::as_array)
+        .ok_or_else(|| {
+            usage(format!(
+                "--findings {}: no \"findings\" array; give a file written by --json",
+                path.display()
+            ))
+        })?;
+    findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match f.get("config") {
+            Some(Json::Object(map)) => Ok(ConfigArg(map.clone().into_iter().collect())),
+            _ => Err(usage(format!(
+                "--findings {}: finding {} has no \"config\" object",
+                path.display(),
+                i + 1
+            ))),
+        })
+        .collect()
+}
+
+/// The `--json` keys that describe the campaign.
+fn campaign_json(cmd: &Cmd, fingerprint: u64) -> Map<String, Json> {
+    let c = cmd.common();
+    let mut m = Map::new();
+    m.insert("command".into(), json!(c.command));
+    m.insert("schema".into(), json!(c.schema.display().to_string()));
+    m.insert(
+        "schema_fingerprint".into(),
+        json!(format!("{fingerprint:016x}")),
+    );
+    m.insert("seed".into(), json!(c.seed));
+    m.insert("jobs".into(), json!(c.jobs));
+    m.insert("timeout".into(), json!(format_duration(c.timeout)));
+    m.insert("confirm".into(), json!(c.confirm));
+    let pins: Map<String, Json> = c.pins.iter().cloned().collect();
+    m.insert("pins".into(), Json::Object(pins));
+    m.insert(
+        "delivery".into(),
+        json!({
+            "env_prefix": c.env_prefix,
+            "config_file": c.config_file,
+            "args": c.arg_templates,
+            "worker": c.worker,
+            "worker_runs": c.worker_runs,
+        }),
+    );
+    match cmd {
+        Cmd::Hunt(a) | Cmd::Bisect(a) => {
+            m.insert("attempts".into(), json!(a.attempts));
+            m.insert("p".into(), json!(a.p));
+        }
+        Cmd::NTuple(a) => {
+            m.insert("n".into(), json!(a.n));
+            m.insert("max_combinations".into(), json!(a.max_combinations));
+        }
+        Cmd::Reproduce(_) | Cmd::Minimize(_) => {}
+    }
+    m
+}
+
+/// The `config-fuzz reproduce` command that runs `config` again the same
+/// way.
+fn reproduce_line(c: &Common, config: &Map<String, Json>) -> String {
+    let mut words: Vec<String> = vec!["config-fuzz".into(), "reproduce".into()];
+    words.push("--schema".into());
+    words.push(c.schema.display().to_string());
+    if let Some(p) = &c.env_prefix {
+        words.extend(["--env-prefix".into(), p.clone()]);
+    }
+    if c.config_file {
+        words.push("--config-file".into());
+    }
+    for t in &c.arg_templates {
+        words.extend(["--arg".into(), t.clone()]);
+    }
+    if c.worker {
+        words.push("--worker".into());
+    }
+    for (name, value) in &c.pins {
+        words.extend(["--pin".into(), format!("{name}={value}")]);
+    }
+    words.extend(["--timeout".into(), format_duration(c.timeout)]);
+    words.extend(["--config".into(), Json::Object(config.clone()).to_string()]);
+    words.push("--".into());
+    words.extend(c.command.iter().cloned());
+    words
+        .iter()
+        .map(|w| shell_quote(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A plain progress line on stderr at most every [`PROGRESS_EVERY`].
+fn progress_printer(what: &'static str) -> impl Fn(&Progress) + Send + Sync + 'static {
+    let start = Instant::now();
+    let last = Mutex::new(start);
+    move |p: &Progress| {
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() < PROGRESS_EVERY {
+            return;
+        }
+        *last = Instant::now();
+        let attempt = p
+            .attempt
+            .map(|(a, n)| format!(" {a}/{n},"))
+            .unwrap_or_default();
+        eprintln!(
+            "config-fuzz {what}: {}{attempt} {} runs, {} failing, last {}, {:.0}s",
+            p.phase,
+            p.runs,
+            p.failures,
+            status_name(p.last),
+            start.elapsed().as_secs_f64()
+        );
+    }
+}
