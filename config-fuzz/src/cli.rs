@@ -42,7 +42,15 @@ Exit status:
 /// death by a signal is a crash (FailedCrash) named by the signal; a run
 /// over --timeout has its whole process group killed (FailedTimeout).
 #[derive(Debug, Parser)]
-#[command(name = "config-fuzz", version, about, long_about, after_help = EXAMPLES)]
+#[command(
+    name = "config-fuzz",
+    version,
+    about,
+    long_about,
+    after_help = EXAMPLES,
+    subcommand_value_name = "SUBCOMMAND",
+    subcommand_help_heading = "Subcommands"
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Cmd,

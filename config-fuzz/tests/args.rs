@@ -24,7 +24,7 @@ fn hunt_through_arguments_finds_every_planted_bug() {
             "--jobs",
             "2",
             "--timeout",
-            "1s",
+            "2s",
             "--confirm",
             "0",
             "--",

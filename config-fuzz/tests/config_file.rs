@@ -21,7 +21,7 @@ fn hunt_through_the_config_file_finds_every_planted_bug() {
             "--jobs",
             "2",
             "--timeout",
-            "1s",
+            "2s",
             "--confirm",
             "0",
             "--",

@@ -20,7 +20,7 @@ fn hunt_through_a_worker_finds_every_planted_bug() {
             "--jobs",
             "2",
             "--timeout",
-            "1s",
+            "2s",
             "--confirm",
             "0",
             "--",
