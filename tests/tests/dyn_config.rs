@@ -266,7 +266,7 @@ fn crash_detail_reaches_results() {
         ("cache.enabled".to_string(), Value::Bool(false)),
     ]);
     assert_eq!(fuzzer.test_config(&diff), Status::FailedCrash);
-    let results = fuzzer.reproduce(&[diff.clone()]);
+    let results = fuzzer.reproduce(std::slice::from_ref(&diff));
     let (_, status) = results.iter().next().unwrap();
     assert_eq!(status, Status::FailedCrash);
     assert_eq!(

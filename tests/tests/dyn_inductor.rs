@@ -15,7 +15,12 @@ fn inductor_schema_as_a_dyn_config() {
     let mut b = fuzzer_core::rng(11);
     for (d, p) in ours.iter().zip(theirs) {
         assert_eq!(d.name(), p.name());
-        assert_eq!(d.default_value().to_json(), p.default_value().to_json(), "{}", d.name());
+        assert_eq!(
+            d.default_value().to_json(),
+            p.default_value().to_json(),
+            "{}",
+            d.name()
+        );
         assert_eq!(d.fuzz_role(), p.fuzz_role(), "{}", d.name());
         for method in [SamplingMethod::Toggle, SamplingMethod::Random] {
             for _ in 0..20 {

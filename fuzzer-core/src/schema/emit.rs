@@ -98,9 +98,7 @@ fn field_schema(f: &FieldMeta) -> Json {
     match f.fuzz_role() {
         // Skipped by name: `Schema::parse` applies the same rule.
         FuzzRole::Skip { reason } if *reason == PRIVATE_FIELD || *reason == TESTING_ONLY => {}
-        FuzzRole::Skip { reason } if reason.is_empty() => {
-            hints.insert("skip".into(), Json::Bool(true))
-        }
+        FuzzRole::Skip { reason: "" } => hints.insert("skip".into(), Json::Bool(true)),
         FuzzRole::Skip { reason } => hints.insert("skip".into(), s(reason)),
         FuzzRole::Pin(v) => hints.insert("pin".into(), value(v)),
         FuzzRole::Fuzzed => {}
