@@ -257,6 +257,12 @@ pub trait FuzzableConfig:
     fn __validators() -> &'static [Validator<Self>] {
         &[]
     }
+    /// What [`repro_snippet`](crate::repro_snippet) gives: Rust that
+    /// patches the config, for a derived one.
+    #[doc(hidden)]
+    fn __repro_snippet(diff: &ConfigDiff) -> String {
+        crate::repro::rust_snippet::<Self>(diff)
+    }
 
     /// Reads the effective config of this thread. This is the hot path: with
     /// nothing changed since the last read it costs a thread-local access and
@@ -756,5 +762,35 @@ pub trait FuzzableConfig:
             .partition(|(name, _)| Self::field_index(name).is_ok());
         Self::set_values(known)?;
         Ok(unknown.into_iter().map(|(name, _)| name).collect())
+    }
+
+    /// The config as a JSON Schema (draft 2020-12), for tools and for
+    /// `config-fuzz`: `title` is the type's name, each field a property
+    /// (sections nested objects) with its `type`, `default` (in the JSON
+    /// form of [`Value`]), `description` (the doc comment), `enum` for
+    /// enums, `minimum`/`maximum` for `#[fuzz(range = ..)]`, and
+    /// `"x-fuzz": {"skip": true | "reason", "pin": v, "values": [..]}` for
+    /// the other fuzz hints. [`Schema::parse`](crate::Schema::parse) reads
+    /// it back into the same field names, defaults and domains. Aliases are
+    /// left out: they hold no value. The [`schemas`
+    /// guide](crate::guide::schemas) has the mapping of every type.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Knobs {
+    ///     /// Fuse kernels.
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    /// }
+    ///
+    /// let schema: serde_json::Value = serde_json::from_str(&Knobs::json_schema()).unwrap();
+    /// assert_eq!(schema["title"], "Knobs");
+    /// assert_eq!(schema["properties"]["fuse"]["type"], "boolean");
+    /// assert_eq!(schema["properties"]["fuse"]["description"], "Fuse kernels.");
+    /// ```
+    fn json_schema() -> String {
+        crate::schema::emit::json_schema(Self::__NAME, Self::fields())
     }
 }

@@ -135,6 +135,8 @@ pub struct FieldMeta {
     /// which samples, parses and prints its values instead of the fn
     /// pointers above.
     pub(crate) dynamic: Option<&'static crate::schema::ty::DynType>,
+    /// The field type's shape in a JSON Schema.
+    pub(crate) schema_type: crate::schema::ty::DynType,
 }
 
 /// Samples a field's value: (default, method, domain, rng) -> value.
@@ -347,6 +349,8 @@ pub struct FieldSpec {
     pub knob: Option<&'static str>,
     /// `#[deprecated(note = "..")]`.
     pub deprecation_note: Option<&'static str>,
+    /// The field type's shape in a JSON Schema.
+    pub schema_type: fn() -> crate::schema::ty::DynType,
 }
 
 /// Flattens the derive's specs into `FieldMeta`s, nested fields under
@@ -432,6 +436,7 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
             knob: spec.knob,
             deprecation_note: spec.deprecation_note,
             dynamic: None,
+            schema_type: (spec.schema_type)(),
         });
     }
     out

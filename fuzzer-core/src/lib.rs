@@ -91,6 +91,7 @@ pub mod __private {
     pub use crate::registry::layer_work;
     pub use crate::registry::{Fast, Local, Registry};
     pub use crate::sample::{sample_field, SampleCtx};
+    pub use crate::schema::ty::DynType as SchemaType;
     pub use crate::value::{FuzzValue, Value};
 
     /// Whether two values of one field type are the same (floats by their

@@ -13,7 +13,7 @@ use crate::error::ConfigError;
 use crate::field::{FieldMeta, FieldSpec, FuzzRole};
 use crate::registry::{Fast, Local, Registry};
 use crate::sample::sample_field;
-use crate::value::Value;
+use crate::value::{ConfigDiff, Value};
 
 use super::ty::DynType;
 
@@ -205,6 +205,7 @@ fn dyn_fields() -> Vec<FieldMeta> {
             knob: None,
             deprecation_note: None,
             dynamic: Some(&f.ty),
+            schema_type: f.ty.clone(),
         })
         .collect()
 }
@@ -225,6 +226,10 @@ fn type_name() -> String {
 
 fn no_default() -> Value {
     Value::None
+}
+
+fn nested_type() -> DynType {
+    DynType::Bool
 }
 
 fn type_domain() -> crate::field::Domain {
@@ -252,6 +257,7 @@ static SPECS: [FieldSpec; 1] = [FieldSpec {
     nested: Some(dyn_fields),
     knob: None,
     deprecation_note: None,
+    schema_type: nested_type,
 }];
 
 impl DeclaredDefaults for DynConfig {
@@ -307,6 +313,23 @@ impl FuzzableConfig for DynConfig {
                 out.push(offset + i as u32);
             }
         }
+    }
+
+    fn __repro_snippet(diff: &ConfigDiff) -> String {
+        let fields = Self::fields();
+        let mut m = serde_json::Map::new();
+        // In the schema's order (serde_json's map sorts keys; this keeps
+        // the names and values, which is what a config file needs).
+        for f in fields {
+            if let Some(v) = diff.get(f.name()) {
+                let v = f.schema_type.normalize(v).unwrap_or_else(|_| v.clone());
+                m.insert(
+                    f.name().to_string(),
+                    serde_json::to_value(&v).unwrap_or(Json::Null),
+                );
+            }
+        }
+        serde_json::to_string(&Json::Object(m)).unwrap_or_default()
     }
 
     fn __registry() -> &'static Registry<Self> {

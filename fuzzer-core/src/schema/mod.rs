@@ -3,6 +3,7 @@
 //! See the [`schemas` guide](crate::guide::schemas) for what is accepted.
 
 mod dyn_config;
+pub(crate) mod emit;
 mod outcome;
 mod tree;
 pub(crate) mod ty;
@@ -74,9 +75,10 @@ pub(crate) enum Role {
     Pin(Value),
 }
 
-/// One field of a schema, nested properties flattened to dotted names.
+/// One field of a [`Schema`], nested properties flattened to dotted names:
+/// what [`Schema::fields`] lists, for tools that show or check a schema.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct SchemaField {
+pub struct SchemaField {
     pub(crate) name: String,
     pub(crate) ty: DynType,
     pub(crate) default: Value,
@@ -122,7 +124,6 @@ const DOMAIN_KEYWORDS: &[&str] = &[
     "maxLength",
     "minItems",
     "maxItems",
-    "uniqueItems",
     "contains",
     "minContains",
     "maxContains",
@@ -193,6 +194,11 @@ impl Schema {
         &self.title
     }
 
+    /// The fields, in the schema's order.
+    pub fn fields(&self) -> &[SchemaField] {
+        &self.fields
+    }
+
     /// The fields' dotted names, in the schema's order.
     pub fn field_names(&self) -> Vec<&str> {
         self.fields.iter().map(|f| f.name.as_str()).collect()
@@ -252,6 +258,54 @@ impl Schema {
             }
         }
         h
+    }
+}
+
+impl SchemaField {
+    /// The dotted name: `fast`, `cache.size`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The type as the schema writes it, e.g. `integer or null`.
+    pub fn type_name(&self) -> String {
+        self.ty.to_string()
+    }
+
+    /// The default, in the form [`DynConfig`] holds it (JSON through
+    /// [`Value::from_json`], read as the field's type: `Value::Some(..)`
+    /// for a non-null nullable value, `Value::Str` for an enum name).
+    pub fn default_value(&self) -> &Value {
+        &self.default
+    }
+
+    /// The `description`, trimmed (empty when none).
+    pub fn doc(&self) -> &str {
+        &self.doc
+    }
+
+    /// The values the fuzzer draws: `x-fuzz.values` or a non-string `enum`
+    /// ([`Domain::Values`]), the bounds ([`Domain::Range`]), else the type's
+    /// own domain.
+    pub fn domain(&self) -> &Domain {
+        &self.domain
+    }
+
+    /// `Some(reason)` (empty when none was given) if the fuzzer never
+    /// changes the field: `x-fuzz.skip`, or a `const`.
+    pub fn skip(&self) -> Option<&str> {
+        match &self.role {
+            Role::Skip(reason) => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// `Some(value)` if `x-fuzz.pin` holds the field at a value while fuzzing.
+    pub fn pin(&self) -> Option<&Value> {
+        match &self.role {
+            Role::Pin(v) => Some(v),
+            _ => None,
+        }
     }
 }
 
@@ -537,7 +591,12 @@ impl<'a> Parser<'a> {
         match node.get("items") {
             Some(Json::Object(item)) => {
                 let item = self.resolve(path, item, 0)?;
-                Ok(DynType::List(Box::new(self.element(path, &item, depth)?)))
+                let elem = Box::new(self.element(path, &item, depth)?);
+                Ok(if node.get("uniqueItems") == Some(&Json::Bool(true)) {
+                    DynType::Set(elem)
+                } else {
+                    DynType::List(elem)
+                })
             }
             _ => Err(SchemaError::new(
                 path,
@@ -820,20 +879,20 @@ impl XFuzz {
         };
         for (k, v) in obj {
             match k.as_str() {
-                "skip" => {
-                    match v {
-                        Json::Bool(true) => out.skip = Some(String::new()),
-                        Json::Bool(false) => {}
-                        Json::String(s) => out.skip = Some(s.clone()),
-                        other => return Err(SchemaError::new(
+                "skip" => match v {
+                    Json::Bool(true) => out.skip = Some(String::new()),
+                    Json::Bool(false) => {}
+                    Json::String(s) => out.skip = Some(s.clone()),
+                    other => {
+                        return Err(SchemaError::new(
                             path,
                             format!(
                                 "`x-fuzz.skip` must be true, false or a reason (a string), not {}",
                                 kind_of(other)
                             ),
-                        )),
+                        ))
                     }
-                }
+                },
                 "pin" => out.pin = Some(v.clone()),
                 "values" => match v {
                     Json::Array(vs) if !vs.is_empty() => out.values = Some(vs.clone()),
@@ -844,12 +903,14 @@ impl XFuzz {
                         ))
                     }
                 },
-                other => return Err(SchemaError::new(
-                    path,
-                    format!(
+                other => {
+                    return Err(SchemaError::new(
+                        path,
+                        format!(
                         "unknown `x-fuzz` key `{other}`; expected one of `skip`, `pin`, `values`"
                     ),
-                )),
+                    ))
+                }
             }
         }
         if out.skip.is_some() && out.pin.is_some() {

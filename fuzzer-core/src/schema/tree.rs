@@ -26,6 +26,10 @@ impl Map {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
     pub(crate) fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
@@ -80,6 +84,60 @@ impl Json {
                 _ => None,
             }
         })
+    }
+
+    /// A `serde_json::Value` as a tree (objects in the order it iterates).
+    pub(crate) fn from_serde(v: &serde_json::Value) -> Json {
+        match v {
+            serde_json::Value::Null => Json::Null,
+            serde_json::Value::Bool(b) => Json::Bool(*b),
+            serde_json::Value::Number(n) => Json::Number(n.clone()),
+            serde_json::Value::String(s) => Json::String(s.clone()),
+            serde_json::Value::Array(items) => {
+                Json::Array(items.iter().map(Json::from_serde).collect())
+            }
+            serde_json::Value::Object(m) => Json::Object(Map(m
+                .iter()
+                .map(|(k, v)| (k.clone(), Json::from_serde(v)))
+                .collect())),
+        }
+    }
+
+    /// Indented JSON text (two spaces, as `serde_json::to_string_pretty`),
+    /// keys in their order.
+    pub(crate) fn pretty(&self) -> String {
+        let mut out = String::new();
+        self.write_pretty(&mut out, 0);
+        out
+    }
+
+    fn write_pretty(&self, out: &mut String, indent: usize) {
+        let pad = |out: &mut String, n: usize| out.extend(std::iter::repeat_n("  ", n));
+        match self {
+            Json::Object(m) if !m.0.is_empty() => {
+                out.push_str("{\n");
+                for (i, (k, v)) in m.0.iter().enumerate() {
+                    pad(out, indent + 1);
+                    out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                    out.push_str(": ");
+                    v.write_pretty(out, indent + 1);
+                    out.push_str(if i + 1 < m.0.len() { ",\n" } else { "\n" });
+                }
+                pad(out, indent);
+                out.push('}');
+            }
+            Json::Array(items) if !items.is_empty() => {
+                out.push_str("[\n");
+                for (i, v) in items.iter().enumerate() {
+                    pad(out, indent + 1);
+                    v.write_pretty(out, indent + 1);
+                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                pad(out, indent);
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
     }
 
     /// The same value as a `serde_json::Value`.

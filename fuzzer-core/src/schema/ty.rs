@@ -16,8 +16,9 @@ use crate::sample::{sample_float, sample_int, FuzzRng, SampleCtx, SamplingMethod
 use crate::value::Value;
 
 /// The type of a schema field.
+#[doc(hidden)]
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum DynType {
+pub enum DynType {
     /// JSON `boolean`.
     Bool,
     /// JSON `integer` (held as an `i128`; beyond the 64-bit range written as
@@ -34,6 +35,8 @@ pub(crate) enum DynType {
     Option(Box<DynType>),
     /// `array` with `items`.
     List(Box<DynType>),
+    /// `array` with `items` and `"uniqueItems": true` (a set).
+    Set(Box<DynType>),
     /// `array` with `prefixItems` and `items: false`.
     Tuple(Vec<DynType>),
     /// `object` with `additionalProperties`: string keys.
@@ -51,6 +54,7 @@ impl fmt::Display for DynType {
             DynType::Enum(names) => write!(f, "string (one of {})", names.join(", ")),
             DynType::Option(t) => write!(f, "{t} or null"),
             DynType::List(t) => write!(f, "array of {t}"),
+            DynType::Set(t) => write!(f, "array of unique {t}"),
             DynType::Tuple(ts) => {
                 f.write_str("array [")?;
                 for (i, t) in ts.iter().enumerate() {
@@ -139,6 +143,20 @@ impl DynType {
                     .map_err(|_| bad()),
                 _ => Err(bad()),
             },
+            DynType::Set(t) => match v {
+                Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+                    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+                    for x in items {
+                        let x = t.normalize(x).map_err(|_| bad())?;
+                        if out.iter().any(|y| DynType::same(y, &x)) {
+                            return Err(bad());
+                        }
+                        out.push(x);
+                    }
+                    Ok(Value::List(out))
+                }
+                _ => Err(bad()),
+            },
             DynType::Tuple(ts) => match v {
                 Value::List(items) | Value::Tuple(items) if items.len() == ts.len() => ts
                     .iter()
@@ -206,7 +224,7 @@ impl DynType {
             DynType::Str => Value::Str(String::new()),
             DynType::Enum(names) => Value::Str(names.first().cloned().unwrap_or_default()),
             DynType::Option(_) => Value::None,
-            DynType::List(_) => Value::List(Vec::new()),
+            DynType::List(_) | DynType::Set(_) => Value::List(Vec::new()),
             DynType::Tuple(ts) => Value::Tuple(ts.iter().map(DynType::seed_value).collect()),
             DynType::Map(_) => Value::Map(Vec::new()),
         }
@@ -305,6 +323,22 @@ impl DynType {
                 let n = 1 + ctx.rng.below(3) as usize;
                 Value::List((0..n).map(|_| t.sample(&start, ctx)).collect())
             }
+            DynType::Set(t) => {
+                // As a list, without repeats (a set of 1..=3 draws).
+                let start = match default {
+                    Value::List(items) if !items.is_empty() => items[0].clone(),
+                    _ => t.seed_value(),
+                };
+                let n = 1 + ctx.rng.below(3) as usize;
+                let mut out: Vec<Value> = Vec::new();
+                for _ in 0..n {
+                    let x = t.sample(&start, ctx);
+                    if !out.iter().any(|y| DynType::same(y, &x)) {
+                        out.push(x);
+                    }
+                }
+                Value::List(out)
+            }
             DynType::Tuple(ts) => {
                 let items: Vec<Value> = match default {
                     Value::Tuple(items) => items.clone(),
@@ -387,10 +421,12 @@ impl DynType {
                     .map(|x| Value::Some(Box::new(x)))
                     .map_err(|e| format!("`none` or {e}"))
             }
-            DynType::List(_) | DynType::Tuple(_) | DynType::Map(_) => Value::parse_json(text)
-                .ok()
-                .and_then(|v| self.normalize(&v).ok())
-                .ok_or_else(|| format!("JSON for {self}")),
+            DynType::List(_) | DynType::Set(_) | DynType::Tuple(_) | DynType::Map(_) => {
+                Value::parse_json(text)
+                    .ok()
+                    .and_then(|v| self.normalize(&v).ok())
+                    .ok_or_else(|| format!("JSON for {self}"))
+            }
         }
     }
 }
