@@ -3,17 +3,19 @@
 //! subcommand run, and what it found written out.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fuzzer_core::schema::{DynConfig, Schema};
 use fuzzer_core::{
-    ConfigDiff, ConfigFuzzer, FuzzError, FuzzableConfig as _, Progress, Status, Value,
+    ConfigDiff, ConfigFuzzer, FuzzError, FuzzableConfig as _, Hunt, Progress, Results, Status,
+    Value,
 };
 use serde_json::{json, Map, Value as Json};
 
-use crate::cli::{format_duration, Cmd, Common, ConfigArg};
+use crate::cli::{format_duration, Cmd, ConfigArg, MergeArgs};
 use crate::output::{shell_quote, status_name, write_file, Found, Report};
 use crate::run::{Candidate, Delivery, Outcome, Runner};
 use crate::worker::WorkerPool;
@@ -60,42 +62,59 @@ impl Exec {
 /// Runs the command line's campaign; the exit status follows the contract
 /// (0 nothing failed, 1 failures found, 2 usage or schema error).
 pub(crate) fn main(cmd: Cmd) -> ExitCode {
-    match run(&cmd) {
-        Ok(report) => {
-            let common = cmd.common();
-            if let Err(message) = write_outputs(&report, common) {
-                eprintln!("config-fuzz: {message}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-            if !common.quiet {
-                print!("{}", report.summary(&|c| reproduce_line(common, c)));
-            }
-            ExitCode::from(if report.failed() {
-                EXIT_FAILED
-            } else {
-                EXIT_PASSED
-            })
-        }
-        Err(stop) => {
-            eprintln!("config-fuzz: {}", stop.message);
-            ExitCode::from(stop.code)
+    match &cmd {
+        Cmd::Merge(a) => finish(merge(a), Some(&a.out), a.html.as_deref(), a.quiet),
+        _ => {
+            let c = cmd.common().expect("every other subcommand runs COMMAND");
+            finish(run(&cmd), c.json.as_deref(), c.html.as_deref(), c.quiet)
         }
     }
 }
 
-fn write_outputs(report: &Report, common: &Common) -> Result<(), String> {
-    if let Some(path) = &common.json {
+/// Writes the outputs, prints the summary, and picks the exit status.
+fn finish(
+    report: Result<Report, Stop>,
+    json: Option<&Path>,
+    html: Option<&Path>,
+    quiet: bool,
+) -> ExitCode {
+    let report = match report {
+        Ok(report) => report,
+        Err(stop) => {
+            eprintln!("config-fuzz: {}", stop.message);
+            return ExitCode::from(stop.code);
+        }
+    };
+    if let Err(message) = write_outputs(&report, json, html) {
+        eprintln!("config-fuzz: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    if !quiet {
+        print!(
+            "{}",
+            report.summary(&|c| reproduce_line(&report.campaign, c))
+        );
+    }
+    ExitCode::from(if report.failed() {
+        EXIT_FAILED
+    } else {
+        EXIT_PASSED
+    })
+}
+
+fn write_outputs(report: &Report, json: Option<&Path>, html: Option<&Path>) -> Result<(), String> {
+    if let Some(path) = json {
         let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
         write_file(path, &(text + "\n"))?;
     }
-    if let Some(path) = &common.html {
+    if let Some(path) = html {
         write_file(path, &report.to_html()?)?;
     }
     Ok(())
 }
 
 fn run(cmd: &Cmd) -> Result<Report, Stop> {
-    let common = cmd.common();
+    let common = cmd.common().expect("every other subcommand runs COMMAND");
     let path = &common.schema;
     let text = std::fs::read_to_string(path)
         .map_err(|e| usage(format!("cannot read the schema {}: {e}", path.display())))?;
@@ -160,51 +179,41 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
     if !common.quiet {
         fuzzer = fuzzer.on_progress(progress_printer(cmd.name()));
     }
+    let resume = match cmd {
+        Cmd::Hunt(a) | Cmd::Bisect(a) => {
+            if let Some(path) = &a.regressions {
+                fuzzer = fuzzer.regressions(path);
+            }
+            Some(&a.resume)
+        }
+        Cmd::NTuple(a) => Some(&a.resume),
+        _ => None,
+    };
+    if let Some(resume) = resume {
+        if let Some(path) = &resume.state {
+            fuzzer = fuzzer.state(path);
+        }
+        if let Some((k, n)) = resume.shard {
+            fuzzer = fuzzer.shard(k, n).map_err(|e| usage(e.to_string()))?;
+        }
+    }
 
     let mut campaign = campaign_json(cmd, fingerprint);
     let start = Instant::now();
     let findings = match cmd {
-        Cmd::Hunt(a) => match fuzzer.hunt(a.attempts, a.p) {
-            Ok(hunt) => hunt
-                .findings()
-                .iter()
-                .map(|f| {
-                    Found::new(
-                        f.config(),
-                        f.status(),
-                        f.hits(),
-                        detail_text(&f.detail().message),
-                    )
-                })
-                .collect(),
+        Cmd::Hunt(a) | Cmd::Bisect(a) => match fuzzer.hunt(a.attempts, a.p) {
+            Ok(hunt) => {
+                campaign.insert("hunt".into(), saved_json(&hunt.save_json()));
+                hunt_findings(&hunt, matches!(cmd, Cmd::Bisect(_)))
+            }
             Err(e) => baseline_or_stop(e)?,
         },
-        Cmd::Bisect(a) => {
-            let minimal = fuzzer.bisect(a.attempts, a.p);
-            let mut hits: Vec<(ConfigDiff, usize)> = Vec::new();
-            for m in minimal {
-                match hits.iter_mut().find(|(c, _)| *c == m) {
-                    Some((_, n)) => *n += 1,
-                    None => hits.push((m, 1)),
-                }
-            }
-            let configs: Vec<ConfigDiff> = hits.iter().map(|(c, _)| c.clone()).collect();
-            let results = fuzzer.reproduce(&configs);
-            hits.iter()
-                .filter_map(|(c, n)| {
-                    let e = results.get(c)?;
-                    Some(Found::new(c, e.status, *n, detail_text(&e.detail.message)))
-                })
-                .collect()
-        }
         Cmd::NTuple(a) => {
-            let results =
-                fuzzer.fuzz_n_tuple(a.n as usize, a.max_combinations.unwrap_or(usize::MAX));
+            let max = a.max_combinations.unwrap_or(usize::MAX);
+            let results = quietly(|| fuzzer.fuzz_n_tuple(a.n as usize, max))?;
             campaign.insert("combinations_run".into(), json!(results.num_ran()));
-            results
-                .failures()
-                .map(|e| Found::new(&e.config, e.status, 1, detail_text(&e.detail.message)))
-                .collect()
+            campaign.insert("results".into(), saved_json(&results.save_json()));
+            results_findings(&results)
         }
         Cmd::Reproduce(a) => {
             let mut configs: Vec<ConfigArg> = a.configs.clone();
@@ -227,10 +236,7 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
                     detail_text(&e.detail.message)
                 )));
             }
-            results
-                .failures()
-                .map(|e| Found::new(&e.config, e.status, 1, detail_text(&e.detail.message)))
-                .collect()
+            results_findings(&results)
         }
         Cmd::Minimize(a) => {
             let diff = to_diff(&a.config, &field_names)?;
@@ -250,6 +256,7 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
                 Err(e) => baseline_or_stop(e)?,
             }
         }
+        Cmd::Merge(_) => unreachable!("merge runs nothing"),
     };
     let elapsed = start.elapsed();
     let runs = fuzzer.num_runs();
@@ -259,6 +266,161 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
     }
     Ok(Report {
         subcommand: cmd.name(),
+        campaign,
+        runs,
+        elapsed,
+        findings,
+    })
+}
+
+/// The findings of a hunt; for bisect without the flaky ones (as the
+/// library's `bisect` leaves them out).
+fn hunt_findings(hunt: &Hunt, bisect: bool) -> Vec<Found> {
+    hunt.findings()
+        .iter()
+        .filter(|f| !(bisect && f.status() == Status::Flaky))
+        .map(|f| {
+            Found::new(
+                f.config(),
+                f.status(),
+                f.hits(),
+                detail_text(&f.detail().message),
+            )
+        })
+        .collect()
+}
+
+/// The failing entries of a sweep or a replay, one hit each.
+fn results_findings(results: &Results) -> Vec<Found> {
+    results
+        .failures()
+        .map(|e| Found::new(&e.config, e.status, 1, detail_text(&e.detail.message)))
+        .collect()
+}
+
+/// The library's own JSON of a hunt or results, kept in `--json` so that
+/// `merge` can join shards.
+fn saved_json(text: &str) -> Json {
+    serde_json::from_str(text).unwrap_or(Json::Null)
+}
+
+/// Runs `f`, a library call that panics on errors it has no `Result` for
+/// (a refused state file in `fuzz_n_tuple`), turning the panic into a
+/// usage error without the panic's own report.
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, Stop> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    out.map_err(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the campaign stopped".into());
+        usage(message)
+    })
+}
+
+/// `config-fuzz merge OUT IN...`: the shards' `--json` files joined.
+fn merge(a: &MergeArgs) -> Result<Report, Stop> {
+    let mut docs: Vec<(String, Map<String, Json>)> = Vec::new();
+    for path in &a.inputs {
+        let name = path.display().to_string();
+        let text =
+            std::fs::read_to_string(path).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
+        match serde_json::from_str::<Json>(&text) {
+            Ok(Json::Object(map)) => docs.push((name, map)),
+            _ => {
+                return Err(usage(format!(
+                    "{name} is not a JSON object written by --json"
+                )))
+            }
+        }
+    }
+    let kind = |m: &Map<String, Json>| {
+        ["hunt", "results"]
+            .into_iter()
+            .find(|k| m.get(*k).is_some_and(|v| !v.is_null()))
+    };
+    let first_kind = kind(&docs[0].1);
+    for (name, doc) in &docs {
+        let k = kind(doc).ok_or_else(|| {
+            usage(format!(
+                "{name} has no campaign to merge: give the --json files of hunt, bisect or \
+                 n-tuple runs with --shard"
+            ))
+        })?;
+        if Some(k) != first_kind {
+            return Err(usage(format!(
+                "{name} is of another kind of campaign than {}",
+                docs[0].0
+            )));
+        }
+    }
+    let mut campaign = docs[0].1.clone();
+    for key in [
+        "findings",
+        "hunt",
+        "results",
+        "runs",
+        "elapsed_secs",
+        "shard",
+        "combinations_run",
+    ] {
+        campaign.remove(key);
+    }
+    campaign.insert("shard".into(), Json::Null);
+    campaign.insert(
+        "merged_from".into(),
+        json!(docs.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()),
+    );
+    let bisect = campaign.get("subcommand") == Some(&json!("bisect"));
+    let (findings, runs, elapsed) = if first_kind == Some("hunt") {
+        let parts = docs
+            .iter()
+            .map(|(name, d)| {
+                Hunt::load_json(&d["hunt"].to_string())
+                    .map_err(|e| usage(format!("{name}: its \"hunt\" is not a saved hunt: {e}")))
+            })
+            .collect::<Result<Vec<Hunt>, Stop>>()?;
+        let merged = Hunt::merge(parts).map_err(|e| usage(e.to_string()))?;
+        campaign.insert("hunt".into(), saved_json(&merged.save_json()));
+        (
+            hunt_findings(&merged, bisect),
+            merged.runs(),
+            merged.elapsed(),
+        )
+    } else {
+        let parts = docs
+            .iter()
+            .map(|(name, d)| {
+                Results::load_json(&d["results"].to_string()).map_err(|e| {
+                    usage(format!(
+                        "{name}: its \"results\" are not saved results: {e}"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<Results>, Stop>>()?;
+        let merged = Results::merge(parts).map_err(|e| usage(e.to_string()))?;
+        let runs = docs
+            .iter()
+            .filter_map(|(_, d)| d.get("runs")?.as_u64())
+            .sum::<u64>();
+        let secs = docs
+            .iter()
+            .filter_map(|(_, d)| d.get("elapsed_secs")?.as_f64())
+            .fold(0.0, f64::max);
+        campaign.insert("combinations_run".into(), json!(merged.num_ran()));
+        campaign.insert("results".into(), saved_json(&merged.save_json()));
+        (
+            results_findings(&merged),
+            runs as usize,
+            Duration::from_secs_f64(secs),
+        )
+    };
+    Ok(Report {
+        subcommand: "merge",
         campaign,
         runs,
         elapsed,
@@ -349,7 +511,7 @@ fn read_findings(path: &std::path::Path) -> Result<Vec<ConfigArg>, Stop> {
 
 /// The `--json` keys that describe the campaign.
 fn campaign_json(cmd: &Cmd, fingerprint: u64) -> Map<String, Json> {
-    let c = cmd.common();
+    let c = cmd.common().expect("every other subcommand runs COMMAND");
     let mut m = Map::new();
     m.insert("command".into(), json!(c.command));
     m.insert("schema".into(), json!(c.schema.display().to_string()));
@@ -373,45 +535,68 @@ fn campaign_json(cmd: &Cmd, fingerprint: u64) -> Map<String, Json> {
             "worker_runs": c.worker_runs,
         }),
     );
+    let shard = |r: &crate::cli::Resume| json!(r.shard.map(|(k, n)| format!("{k}/{n}")));
     match cmd {
         Cmd::Hunt(a) | Cmd::Bisect(a) => {
             m.insert("attempts".into(), json!(a.attempts));
             m.insert("p".into(), json!(a.p));
+            m.insert("shard".into(), shard(&a.resume));
         }
         Cmd::NTuple(a) => {
             m.insert("n".into(), json!(a.n));
             m.insert("max_combinations".into(), json!(a.max_combinations));
+            m.insert("shard".into(), shard(&a.resume));
         }
-        Cmd::Reproduce(_) | Cmd::Minimize(_) => {}
+        Cmd::Reproduce(_) | Cmd::Minimize(_) | Cmd::Merge(_) => {}
     }
     m
 }
 
 /// The `config-fuzz reproduce` command that runs `config` again the same
-/// way.
-fn reproduce_line(c: &Common, config: &Map<String, Json>) -> String {
+/// way, from the campaign's `--json` keys.
+fn reproduce_line(c: &Map<String, Json>, config: &Map<String, Json>) -> String {
+    let text = |v: Option<&Json>| v.and_then(Json::as_str).map(str::to_string);
     let mut words: Vec<String> = vec!["config-fuzz".into(), "reproduce".into()];
-    words.push("--schema".into());
-    words.push(c.schema.display().to_string());
-    if let Some(p) = &c.env_prefix {
-        words.extend(["--env-prefix".into(), p.clone()]);
+    if let Some(schema) = text(c.get("schema")) {
+        words.extend(["--schema".into(), schema]);
     }
-    if c.config_file {
+    let delivery = c.get("delivery");
+    let get = |k: &str| delivery.and_then(|d| d.get(k));
+    if let Some(p) = text(get("env_prefix")) {
+        words.extend(["--env-prefix".into(), p]);
+    }
+    if get("config_file") == Some(&json!(true)) {
         words.push("--config-file".into());
     }
-    for t in &c.arg_templates {
-        words.extend(["--arg".into(), t.clone()]);
+    for t in get("args").and_then(Json::as_array).into_iter().flatten() {
+        if let Some(t) = t.as_str() {
+            words.extend(["--arg".into(), t.to_string()]);
+        }
     }
-    if c.worker {
+    if get("worker") == Some(&json!(true)) {
         words.push("--worker".into());
     }
-    for (name, value) in &c.pins {
+    for (name, value) in c
+        .get("pins")
+        .and_then(Json::as_object)
+        .into_iter()
+        .flatten()
+    {
         words.extend(["--pin".into(), format!("{name}={value}")]);
     }
-    words.extend(["--timeout".into(), format_duration(c.timeout)]);
+    if let Some(t) = text(c.get("timeout")) {
+        words.extend(["--timeout".into(), t]);
+    }
     words.extend(["--config".into(), Json::Object(config.clone()).to_string()]);
     words.push("--".into());
-    words.extend(c.command.iter().cloned());
+    for w in c
+        .get("command")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        words.push(w.as_str().unwrap_or_default().to_string());
+    }
     words
         .iter()
         .map(|w| shell_quote(w))

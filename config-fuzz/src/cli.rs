@@ -30,6 +30,18 @@ Exit status:
   1  failures found
   2  usage error, or a schema config-fuzz cannot read or fuzz";
 
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  # Three machines, one shard each, then the merge:
+  config-fuzz hunt --schema app.schema.json --env-prefix APP_ --seed 7 --shard 1/3 \\
+      --state shard-1.state --json shard-1.json -- ./app
+  config-fuzz merge findings.json shard-1.json shard-2.json shard-3.json
+
+Exit status:
+  0  nothing failed
+  1  failures found
+  2  usage error, or files that are not shards of one campaign";
+
 /// Fuzz any program's configuration from a JSON Schema.
 ///
 /// config-fuzz samples configs from a JSON Schema (draft 2020-12) of the
@@ -63,8 +75,8 @@ pub(crate) enum Cmd {
     /// and report the distinct findings with how often each came up.
     #[command(after_help = EXAMPLES)]
     Hunt(HuntArgs),
-    /// Like hunt, but one minimal config per failing attempt (PyTorch's
-    /// bisect); each distinct one is run once more for its status.
+    /// PyTorch's bisect: like hunt, but configs that fail only some of the
+    /// time (Flaky) are left out of the findings.
     #[command(after_help = EXAMPLES)]
     Bisect(HuntArgs),
     /// Try every combination of --n fields (each set away from its default)
@@ -77,16 +89,21 @@ pub(crate) enum Cmd {
     /// Shrink one failing config to the fewest fields that still fail.
     #[command(after_help = EXAMPLES)]
     Minimize(MinimizeArgs),
+    /// Join the --json files of every shard (--shard k/N) of one campaign
+    /// into the findings one unsharded run would give, written to OUT.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
 }
 
 impl Cmd {
-    /// The options every subcommand has.
-    pub(crate) fn common(&self) -> &Common {
+    /// The options of every subcommand that runs COMMAND (all but merge).
+    pub(crate) fn common(&self) -> Option<&Common> {
         match self {
-            Cmd::Hunt(a) | Cmd::Bisect(a) => &a.common,
-            Cmd::NTuple(a) => &a.common,
-            Cmd::Reproduce(a) => &a.common,
-            Cmd::Minimize(a) => &a.common,
+            Cmd::Hunt(a) | Cmd::Bisect(a) => Some(&a.common),
+            Cmd::NTuple(a) => Some(&a.common),
+            Cmd::Reproduce(a) => Some(&a.common),
+            Cmd::Minimize(a) => Some(&a.common),
+            Cmd::Merge(_) => None,
         }
     }
 
@@ -98,6 +115,7 @@ impl Cmd {
             Cmd::NTuple(_) => "n-tuple",
             Cmd::Reproduce(_) => "reproduce",
             Cmd::Minimize(_) => "minimize",
+            Cmd::Merge(_) => "merge",
         }
     }
 }
@@ -117,6 +135,12 @@ pub(crate) struct HuntArgs {
     /// attempt (0 < P <= 1).
     #[arg(long = "p", default_value_t = 0.5, value_name = "P", value_parser = parse_probability, help_heading = "Campaign")]
     pub(crate) p: f64,
+    /// Replay the minimal failing configs kept in FILE first, and add the
+    /// new ones to it (check it in, as proptest-regressions/).
+    #[arg(long, value_name = "FILE", help_heading = "Campaign")]
+    pub(crate) regressions: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) resume: Resume,
     #[command(flatten)]
     pub(crate) common: Common,
 }
@@ -131,7 +155,40 @@ pub(crate) struct NTupleArgs {
     #[arg(long, value_name = "N", help_heading = "Campaign")]
     pub(crate) max_combinations: Option<usize>,
     #[command(flatten)]
+    pub(crate) resume: Resume,
+    #[command(flatten)]
     pub(crate) common: Common,
+}
+
+/// Campaigns that survive a kill and spread over machines.
+#[derive(Debug, Args)]
+pub(crate) struct Resume {
+    /// Keep the campaign in FILE as it goes: run the same command again
+    /// after a kill and it resumes, losing at most the runs in flight. A
+    /// file of another campaign (schema, seed, options) is refused.
+    #[arg(long, value_name = "FILE", help_heading = "Campaign")]
+    pub(crate) state: Option<PathBuf>,
+    /// Run only the k-th of N disjoint slices of the campaign (k from 1);
+    /// join the shards' --json files with `config-fuzz merge`.
+    #[arg(long, value_name = "k/N", value_parser = parse_shard, help_heading = "Campaign")]
+    pub(crate) shard: Option<(usize, usize)>,
+}
+
+/// `merge`.
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// Where to write the merged findings (the --json format).
+    #[arg(value_name = "OUT")]
+    pub(crate) out: PathBuf,
+    /// The --json files of the shards, one per shard.
+    #[arg(value_name = "IN", required = true, num_args = 1..)]
+    pub(crate) inputs: Vec<PathBuf>,
+    /// Write an HTML report to OUT.
+    #[arg(long, value_name = "OUT")]
+    pub(crate) html: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
 }
 
 /// `reproduce`.
@@ -278,6 +335,21 @@ pub(crate) fn format_duration(d: Duration) -> String {
     }
 }
 
+/// `k/N`, 1 <= k <= N.
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{text}` is not a shard k/N with 1 <= k <= N, e.g. 2/3");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let k: usize = k.trim().parse().map_err(|_| bad())?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if k == 0 || k > n {
+        return Err(format!(
+            "{}; shards count from 1 (with a 0-based index such as $JOB_COMPLETION_INDEX, add 1)",
+            bad()
+        ));
+    }
+    Ok((k, n))
+}
+
 fn parse_probability(text: &str) -> Result<f64, String> {
     let p: f64 = text
         .parse()
@@ -377,6 +449,15 @@ mod tests {
         );
         assert!(parse_config("[1]").unwrap_err().contains("not an object"));
         assert!(parse_config("{").unwrap_err().contains("not a JSON object"));
+    }
+
+    #[test]
+    fn shards_are_k_of_n_from_1() {
+        assert_eq!(parse_shard("2/3"), Ok((2, 3)));
+        assert_eq!(parse_shard("3/3"), Ok((3, 3)));
+        assert!(parse_shard("0/3").unwrap_err().contains("add 1"));
+        assert!(parse_shard("4/3").is_err());
+        assert!(parse_shard("2").unwrap_err().contains("e.g. 2/3"));
     }
 
     #[test]
