@@ -6,22 +6,22 @@
 //!
 //! `cargo run --release -p fake-config --example hunt`
 //!
-//! It shows progress, prints each finding as soon as it is confirmed, then
-//! each distinct minimal failing config with a Rust snippet that reproduces
-//! it, writes `results.html`, and checks that every planted bug was found
-//! (exit status 1 if not).
+//! It shows progress (a bar on a terminal, a line every few seconds in a
+//! log), prints each finding as soon as it is confirmed, then each distinct
+//! minimal failing config with a Rust snippet that reproduces it, writes
+//! the campaign's report to `results.html`, and checks that every planted
+//! bug was found (exit status 1 if not).
 //!
 //! In process isolation every run re-executes this program, which gets as
 //! far as `ConfigFuzzer::new` and runs one test there; so nothing with side
 //! effects happens before the fuzzer is built.
 
-use std::io::{IsTerminal as _, Write as _};
 use std::time::Duration;
 
 use fake_config::inductor::CpuBackend;
 use fake_config::InductorConfig;
 use fuzzer_core::prelude::*;
-use fuzzer_core::TestOutcome;
+use fuzzer_core::{ProgressReporter, Report, TestOutcome};
 
 /// What the toy compiler's check can end in.
 enum Outcome {
@@ -101,26 +101,14 @@ fn toy_compiler() -> Outcome {
 
 fn main() {
     let attempts = 200;
-    let terminal = std::io::stderr().is_terminal();
+    // A bar on a terminal, a line every few seconds in a log; findings are
+    // printed as soon as they are confirmed.
+    let progress = ProgressReporter::auto();
     let fuzzer = ConfigFuzzer::<InductorConfig>::new(toy_compiler, 2024)
         .isolation(Isolation::Process)
         .jobs(2)
         .timeout(Duration::from_millis(500))
-        .on_progress(move |p| {
-            if let (true, Some((attempt, of))) = (terminal, p.attempt) {
-                eprint!(
-                    "\r  attempt {attempt:>3}/{of} · {:>5} runs · {} failing attempts ",
-                    p.runs, p.failures
-                );
-                let _ = std::io::stderr().flush();
-            }
-        })
-        .on_finding(move |f| {
-            if terminal {
-                eprintln!();
-            }
-            println!("  found: {f}");
-        });
+        .progress(progress.clone());
     println!(
         "Hunting in InductorConfig ({} fields, {} pinned) with {attempts} attempts at p = 0.35, seed 2024, \
          process isolation, 2 jobs...",
@@ -134,9 +122,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    if terminal {
-        eprintln!();
-    }
+    progress.finish_hunt(&hunt);
 
     println!(
         "\n{} of {} attempts failed and shrank to {} distinct minimal configs:\n",
@@ -157,11 +143,19 @@ fn main() {
         println!();
     }
 
-    let configs: Vec<ConfigDiff> = hunt.findings().iter().map(|f| f.config().clone()).collect();
-    let results = fuzzer.reproduce(&configs);
-    std::fs::write("results.html", results.to_html()).expect("cannot write results.html");
+    // The campaign's page: findings first, each with its Rust snippet.
+    Report::from_hunt(&hunt)
+        .campaign(
+            "command",
+            "cargo run --release -p fake-config --example hunt",
+        )
+        .campaign("test", "toy_compiler (fake-config/examples/hunt.rs)")
+        .campaign("p", "0.35")
+        .settings_of(&fuzzer)
+        .write_html("results.html")
+        .expect("cannot write results.html");
     println!(
-        "{} test runs in {:.1?}; results written to results.html",
+        "{} test runs in {:.1?}; the report is in results.html",
         hunt.runs(),
         hunt.elapsed()
     );

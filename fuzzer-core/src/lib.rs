@@ -19,6 +19,7 @@ mod fuzz;
 mod json;
 mod knob;
 mod persist;
+mod progress;
 mod registry;
 mod report;
 mod repro;
@@ -40,7 +41,9 @@ pub use fuzz::{
 };
 pub use knob::{reset_knob_provider, set_knob_provider, KnobProvider};
 pub use persist::ConfigHash;
+pub use progress::{ProgressReporter, DEFAULT_PROGRESS_INTERVAL};
 pub use registry::{PatchGuard, Snapshot};
+pub use report::{Report, ReportFinding, DEFAULT_REPORT_MAX_BYTES, DEFAULT_REPORT_MAX_GRID_CELLS};
 pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
 pub use value::{ConfigDiff, FuzzValue, Value};

@@ -831,3 +831,45 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+impl<C: FuzzableConfig> ConfigFuzzer<C> {
+    /// The settings a campaign report shows: config type, seed, sampling,
+    /// isolation, jobs, timeout, confirmation, pins.
+    pub(crate) fn report_settings(&self) -> Vec<(String, String)> {
+        let pins: Vec<String> = self
+            .pinned()
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect();
+        vec![
+            ("config".to_string(), C::__NAME.to_string()),
+            ("seed".to_string(), self.seed.to_string()),
+            ("sampling".to_string(), format!("{:?}", self.sampling)),
+            (
+                "isolation".to_string(),
+                format!("{:?}", self.opts.isolation),
+            ),
+            ("jobs".to_string(), self.opts.jobs.to_string()),
+            (
+                "timeout".to_string(),
+                self.opts
+                    .timeout
+                    .map_or_else(|| "none".to_string(), |t| format!("{t:?}")),
+            ),
+            ("confirm".to_string(), self.opts.confirm.to_string()),
+            (
+                "pins".to_string(),
+                if pins.is_empty() {
+                    "none".to_string()
+                } else {
+                    format!(
+                        "{} field{}: {}",
+                        pins.len(),
+                        if pins.len() == 1 { "" } else { "s" },
+                        pins.join(", ")
+                    )
+                },
+            ),
+        ]
+    }
+}

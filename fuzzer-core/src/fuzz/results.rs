@@ -671,10 +671,29 @@ impl Results {
         serde_json::from_str(json).map_err(|e| ConfigError::json(&e))
     }
 
-    /// A self-contained HTML page: the grid of 2-field configs (as PyTorch's
-    /// `visualize_results` draws it) with each failure's detail on hover, a
-    /// legend, and a table of every failing config.
+    /// A self-contained HTML page: the campaign report
+    /// ([`Report`](crate::Report)) of these results, whatever their config
+    /// type: the failing configs first (status, detail, the config as JSON
+    /// with a copy button), the counts, and for an n-tuple sweep of pairs
+    /// the grid of failing pairs (as PyTorch's `visualize_results` draws
+    /// it, over the fields involved in a failure only). For Rust snippets,
+    /// the fuzzer's settings and forms of your own, build the page with
+    /// [`Report::from_results`](crate::Report::from_results).
     pub fn to_html(&self) -> String {
         crate::report::results_html(self)
+    }
+}
+
+/// What campaign reports need to know of an n-tuple sweep.
+impl Results {
+    /// The sweep's tuple size and the config's field names in declaration
+    /// order; `None` unless these are results of an n-tuple sweep.
+    pub(crate) fn sweep_shape(&self) -> Option<(usize, &[String])> {
+        self.sweep.as_ref().map(|s| (s.n, s.names.as_slice()))
+    }
+
+    /// Whether the sweep reached and skipped the combination of `names`.
+    pub(crate) fn sweep_skipped(&self, names: &BTreeSet<&str>) -> bool {
+        self.sweep.as_ref().is_some_and(|s| s.skipped(names))
     }
 }
