@@ -5,19 +5,19 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fuzzer_core::schema::{DynConfig, Schema};
 use fuzzer_core::{
-    ConfigDiff, ConfigFuzzer, FuzzError, FuzzableConfig as _, Hunt, Progress, Results, Status,
-    Value,
+    ConfigDiff, ConfigFuzzer, FuzzError, FuzzableConfig as _, Hunt, ProgressReporter, Results,
+    Status, Value,
 };
 use serde_json::{json, Map, Value as Json};
 
 use crate::cli::{format_duration, Cmd, ConfigArg, MergeArgs};
-use crate::output::{shell_quote, status_name, write_file, Found, Report};
-use crate::run::{Candidate, Delivery, Outcome, Runner};
+use crate::output::{shell_quote, write_file, Found, Report};
+use crate::run::{env_name, env_text, Candidate, Delivery, Outcome, Runner};
 use crate::worker::WorkerPool;
 
 /// Exit status: nothing failed.
@@ -26,10 +26,6 @@ const EXIT_PASSED: u8 = 0;
 const EXIT_FAILED: u8 = 1;
 /// Exit status: usage or schema error.
 const EXIT_USAGE: u8 = 2;
-
-/// Progress lines come at most this often (plain lines, no `\r`: they read
-/// well in a terminal and in a CI log alike).
-const PROGRESS_EVERY: Duration = Duration::from_secs(5);
 
 /// Something that stops the campaign before it starts, and the exit status.
 struct Stop {
@@ -108,9 +104,50 @@ fn write_outputs(report: &Report, json: Option<&Path>, html: Option<&Path>) -> R
         write_file(path, &(text + "\n"))?;
     }
     if let Some(path) = html {
-        write_file(path, &report.to_html()?)?;
+        write_file(path, &report.to_html(&|c| repro_forms(&report.campaign, c)))?;
     }
     Ok(())
+}
+
+/// The ways to run a finding again, for the HTML report: the exact
+/// `config-fuzz reproduce` command, the JSON object, and (with
+/// `--env-prefix`) an `env` line.
+fn repro_forms(campaign: &Map<String, Json>, config: &Map<String, Json>) -> Vec<(String, String)> {
+    let mut forms = vec![(
+        "config-fuzz reproduce".to_string(),
+        reproduce_line(campaign, config),
+    )];
+    forms.push((
+        "JSON (--config-file)".to_string(),
+        serde_json::to_string_pretty(&Json::Object(config.clone())).unwrap_or_default(),
+    ));
+    let prefix = campaign
+        .get("delivery")
+        .and_then(|d| d.get("env_prefix"))
+        .and_then(Json::as_str);
+    if let Some(prefix) = prefix {
+        let mut words = vec!["env".to_string()];
+        for (name, value) in config {
+            if value.is_null() {
+                words.extend(["-u".to_string(), env_name(prefix, name)]);
+            }
+        }
+        for (name, value) in config {
+            if let Some(text) = env_text(value) {
+                words.push(shell_quote(&format!("{}={text}", env_name(prefix, name))));
+            }
+        }
+        for w in campaign
+            .get("command")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            words.push(shell_quote(w.as_str().unwrap_or_default()));
+        }
+        forms.push(("env vars".to_string(), words.join(" ")));
+    }
+    forms
 }
 
 fn run(cmd: &Cmd) -> Result<Report, Stop> {
@@ -176,9 +213,13 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
             .pin(name, Value::from_json(value))
             .map_err(|e| usage(format!("--pin {name}={value}: {e}")))?;
     }
-    if !common.quiet {
-        fuzzer = fuzzer.on_progress(progress_printer(cmd.name()));
-    }
+    let reporter = if common.quiet {
+        ProgressReporter::quiet()
+    } else {
+        // A bar on a terminal, plain lines every few seconds in a log.
+        ProgressReporter::auto()
+    };
+    fuzzer = fuzzer.progress(reporter.clone());
     let resume = match cmd {
         Cmd::Hunt(a) | Cmd::Bisect(a) => {
             if let Some(path) = &a.regressions {
@@ -199,6 +240,7 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
     }
 
     let mut campaign = campaign_json(cmd, fingerprint);
+    let mut pairs = None;
     let start = Instant::now();
     let findings = match cmd {
         Cmd::Hunt(a) | Cmd::Bisect(a) => match fuzzer.hunt(a.attempts, a.p) {
@@ -213,6 +255,7 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
             let results = quietly(|| fuzzer.fuzz_n_tuple(a.n as usize, max))?;
             campaign.insert("combinations_run".into(), json!(results.num_ran()));
             campaign.insert("results".into(), saved_json(&results.save_json()));
+            pairs = (a.n == 2).then(|| results.clone());
             results_findings(&results)
         }
         Cmd::Reproduce(a) => {
@@ -260,6 +303,7 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
     };
     let elapsed = start.elapsed();
     let runs = fuzzer.num_runs();
+    reporter.finish();
     drop(fuzzer);
     if let Exec::Worker(pool) = &*exec {
         pool.shut_down();
@@ -270,6 +314,7 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
         runs,
         elapsed,
         findings,
+        pairs,
     })
 }
 
@@ -376,6 +421,7 @@ fn merge(a: &MergeArgs) -> Result<Report, Stop> {
         json!(docs.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()),
     );
     let bisect = campaign.get("subcommand") == Some(&json!("bisect"));
+    let mut pairs = None;
     let (findings, runs, elapsed) = if first_kind == Some("hunt") {
         let parts = docs
             .iter()
@@ -413,11 +459,11 @@ fn merge(a: &MergeArgs) -> Result<Report, Stop> {
             .fold(0.0, f64::max);
         campaign.insert("combinations_run".into(), json!(merged.num_ran()));
         campaign.insert("results".into(), saved_json(&merged.save_json()));
-        (
-            results_findings(&merged),
-            runs as usize,
-            Duration::from_secs_f64(secs),
-        )
+        let findings = results_findings(&merged);
+        if campaign.get("n") == Some(&json!(2)) {
+            pairs = Some(merged);
+        }
+        (findings, runs as usize, Duration::from_secs_f64(secs))
     };
     Ok(Report {
         subcommand: "merge",
@@ -425,6 +471,7 @@ fn merge(a: &MergeArgs) -> Result<Report, Stop> {
         runs,
         elapsed,
         findings,
+        pairs,
     })
 }
 
@@ -602,29 +649,4 @@ fn reproduce_line(c: &Map<String, Json>, config: &Map<String, Json>) -> String {
         .map(|w| shell_quote(w))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A plain progress line on stderr at most every [`PROGRESS_EVERY`].
-fn progress_printer(what: &'static str) -> impl Fn(&Progress) + Send + Sync + 'static {
-    let start = Instant::now();
-    let last = Mutex::new(start);
-    move |p: &Progress| {
-        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
-        if last.elapsed() < PROGRESS_EVERY {
-            return;
-        }
-        *last = Instant::now();
-        let attempt = p
-            .attempt
-            .map(|(a, n)| format!(" {a}/{n},"))
-            .unwrap_or_default();
-        eprintln!(
-            "config-fuzz {what}: {}{attempt} {} runs, {} failing, last {}, {:.0}s",
-            p.phase,
-            p.runs,
-            p.failures,
-            status_name(p.last),
-            start.elapsed().as_secs_f64()
-        );
-    }
 }

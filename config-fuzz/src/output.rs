@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
-use fuzzer_core::{ConfigDiff, Results, Status};
+use fuzzer_core::{ConfigDiff, ReportFinding, Results, Status};
 use serde_json::{json, Map, Value as Json};
 
 /// One failing config as the CLI reports it.
@@ -13,6 +13,8 @@ use serde_json::{json, Map, Value as Json};
 pub(crate) struct Found {
     /// The fields that differ from the defaults (pins left out), dotted.
     pub(crate) config: Map<String, Json>,
+    /// The same, as the engine has it.
+    pub(crate) diff: ConfigDiff,
     pub(crate) status: Status,
     /// Failing attempts that shrank to it (1 for a config run once).
     pub(crate) hits: usize,
@@ -21,19 +23,23 @@ pub(crate) struct Found {
 
 impl Found {
     /// From a config the engine reports.
-    pub(crate) fn new(config: &ConfigDiff, status: Status, hits: usize, detail: &str) -> Self {
-        let config = config
+    pub(crate) fn new(config_diff: &ConfigDiff, status: Status, hits: usize, detail: &str) -> Self {
+        let config = config_diff
             .iter()
             .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or(Json::Null)))
             .collect();
         Found {
             config,
+            diff: config_diff.clone(),
             status,
             hits,
             detail: detail.to_string(),
         }
     }
 }
+
+/// Labelled ways to run a finding (its config) again, for the report.
+pub(crate) type ReproForms<'a> = dyn Fn(&Map<String, Json>) -> Vec<(String, String)> + 'a;
 
 /// The campaign's record: what ran, how, and what it found.
 #[derive(Clone, Debug)]
@@ -44,6 +50,8 @@ pub(crate) struct Report {
     pub(crate) runs: usize,
     pub(crate) elapsed: Duration,
     pub(crate) findings: Vec<Found>,
+    /// An n-tuple sweep's results, for the report's pair grid.
+    pub(crate) pairs: Option<Results>,
 }
 
 /// The name `--json` gives a status: the `Status` variant's name.
@@ -82,23 +90,59 @@ impl Report {
         Json::Object(doc)
     }
 
-    /// The HTML page: the findings as the library's results report draws
-    /// them.
-    pub(crate) fn to_html(&self) -> Result<String, String> {
-        let entries: Vec<Json> = self
+    /// The HTML page (the library's campaign report): the findings first,
+    /// each with the reproduction `forms` gives it, then the campaign, and
+    /// the pair grid for an n-tuple sweep.
+    pub(crate) fn to_html(&self, forms: &ReproForms<'_>) -> String {
+        let failing = self
             .findings
             .iter()
-            .map(|f| {
-                json!({
-                    "config": f.config,
-                    "status": f.status.as_str(),
-                    "message": f.detail,
-                })
-            })
-            .collect();
-        let results = Results::load_json(&Json::Array(entries).to_string())
-            .map_err(|e| format!("could not build the HTML report: {e}"))?;
-        Ok(results.to_html())
+            .filter(|f| f.status.is_failing())
+            .count();
+        let mut page = fuzzer_core::Report::new(format!("config-fuzz {}", self.subcommand))
+            .summary(format!(
+                "{} run{} in {:.1}s, {}",
+                self.runs,
+                if self.runs == 1 { "" } else { "s" },
+                self.elapsed.as_secs_f64(),
+                match failing {
+                    0 => "no failure found".to_string(),
+                    1 => "1 failing config".to_string(),
+                    n => format!("{n} failing configs"),
+                }
+            ));
+        for (key, value) in &self.campaign {
+            if matches!(key.as_str(), "hunt" | "results" | "findings") || value.is_null() {
+                continue;
+            }
+            let text = match value {
+                Json::String(s) => s.clone(),
+                Json::Array(words) if key == "command" => words
+                    .iter()
+                    .map(|w| shell_quote(w.as_str().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => other.to_string(),
+            };
+            page = page.campaign(key.as_str(), text);
+        }
+        page = page
+            .campaign("runs", self.runs.to_string())
+            .campaign("elapsed", format!("{:.1}s", self.elapsed.as_secs_f64()));
+        for f in &self.findings {
+            let mut card = ReportFinding::new(f.diff.clone(), f.status).hits(f.hits);
+            if !f.detail.is_empty() {
+                card = card.detail(f.detail.clone());
+            }
+            for (label, text) in forms(&f.config) {
+                card = card.repro(label, text);
+            }
+            page = page.finding(card);
+        }
+        if let Some(results) = &self.pairs {
+            page = page.pairs(results);
+        }
+        page.to_html()
     }
 
     /// The summary for people: each finding, its detail's first lines and
@@ -192,6 +236,7 @@ mod tests {
                 3,
                 "was killed by SIGSEGV (11)",
             )],
+            pairs: None,
         }
     }
 
@@ -232,9 +277,13 @@ mod tests {
 
     #[test]
     fn the_html_lists_the_findings() {
-        let html = report().to_html().unwrap();
+        let html = report().to_html(&|_| vec![("command".into(), "run-it-again".into())]);
         assert!(html.contains("cache.enabled"), "{html}");
         assert!(html.contains("SIGSEGV"));
+        assert!(
+            html.contains("run-it-again"),
+            "each finding's reproduction forms"
+        );
     }
 
     #[test]

@@ -57,6 +57,9 @@ fn hunt_through_env_vars_finds_every_planted_bug() {
     assert_eq!(json["seed"], 1);
     assert_eq!(json["subcommand"], "hunt");
     assert!(json["runs"].as_u64().unwrap() >= 30);
+    // Progress on stderr, which is not a terminal here: plain lines, no `\r`.
+    assert!(!ran.stderr.contains('\r'), "{}", ran.stderr);
+    assert!(ran.stderr.contains("done: "), "{}", ran.stderr);
     // The summary says how to run each finding again.
     assert!(
         ran.stdout

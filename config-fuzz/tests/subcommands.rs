@@ -152,6 +152,14 @@ fn reproduce_takes_the_findings_of_an_earlier_run_and_writes_html() {
     let page = page.expect("--html OUT was written");
     assert!(page.contains("cache.compress"), "{page}");
     assert!(page.contains("SIGSEGV"), "the detail is in the page");
+    assert!(
+        page.contains("SUBJ_CACHE__COMPRESS=1 SUBJ_CACHE__ENABLED=0 python3"),
+        "an env-var line reproduces it"
+    );
+    assert!(
+        page.contains("config-fuzz reproduce --schema"),
+        "so does the exact command"
+    );
 }
 
 #[test]
