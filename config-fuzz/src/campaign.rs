@@ -15,7 +15,7 @@ use fuzzer_core::{
 };
 use serde_json::{json, Map, Value as Json};
 
-use crate::cli::{format_duration, Cmd, ConfigArg, MergeArgs};
+use crate::cli::{format_duration, Cmd, ConfigArg, MergeArgs, ReportArgs};
 use crate::output::{shell_quote, write_file, Found, Report};
 use crate::run::{env_name, env_text, Candidate, Delivery, Outcome, Runner};
 use crate::worker::WorkerPool;
@@ -60,6 +60,7 @@ impl Exec {
 pub(crate) fn main(cmd: Cmd) -> ExitCode {
     match &cmd {
         Cmd::Merge(a) => finish(merge(a), Some(&a.out), a.html.as_deref(), a.quiet),
+        Cmd::Report(a) => finish(report_of(a), None, Some(&a.out), a.quiet),
         _ => {
             let c = cmd.common().expect("every other subcommand runs COMMAND");
             finish(run(&cmd), c.json.as_deref(), c.html.as_deref(), c.quiet)
@@ -299,7 +300,7 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
                 Err(e) => baseline_or_stop(e)?,
             }
         }
-        Cmd::Merge(_) => unreachable!("merge runs nothing"),
+        Cmd::Merge(_) | Cmd::Report(_) => unreachable!("merge and report run nothing"),
     };
     let elapsed = start.elapsed();
     let runs = fuzzer.num_runs();
@@ -475,6 +476,78 @@ fn merge(a: &MergeArgs) -> Result<Report, Stop> {
     })
 }
 
+/// `config-fuzz report OUT IN`: an earlier `--json` file as a report.
+fn report_of(a: &ReportArgs) -> Result<Report, Stop> {
+    let name = a.input.display().to_string();
+    let text =
+        std::fs::read_to_string(&a.input).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
+    let Ok(Json::Object(mut campaign)) = serde_json::from_str::<Json>(&text) else {
+        return Err(usage(format!(
+            "{name} is not a JSON object written by --json"
+        )));
+    };
+    let bad = |what: String| {
+        usage(format!(
+            "{name}: {what}; give a file written by --json or merge"
+        ))
+    };
+    let items = campaign
+        .remove("findings")
+        .and_then(|f| f.as_array().cloned())
+        .ok_or_else(|| bad("no \"findings\" array".into()))?;
+    let mut findings = Vec::new();
+    for (i, f) in items.iter().enumerate() {
+        let config = f
+            .get("config")
+            .and_then(Json::as_object)
+            .ok_or_else(|| bad(format!("finding {} has no \"config\" object", i + 1)))?;
+        let status_text = f.get("status").and_then(Json::as_str).unwrap_or_default();
+        let status = Status::ALL
+            .into_iter()
+            .find(|s| format!("{s:?}") == status_text)
+            .ok_or_else(|| bad(format!("finding {} has no known \"status\"", i + 1)))?;
+        let diff: ConfigDiff = config
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from_json(v)))
+            .collect();
+        let hits = f.get("hits").and_then(Json::as_u64).unwrap_or(1) as usize;
+        let detail = f.get("detail").and_then(Json::as_str).unwrap_or_default();
+        findings.push(Found::new(&diff, status, hits, detail));
+    }
+    let runs = campaign
+        .remove("runs")
+        .and_then(|r| r.as_u64())
+        .unwrap_or(0) as usize;
+    let secs = campaign
+        .remove("elapsed_secs")
+        .and_then(|r| r.as_f64())
+        .unwrap_or(0.0);
+    let pairs = match campaign.get("results") {
+        Some(r) if !r.is_null() && campaign.get("n") == Some(&json!(2)) => Some(
+            Results::load_json(&r.to_string())
+                .map_err(|e| bad(format!("its \"results\" are not saved results: {e}")))?,
+        ),
+        _ => None,
+    };
+    let subcommand = match campaign.get("subcommand").and_then(Json::as_str) {
+        Some("hunt") => "hunt",
+        Some("bisect") => "bisect",
+        Some("n-tuple") => "n-tuple",
+        Some("reproduce") => "reproduce",
+        Some("minimize") => "minimize",
+        Some("merge") => "merge",
+        _ => "report",
+    };
+    Ok(Report {
+        subcommand,
+        campaign,
+        runs,
+        elapsed: Duration::from_secs_f64(secs.max(0.0)),
+        findings,
+        pairs,
+    })
+}
+
 /// A baseline that fails is a finding (the empty config: every run
 /// fails); other errors stop the campaign.
 fn baseline_or_stop(e: FuzzError) -> Result<Vec<Found>, Stop> {
@@ -594,7 +667,7 @@ fn campaign_json(cmd: &Cmd, fingerprint: u64) -> Map<String, Json> {
             m.insert("max_combinations".into(), json!(a.max_combinations));
             m.insert("shard".into(), shard(&a.resume));
         }
-        Cmd::Reproduce(_) | Cmd::Minimize(_) | Cmd::Merge(_) => {}
+        Cmd::Reproduce(_) | Cmd::Minimize(_) | Cmd::Merge(_) | Cmd::Report(_) => {}
     }
     m
 }

@@ -93,6 +93,9 @@ pub(crate) enum Cmd {
     /// into the findings one unsharded run would give, written to OUT.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// Write the HTML report of an earlier --json file (of a campaign or
+    /// a merge) to OUT.
+    Report(ReportArgs),
 }
 
 impl Cmd {
@@ -103,7 +106,7 @@ impl Cmd {
             Cmd::NTuple(a) => Some(&a.common),
             Cmd::Reproduce(a) => Some(&a.common),
             Cmd::Minimize(a) => Some(&a.common),
-            Cmd::Merge(_) => None,
+            Cmd::Merge(_) | Cmd::Report(_) => None,
         }
     }
 
@@ -116,6 +119,7 @@ impl Cmd {
             Cmd::Reproduce(_) => "reproduce",
             Cmd::Minimize(_) => "minimize",
             Cmd::Merge(_) => "merge",
+            Cmd::Report(_) => "report",
         }
     }
 }
@@ -172,6 +176,20 @@ pub(crate) struct Resume {
     /// join the shards' --json files with `config-fuzz merge`.
     #[arg(long, value_name = "k/N", value_parser = parse_shard, help_heading = "Campaign")]
     pub(crate) shard: Option<(usize, usize)>,
+}
+
+/// `report`.
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Where to write the HTML page.
+    #[arg(value_name = "OUT")]
+    pub(crate) out: PathBuf,
+    /// A file written by --json or by merge.
+    #[arg(value_name = "IN")]
+    pub(crate) input: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
 }
 
 /// `merge`.

@@ -216,3 +216,58 @@ fn worker_runs_restarts_each_worker_after_n_runs() {
         .collect();
     assert_eq!(details, ["run 1", "run 2", "run 1"]);
 }
+
+#[test]
+fn report_renders_an_earlier_json_file() {
+    let dir = std::env::temp_dir().join(format!("config-fuzz-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("findings.json");
+    std::fs::write(
+        &input,
+        json!({
+            "subcommand": "hunt",
+            "command": ["python3", "subject.py"],
+            "schema": "schema.json",
+            "delivery": {"env_prefix": "SUBJ_", "config_file": false, "args": [], "worker": false},
+            "timeout": "2s",
+            "runs": 40,
+            "elapsed_secs": 3.5,
+            "findings": [{
+                "config": {"fast_math": true, "mode": "exact"},
+                "status": "FailedError",
+                "hits": 3,
+                "detail": "exited with code 1; stderr:\nwrong answer"
+            }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = dir.join("report.html");
+    let ran = config_fuzz(
+        &["report", out.to_str().unwrap(), input.to_str().unwrap()],
+        false,
+    );
+    let page = std::fs::read_to_string(&out);
+    std::fs::write(
+        &input,
+        r#"{"findings": [{"config": {}, "status": "Broken"}]}"#,
+    )
+    .unwrap();
+    let bad = config_fuzz(
+        &["report", out.to_str().unwrap(), input.to_str().unwrap()],
+        false,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(ran.code, 1, "it reports failures: {}", ran.stderr);
+    let page = page.unwrap();
+    assert!(page.contains("fast_math"), "{page}");
+    assert!(page.contains("wrong answer"));
+    assert!(page.contains("SUBJ_FAST_MATH=1 SUBJ_MODE=exact python3 subject.py"));
+    assert!(page.contains("config-fuzz reproduce --schema schema.json --env-prefix SUBJ_"));
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("finding 1 has no known \"status\""),
+        "{}",
+        bad.stderr
+    );
+}
