@@ -837,7 +837,7 @@ macro_rules! map_impl {
                 $map::new()
             }
             fn schema_type() -> SchemaType {
-                SchemaType::Map(Box::new(V::schema_type()))
+                SchemaType::Map(Box::new(K::schema_type()), Box::new(V::schema_type()))
             }
             fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
                 let (k0, v0) = match default.iter().next() {

@@ -464,6 +464,32 @@ fn property_errors() {
         r#"{"properties": {"y": {"type": "boolean", "default": true}}, "additionalProperties": {"type": "integer"}}"#,
         "both `properties` and an `additionalProperties` schema",
     );
+    prop_error(
+        r#"{"type": "object", "additionalProperties": {"type": "integer"}, "propertyNames": {"pattern": "^a"}, "default": {}}"#,
+        "`propertyNames` is supported as",
+    );
+    prop_error(
+        r#"{"type": "object", "additionalProperties": {"type": "integer"}, "propertyNames": {"enum": [1]}, "default": {}}"#,
+        "`propertyNames` is supported as",
+    );
+}
+
+#[test]
+fn map_key_types() {
+    let schema = Schema::parse(
+        r#"{"properties": {
+            "ints": {"type": "object", "additionalProperties": {"type": "boolean"}, "propertyNames": {"pattern": "^-?[0-9]+$"}, "default": {"2": true, "10": false}},
+            "flags": {"type": "object", "additionalProperties": {"type": "integer"}, "propertyNames": {"enum": ["true", "false"]}, "default": {}},
+            "modes": {"type": "object", "additionalProperties": {"type": "integer"}, "propertyNames": {"enum": ["b", "a"]}, "default": {"a": 1, "b": 2}}
+        }}"#,
+    )
+    .unwrap();
+    let f = schema.fields();
+    assert_eq!(f[0].type_name(), "object of integer keys to boolean");
+    // Keys in the key type's order: 2 before 10; `b` before `a` (declared order).
+    assert_eq!(f[0].default_value().to_json(), r#"{"2":true,"10":false}"#);
+    assert_eq!(f[1].type_name(), "object of boolean keys to integer");
+    assert_eq!(f[2].default_value().to_json(), r#"{"b":2,"a":1}"#);
 }
 
 #[test]

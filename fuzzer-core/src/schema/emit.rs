@@ -68,13 +68,51 @@ pub(crate) fn type_schema(ty: &DynType) -> Map {
             );
             m.insert("items".into(), Json::Bool(false));
         }
-        DynType::Map(t) => {
-            m.insert("type".into(), s("object"));
-            m.insert("additionalProperties".into(), Json::Object(type_schema(t)));
-        }
+        DynType::Map(k, t) => match key_names(k) {
+            Some(names) => {
+                m.insert("type".into(), s("object"));
+                m.insert("additionalProperties".into(), Json::Object(type_schema(t)));
+                if let Some(names) = names {
+                    m.insert("propertyNames".into(), Json::Object(names));
+                }
+            }
+            // Keys that are not JSON object keys: the map is written as an
+            // array of `[key, value]` pairs (see `Value`).
+            None => {
+                m.insert("type".into(), s("array"));
+                m.insert(
+                    "items".into(),
+                    Json::Object(type_schema(&DynType::Tuple(vec![
+                        (**k).clone(),
+                        (**t).clone(),
+                    ]))),
+                );
+            }
+        },
     }
     m
 }
+
+/// `propertyNames` for map keys of type `k`: `Some(None)` for strings (no
+/// keyword needed), `Some(Some(..))` for integers, bools and enums, `None`
+/// for keys a JSON object cannot have.
+pub(crate) fn key_names(k: &DynType) -> Option<Option<Map>> {
+    let mut m = Map::default();
+    match k {
+        DynType::Str => return Some(None),
+        DynType::Int => m.insert("pattern".into(), s(INT_KEY_PATTERN)),
+        DynType::Bool => m.insert("enum".into(), Json::Array(vec![s("true"), s("false")])),
+        DynType::Enum(names) => m.insert(
+            "enum".into(),
+            Json::Array(names.iter().map(|n| s(n)).collect()),
+        ),
+        _ => return None,
+    }
+    Some(Some(m))
+}
+
+/// The `propertyNames` pattern of integer map keys.
+pub(crate) const INT_KEY_PATTERN: &str = "^-?[0-9]+$";
 
 /// One field's schema.
 fn field_schema(f: &FieldMeta) -> Json {

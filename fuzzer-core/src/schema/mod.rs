@@ -609,12 +609,51 @@ impl<'a> Parser<'a> {
         match node.get("additionalProperties") {
             Some(Json::Object(v)) => {
                 let v = self.resolve(path, v, 0)?;
-                Ok(DynType::Map(Box::new(self.element(path, &v, depth)?)))
+                let key = self.key_type(path, node.get("propertyNames"))?;
+                Ok(DynType::Map(Box::new(key), Box::new(self.element(path, &v, depth)?)))
             }
             _ => Err(SchemaError::new(
                 path,
                 format!("an `object` needs `properties` (a section) or an `additionalProperties` schema (a map with string keys), {SKIP_HINT}"),
             )),
+        }
+    }
+
+    /// The type of a map's keys, from `propertyNames`: absent, a string;
+    /// the pattern `^-?[0-9]+$`, an integer; `enum` of `"true"` and
+    /// `"false"`, a bool; another `enum` of strings, an enum.
+    fn key_type(&self, path: &str, names: Option<&Json>) -> Result<DynType, SchemaError> {
+        let Some(names) = names else {
+            return Ok(DynType::Str);
+        };
+        let unsupported = || {
+            SchemaError::new(
+                path,
+                format!("`propertyNames` is supported as `{{\"pattern\": \"{}\"}}` (integer keys) or an `enum` of key names; keys are otherwise strings drawn freely: remove it, list whole maps in `\"x-fuzz\": {{\"values\": [..]}}`, {SKIP_HINT}", emit::INT_KEY_PATTERN),
+            )
+        };
+        let Json::Object(names) = names else {
+            return Err(unsupported());
+        };
+        if names.get("pattern").and_then(Json::as_str) == Some(emit::INT_KEY_PATTERN)
+            && names.into_iter().count() == 1
+        {
+            return Ok(DynType::Int);
+        }
+        match names.get("enum") {
+            Some(Json::Array(vs)) if names.into_iter().count() == 1 && !vs.is_empty() => {
+                let texts: Option<Vec<String>> =
+                    vs.iter().map(|v| v.as_str().map(str::to_string)).collect();
+                let mut texts = texts.ok_or_else(unsupported)?;
+                let mut sorted = texts.clone();
+                sorted.sort();
+                if sorted == ["false", "true"] {
+                    return Ok(DynType::Bool);
+                }
+                texts.dedup();
+                Ok(DynType::Enum(texts))
+            }
+            _ => Err(unsupported()),
         }
     }
 
@@ -692,7 +731,9 @@ impl<'a> Parser<'a> {
         }
         if role == Role::Fuzzed && domain == Domain::Type {
             for key in DOMAIN_KEYWORDS {
-                if node.contains_key(key) {
+                // A map's `propertyNames` was read as its key type.
+                let read = *key == "propertyNames" && matches!(ty.inner(), DynType::Map(..));
+                if node.contains_key(key) && !read {
                     return Err(SchemaError::new(
                         path,
                         format!("`{key}` restricts the values in a way the fuzzer cannot honour when it draws from the type; list the values to try in `\"x-fuzz\": {{\"values\": [..]}}`, {SKIP_HINT}"),

@@ -4,7 +4,7 @@
 //!
 //! Sampling mirrors the `FuzzValue` impls of the Rust type each `DynType`
 //! stands for (`Int` is `i128`, `Float` is `f64`, `Enum` a fieldless enum,
-//! `Option`, `Vec`, tuples, `BTreeMap<String, _>`), draw for draw, so a
+//! `Option`, `Vec`, `BTreeSet`, tuples, `BTreeMap`), draw for draw, so a
 //! schema field and the derived field it was generated from see the same
 //! values for the same seed.
 
@@ -39,8 +39,11 @@ pub enum DynType {
     Set(Box<DynType>),
     /// `array` with `prefixItems` and `items: false`.
     Tuple(Vec<DynType>),
-    /// `object` with `additionalProperties`: string keys.
-    Map(Box<DynType>),
+    /// `object` with `additionalProperties` (the values' type) and
+    /// `propertyNames` (the keys' type: a string, an integer
+    /// (`{"pattern": "^-?[0-9]+$"}`), a bool (`{"enum": ["true", "false"]}`)
+    /// or an enum (`{"enum": [..]}`); a string when absent).
+    Map(Box<DynType>, Box<DynType>),
 }
 
 impl fmt::Display for DynType {
@@ -65,7 +68,8 @@ impl fmt::Display for DynType {
                 }
                 f.write_str("]")
             }
-            DynType::Map(t) => write!(f, "object of {t}"),
+            DynType::Map(k, t) if **k == DynType::Str => write!(f, "object of {t}"),
+            DynType::Map(k, t) => write!(f, "object of {k} keys to {t}"),
         }
     }
 }
@@ -153,6 +157,7 @@ impl DynType {
                         }
                         out.push(x);
                     }
+                    out.sort_by(|a, b| t.compare(a, b));
                     Ok(Value::List(out))
                 }
                 _ => Err(bad()),
@@ -167,26 +172,18 @@ impl DynType {
                     .map_err(|_| bad()),
                 _ => Err(bad()),
             },
-            DynType::Map(t) => match v {
+            DynType::Map(k, t) => match v {
                 Value::Map(pairs) => {
                     let mut out: Vec<(Value, Value)> = Vec::with_capacity(pairs.len());
-                    for (k, x) in pairs {
-                        let Value::Str(key) = k else {
-                            return Err(bad());
-                        };
-                        if out
-                            .iter()
-                            .any(|(k2, _)| matches!(k2, Value::Str(s) if s == key))
-                        {
+                    for (key, x) in pairs {
+                        let key = k.normalize_key(key).ok_or_else(bad)?;
+                        if out.iter().any(|(k2, _)| *k2 == key) {
                             return Err(bad());
                         }
-                        out.push((k.clone(), t.normalize(x).map_err(|_| bad())?));
+                        out.push((key, t.normalize(x).map_err(|_| bad())?));
                     }
-                    // The order a `BTreeMap<String, _>` has.
-                    out.sort_by(|a, b| match (&a.0, &b.0) {
-                        (Value::Str(x), Value::Str(y)) => x.cmp(y),
-                        _ => std::cmp::Ordering::Equal,
-                    });
+                    // The order a `BTreeMap` of the key type has.
+                    out.sort_by(|a, b| k.compare(&a.0, &b.0));
                     Ok(Value::Map(out))
                 }
                 _ => Err(bad()),
@@ -226,7 +223,7 @@ impl DynType {
             DynType::Option(_) => Value::None,
             DynType::List(_) | DynType::Set(_) => Value::List(Vec::new()),
             DynType::Tuple(ts) => Value::Tuple(ts.iter().map(DynType::seed_value).collect()),
-            DynType::Map(_) => Value::Map(Vec::new()),
+            DynType::Map(..) => Value::Map(Vec::new()),
         }
     }
 
@@ -324,20 +321,24 @@ impl DynType {
                 Value::List((0..n).map(|_| t.sample(&start, ctx)).collect())
             }
             DynType::Set(t) => {
-                // As a list, without repeats (a set of 1..=3 draws).
+                // As `BTreeSet<T>` samples: elements as a `Vec` would, collected.
                 let start = match default {
                     Value::List(items) if !items.is_empty() => items[0].clone(),
                     _ => t.seed_value(),
                 };
-                let n = 1 + ctx.rng.below(3) as usize;
-                let mut out: Vec<Value> = Vec::new();
-                for _ in 0..n {
-                    let x = t.sample(&start, ctx);
-                    if !out.iter().any(|y| DynType::same(y, &x)) {
-                        out.push(x);
+                let draw = |ctx: &mut SampleCtx<'_>| {
+                    let n = 1 + ctx.rng.below(3) as usize;
+                    let items: Vec<Value> = (0..n).map(|_| t.sample(&start, ctx)).collect();
+                    t.collect_set(items)
+                };
+                let mut out = draw(ctx);
+                for _ in 0..8 {
+                    if !ctx.toggle || !DynType::same(&out, default) {
+                        break;
                     }
+                    out = draw(ctx);
                 }
-                Value::List(out)
+                out
             }
             DynType::Tuple(ts) => {
                 let items: Vec<Value> = match default {
@@ -351,39 +352,101 @@ impl DynType {
                         .collect(),
                 )
             }
-            DynType::Map(t) => {
+            DynType::Map(k, t) => {
                 let (k0, v0) = match default {
                     Value::Map(pairs) if !pairs.is_empty() => pairs[0].clone(),
-                    _ => (Value::Str(String::new()), t.seed_value()),
+                    _ => (k.seed_value(), t.seed_value()),
                 };
-                let key = DynType::Str;
                 for _ in 0..8 {
                     let n = ctx.rng.below(4) as usize;
                     let pairs: Vec<(Value, Value)> = (0..n)
-                        .map(|_| (key.sample(&k0, ctx), t.sample(&v0, ctx)))
+                        .map(|_| (k.sample(&k0, ctx), t.sample(&v0, ctx)))
                         .collect();
-                    let out = self.collect_map(pairs);
+                    let out = k.collect_map(pairs);
                     if !ctx.toggle || !DynType::same(&out, default) {
                         return out;
                     }
                 }
-                let pair = (key.sample(&k0, ctx), t.sample(&v0, ctx));
-                self.collect_map(vec![pair])
+                let pair = (k.sample(&k0, ctx), t.sample(&v0, ctx));
+                k.collect_map(vec![pair])
             }
         }
     }
 
-    /// Pairs as a `BTreeMap<String, _>` collects them: sorted by key, a
-    /// later pair replacing an earlier one with the same key.
+    /// Pairs as a `BTreeMap` with keys of this type collects them: sorted by
+    /// key, a later pair replacing the value of an earlier one.
     fn collect_map(&self, pairs: Vec<(Value, Value)>) -> Value {
-        let map: std::collections::BTreeMap<String, Value> = pairs
-            .into_iter()
-            .filter_map(|(k, v)| match k {
-                Value::Str(s) => Some((s, v)),
-                _ => None,
-            })
-            .collect();
-        Value::Map(map.into_iter().map(|(k, v)| (Value::Str(k), v)).collect())
+        let mut out: Vec<(Value, Value)> = Vec::new();
+        for (k, v) in pairs {
+            match out.iter_mut().find(|(k2, _)| *k2 == k) {
+                Some(slot) => slot.1 = v,
+                None => out.push((k, v)),
+            }
+        }
+        out.sort_by(|a, b| self.compare(&a.0, &b.0));
+        Value::Map(out)
+    }
+
+    /// Elements as a `BTreeSet` of this type collects them: sorted, no
+    /// repeats.
+    fn collect_set(&self, items: Vec<Value>) -> Value {
+        let mut out: Vec<Value> = Vec::new();
+        for x in items {
+            if !out.iter().any(|y| DynType::same(y, &x)) {
+                out.push(x);
+            }
+        }
+        out.sort_by(|a, b| self.compare(a, b));
+        Value::List(out)
+    }
+
+    /// The order of two values of this type, as the Rust type's `Ord`
+    /// (an enum's by declaration, which is the schema's `enum` order).
+    fn compare(&self, a: &Value, b: &Value) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        match (self, a, b) {
+            (DynType::Enum(names), Value::Str(x), Value::Str(y)) => {
+                let at = |s: &String| names.iter().position(|n| n == s);
+                at(x).cmp(&at(y))
+            }
+            (DynType::Option(_), Value::None, Value::None) => Ordering::Equal,
+            (DynType::Option(_), Value::None, _) => Ordering::Less,
+            (DynType::Option(_), _, Value::None) => Ordering::Greater,
+            (DynType::Option(t), Value::Some(x), Value::Some(y)) => t.compare(x, y),
+            (DynType::List(t) | DynType::Set(t), Value::List(x), Value::List(y)) => x
+                .iter()
+                .zip(y)
+                .map(|(p, q)| t.compare(p, q))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| x.len().cmp(&y.len())),
+            (DynType::Tuple(ts), Value::Tuple(x), Value::Tuple(y)) => ts
+                .iter()
+                .zip(x.iter().zip(y))
+                .map(|(t, (p, q))| t.compare(p, q))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal),
+            (_, Value::Int(x), Value::Int(y)) => x.cmp(y),
+            (_, Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+            (_, Value::Str(x), Value::Str(y)) => x.cmp(y),
+            (_, Value::Float(x), Value::Float(y)) => x.total_cmp(y),
+            _ => a.to_json().cmp(&b.to_json()),
+        }
+    }
+
+    /// A map key (a JSON object key is text) read as this key type.
+    fn normalize_key(&self, key: &Value) -> Option<Value> {
+        if let Ok(k) = self.normalize(key) {
+            return Some(k);
+        }
+        let Value::Str(text) = key else {
+            return None;
+        };
+        let parsed = match self {
+            DynType::Int => crate::json::wide_int(text)?,
+            DynType::Bool => Value::Bool(text.parse().ok()?),
+            _ => return None,
+        };
+        self.normalize(&parsed).ok()
     }
 
     /// Parses an env var's text as this type, as `FuzzValue::parse_env`
@@ -421,7 +484,7 @@ impl DynType {
                     .map(|x| Value::Some(Box::new(x)))
                     .map_err(|e| format!("`none` or {e}"))
             }
-            DynType::List(_) | DynType::Set(_) | DynType::Tuple(_) | DynType::Map(_) => {
+            DynType::List(_) | DynType::Set(_) | DynType::Tuple(_) | DynType::Map(..) => {
                 Value::parse_json(text)
                     .ok()
                     .and_then(|v| self.normalize(&v).ok())
@@ -490,8 +553,18 @@ mod tests {
             Domain::Type,
         );
         agree(
-            DynType::Map(Box::new(DynType::Str)),
+            DynType::Map(Box::new(DynType::Str), Box::new(DynType::Str)),
             std::collections::BTreeMap::from([(String::from("k"), String::from("v"))]),
+            Domain::Type,
+        );
+        agree(
+            DynType::Map(Box::new(DynType::Int), Box::new(DynType::Int)),
+            std::collections::BTreeMap::from([(1i64, 2i64)]),
+            Domain::Type,
+        );
+        agree(
+            DynType::Set(Box::new(DynType::Int)),
+            std::collections::BTreeSet::from([1i64]),
             Domain::Type,
         );
     }
