@@ -116,6 +116,13 @@ fn findings_are_kept_and_replayed_first_by_the_next_campaign() {
     ];
     expected.sort_by_key(|r| format!("{r:?}"));
     assert_eq!(replayed, expected);
+    // The summary says where they came from.
+    let shown = next.to_string();
+    assert_eq!(
+        shown.matches("[from the regressions file]").count(),
+        2,
+        "{shown}"
+    );
     // Values come back typed: the snippet names the enum variant.
     assert!(next
         .findings()
@@ -196,6 +203,12 @@ fn stale_entries_are_warnings_not_errors() {
     // The other four are warned about, each saying which and why.
     let warnings = hunt.regression_warnings();
     assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    assert_eq!(
+        hunt.to_string()
+            .matches("  warning: regressions file")
+            .count(),
+        4
+    );
     assert!(
         warnings[0].contains("entry 1 of `Knobs`"),
         "{}",

@@ -318,3 +318,35 @@ fn findings_are_written_as_they_are_confirmed() {
     }
     std::fs::remove_file(&path).unwrap();
 }
+
+#[test]
+fn a_shard_with_a_state_file_resumes_as_that_shard() {
+    let path = temp("shard");
+    let shard = || {
+        ConfigFuzzer::<Knobs>::new(planted, 4)
+            .shard(2, 3)
+            .unwrap()
+            .state(&path)
+    };
+    let first = shard().hunt(30, 0.5).unwrap();
+    let (runs, test) = counted();
+    let again = ConfigFuzzer::<Knobs>::new(test, 4)
+        .shard(2, 3)
+        .unwrap()
+        .state(&path)
+        .hunt(30, 0.5)
+        .unwrap();
+    assert_eq!(runs.load(Ordering::Relaxed), 0);
+    assert_eq!(summary(&again), summary(&first));
+    assert_eq!(again.attempts(), 10);
+    // Another shard of the same campaign is another campaign for the file.
+    refused(
+        ConfigFuzzer::<Knobs>::new(planted, 4)
+            .shard(3, 3)
+            .unwrap()
+            .state(&path)
+            .hunt(30, 0.5),
+        &["it is shard 2/3, this is shard 3/3"],
+    );
+    std::fs::remove_file(&path).unwrap();
+}

@@ -220,7 +220,8 @@ impl Hunt {
         self.findings.iter().filter(|f| f.status != Status::Flaky)
     }
 
-    /// Attempts made.
+    /// Attempts made (by this shard only, for a shard; see
+    /// [`ConfigFuzzer::shard`](crate::ConfigFuzzer::shard)).
     pub fn attempts(&self) -> usize {
         self.attempts
     }
@@ -230,7 +231,9 @@ impl Hunt {
         self.failing_attempts
     }
 
-    /// Runs of the test this campaign made (memoized answers not counted).
+    /// Runs of the test this campaign made (memoized answers not counted;
+    /// runs answered from a state file counted, see
+    /// [`resumed_runs`](Self::resumed_runs)).
     pub fn runs(&self) -> usize {
         self.runs
     }

@@ -352,7 +352,9 @@ impl From<&Entry> for SavedEntry {
 /// {..}}`, the second part being the rule that says which combinations
 /// were skipped (field names, which fields were fixed, the tuple size,
 /// where the sweep stopped, and the count), so loaded results answer
-/// [`lookup`](Results::lookup) as the saved ones did.
+/// [`lookup`](Results::lookup) as the saved ones did. Results of an
+/// n-tuple sweep also carry their `campaign` ([`Campaign`](crate::Campaign)),
+/// so that [`Results::merge`] joins only shards of one sweep.
 impl serde::Serialize for Results {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -491,7 +491,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// as runs finish (a `kill -9` loses only the runs in flight) and
     /// synced to disk at most once a second and when a campaign ends; a
     /// last line cut short by a kill is dropped when the file is read.
-    /// [`Hunt::resumed_runs`] says how many runs came from the file.
+    /// [`Hunt::resumed_runs`](crate::Hunt::resumed_runs) says how many runs came from the file.
     ///
     /// Only use a state file with a test whose outcome depends on the
     /// config alone: runs on file are believed as they are.
