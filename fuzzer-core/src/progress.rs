@@ -616,6 +616,8 @@ mod tests {
             hits: 1,
             snippet: String::new(),
             shrink_limit: None,
+            first_attempt: 1,
+            replayed: false,
         };
         r.found(&finding);
         assert_eq!(
