@@ -475,6 +475,26 @@ fn property_errors() {
 }
 
 #[test]
+fn maps_with_keys_json_objects_cannot_have() {
+    // `json_schema()` writes them as `[key, value]` pairs, with `x-fuzz.map`.
+    let schema = Schema::parse(
+        r#"{"properties": {"m": {"type": "array", "items": {"type": "array", "prefixItems": [{"type": ["string", "null"]}, {"type": "integer"}], "items": false}, "default": [[null, 1], ["a", 2]], "x-fuzz": {"map": true}}}}"#,
+    )
+    .unwrap();
+    let m = &schema.fields()[0];
+    assert_eq!(m.type_name(), "object of string or null keys to integer");
+    assert_eq!(m.default_value().to_json(), r#"[[null,1],["a",2]]"#);
+    prop_error(
+        r#"{"type": "array", "items": {"type": "integer"}, "default": [], "x-fuzz": {"map": true}}"#,
+        "needs `items` to be a `[key, value]` pair",
+    );
+    prop_error(
+        r#"{"type": "array", "items": {"type": "integer"}, "default": [], "x-fuzz": {"map": 1}}"#,
+        "`x-fuzz.map` must be true or false",
+    );
+}
+
+#[test]
 fn map_key_types() {
     let schema = Schema::parse(
         r#"{"properties": {
@@ -522,4 +542,9 @@ fn a_skipped_or_listed_field_may_use_any_keyword() {
     .unwrap();
     assert_eq!(schema.fields()[0].skip(), Some("fixed"));
     assert_eq!(schema.fields()[1].pin(), Some(&Value::Str("y".into())));
+}
+
+#[test]
+fn every_field_type_round_trips() {
+    round_trip::<tests::every::Every>();
 }

@@ -77,7 +77,8 @@ pub(crate) fn type_schema(ty: &DynType) -> Map {
                 }
             }
             // Keys that are not JSON object keys: the map is written as an
-            // array of `[key, value]` pairs (see `Value`).
+            // array of `[key, value]` pairs (see `Value`; an empty one as
+            // `{}`), and `x-fuzz.map` says it is a map.
             None => {
                 m.insert("type".into(), s("array"));
                 m.insert(
@@ -87,6 +88,7 @@ pub(crate) fn type_schema(ty: &DynType) -> Map {
                         (**t).clone(),
                     ]))),
                 );
+                m.insert("x-fuzz".into(), obj(vec![("map", Json::Bool(true))]));
             }
         },
     }
@@ -132,7 +134,10 @@ fn field_schema(f: &FieldMeta) -> Json {
     if f.deprecated() {
         m.insert("deprecated".into(), Json::Bool(true));
     }
-    let mut hints = Map::default();
+    let mut hints = match m.get("x-fuzz") {
+        Some(Json::Object(h)) => h.clone(),
+        _ => Map::default(),
+    };
     match f.fuzz_role() {
         // Skipped by name: `Schema::parse` applies the same rule.
         FuzzRole::Skip { reason } if *reason == PRIVATE_FIELD || *reason == TESTING_ONLY => {}

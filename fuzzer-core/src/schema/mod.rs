@@ -568,6 +568,33 @@ impl<'a> Parser<'a> {
     }
 
     fn array(&self, path: &str, node: &Map, depth: usize) -> Result<DynType, SchemaError> {
+        let pairs = matches!(node.get("x-fuzz"), Some(Json::Object(x)) if x.get("map") == Some(&Json::Bool(true)));
+        if pairs {
+            // `"x-fuzz": {"map": true}`: a map written as `[key, value]`
+            // pairs, because its keys cannot be JSON object keys.
+            let pair_error = || {
+                SchemaError::new(
+                    path,
+                    "`\"x-fuzz\": {\"map\": true}` needs `items` to be a `[key, value]` pair: `{\"type\": \"array\", \"prefixItems\": [K, V], \"items\": false}`",
+                )
+            };
+            let item = match node.get("items") {
+                Some(Json::Object(i)) if i.contains_key("prefixItems") => {
+                    self.resolve(path, i, 0)?
+                }
+                _ => return Err(pair_error()),
+            };
+            return match self.array(path, &item, depth + 1)? {
+                DynType::Tuple(kv) if kv.len() == 2 => {
+                    let mut kv = kv.into_iter();
+                    match (kv.next(), kv.next()) {
+                        (Some(k), Some(v)) => Ok(DynType::Map(Box::new(k), Box::new(v))),
+                        _ => Err(pair_error()),
+                    }
+                }
+                _ => Err(pair_error()),
+            };
+        }
         if let Some(Json::Array(prefix)) = node.get("prefixItems") {
             if node.get("items") != Some(&Json::Bool(false)) {
                 return Err(SchemaError::new(
@@ -894,6 +921,9 @@ fn infer_type(path: &str, values: &[Json]) -> Result<String, SchemaError> {
 
 /// The `x-fuzz` object: `skip`, `pin`, `values`.
 struct XFuzz {
+    /// `"map": true`: an array of `[key, value]` pairs is a map (read by
+    /// the type, recorded here so the key is known).
+    map: bool,
     skip: Option<String>,
     pin: Option<Json>,
     values: Option<Vec<Json>>,
@@ -902,6 +932,7 @@ struct XFuzz {
 impl XFuzz {
     fn parse(path: &str, v: Option<&Json>) -> Result<XFuzz, SchemaError> {
         let mut out = XFuzz {
+            map: false,
             skip: None,
             pin: None,
             values: None,
@@ -935,6 +966,15 @@ impl XFuzz {
                     }
                 },
                 "pin" => out.pin = Some(v.clone()),
+                "map" => match v {
+                    Json::Bool(b) => out.map = *b,
+                    other => {
+                        return Err(SchemaError::new(
+                            path,
+                            format!("`x-fuzz.map` must be true or false, not {}", kind_of(other)),
+                        ))
+                    }
+                },
                 "values" => match v {
                     Json::Array(vs) if !vs.is_empty() => out.values = Some(vs.clone()),
                     _ => {
@@ -948,7 +988,7 @@ impl XFuzz {
                     return Err(SchemaError::new(
                         path,
                         format!(
-                        "unknown `x-fuzz` key `{other}`; expected one of `skip`, `pin`, `values`"
+                        "unknown `x-fuzz` key `{other}`; expected one of `skip`, `pin`, `values`, `map`"
                     ),
                     ))
                 }

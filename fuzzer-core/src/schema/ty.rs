@@ -173,7 +173,21 @@ impl DynType {
                 _ => Err(bad()),
             },
             DynType::Map(k, t) => match v {
-                Value::Map(pairs) => {
+                Value::Map(_) | Value::List(_) => {
+                    // An object, or `[key, value]` pairs.
+                    let pairs: Vec<(&Value, &Value)> = match v {
+                        Value::Map(pairs) => pairs.iter().map(|(a, b)| (a, b)).collect(),
+                        Value::List(items) => items
+                            .iter()
+                            .map(|p| match p {
+                                Value::List(kv) | Value::Tuple(kv) if kv.len() == 2 => {
+                                    Ok((&kv[0], &kv[1]))
+                                }
+                                _ => Err(bad()),
+                            })
+                            .collect::<Result<_, _>>()?,
+                        _ => Vec::new(),
+                    };
                     let mut out: Vec<(Value, Value)> = Vec::with_capacity(pairs.len());
                     for (key, x) in pairs {
                         let key = k.normalize_key(key).ok_or_else(bad)?;
