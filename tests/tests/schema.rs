@@ -150,6 +150,7 @@ const SMALL_SCHEMA: &str = r#"{
     },
     "max_fusion": {
       "type": "integer",
+      "format": "int64",
       "default": 64,
       "description": "The largest fusion.",
       "minimum": 1,
@@ -358,6 +359,10 @@ fn property_errors() {
     prop_error(
         r#"{"type": "unicorn", "default": 1}"#,
         "unknown `type` \"unicorn\"",
+    );
+    prop_error(
+        r#"{"type": "integer", "format": "uint8", "default": 300}"#,
+        "`default` 300 is not a value of the field's type (integer (uint8))",
     );
     prop_error(
         r#"{"type": ["integer", "string"], "default": 1}"#,

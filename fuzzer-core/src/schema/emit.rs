@@ -32,6 +32,16 @@ pub(crate) fn type_schema(ty: &DynType) -> Map {
     match ty {
         DynType::Bool => m.insert("type".into(), s("boolean")),
         DynType::Int => m.insert("type".into(), s("integer")),
+        DynType::IntIn(lo, hi) => {
+            m.insert("type".into(), s("integer"));
+            match super::ty::int_format(*lo, *hi) {
+                Some(f) => m.insert("format".into(), s(f)),
+                None => {
+                    m.insert("minimum".into(), Json::Number((*lo as i64).into()));
+                    m.insert("maximum".into(), Json::Number((*hi as i64).into()));
+                }
+            }
+        }
         DynType::Float => m.insert("type".into(), s("number")),
         DynType::Str => m.insert("type".into(), s("string")),
         DynType::Enum(names) => {
@@ -102,7 +112,7 @@ pub(crate) fn key_names(k: &DynType) -> Option<Option<Map>> {
     let mut m = Map::default();
     match k {
         DynType::Str => return Some(None),
-        DynType::Int => m.insert("pattern".into(), s(INT_KEY_PATTERN)),
+        DynType::Int | DynType::IntIn(..) => m.insert("pattern".into(), s(INT_KEY_PATTERN)),
         DynType::Bool => m.insert("enum".into(), Json::Array(vec![s("true"), s("false")])),
         DynType::Enum(names) => m.insert(
             "enum".into(),

@@ -477,7 +477,14 @@ impl<'a> Parser<'a> {
         };
         let base = match name.as_str() {
             "boolean" => DynType::Bool,
-            "integer" => DynType::Int,
+            "integer" => match node
+                .get("format")
+                .and_then(Json::as_str)
+                .and_then(ty::format_bounds)
+            {
+                Some((lo, hi)) => DynType::IntIn(lo, hi),
+                None => DynType::Int,
+            },
             "number" => DynType::Float,
             "string" => match &enum_names {
                 Some(values) => {
@@ -823,9 +830,11 @@ impl<'a> Parser<'a> {
             }
         };
         let domain = match ty.inner() {
-            DynType::Int => {
-                let mut lo = i128::from(i64::MIN);
-                let mut hi = i128::from(i64::MAX);
+            DynType::Int | DynType::IntIn(..) => {
+                let (mut lo, mut hi) = match ty.inner() {
+                    DynType::IntIn(a, b) => (*a, *b),
+                    _ => (i128::from(i64::MIN), i128::from(i64::MAX)),
+                };
                 if let Some(n) = node.get("minimum").filter(|_| min.is_some()) {
                     lo = int_bound("minimum", n)? + i128::from(draft4("exclusiveMinimum"));
                 }
