@@ -330,6 +330,11 @@ fn root_errors() {
     error("{", "(root)", "not valid JSON");
     error("[]", "(root)", "must be a JSON object");
     error(r#"{"type": "object"}"#, "(root)", "has no `properties`");
+    error(
+        r#"{"type": "array", "properties": {"a": {"type": "boolean", "default": true}}}"#,
+        "(root)",
+        "the schema's `type` is \"array\": a config is an object",
+    );
     error(r#"{"properties": {}}"#, "(root)", "nothing to fuzz");
     error(
         r#"{"properties": {"a": {"type": "boolean", "default": true, "default": false}}}"#,

@@ -170,6 +170,14 @@ impl Schema {
             fields: Vec::new(),
         };
         let node = p.resolve("", obj, 0)?;
+        if let Some(t) = node.get("type") {
+            if t.as_str() != Some("object") {
+                return Err(SchemaError::new(
+                    "",
+                    format!("the schema's `type` is {t}: a config is an object, `\"type\": \"object\"` with `properties`"),
+                ));
+            }
+        }
         if !node.contains_key("properties") {
             return Err(SchemaError::new(
                 "",
