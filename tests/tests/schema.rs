@@ -558,3 +558,35 @@ fn a_skipped_or_listed_field_may_use_any_keyword() {
 fn every_field_type_round_trips() {
     round_trip::<tests::every::Every>();
 }
+
+#[test]
+fn remaining_error_paths() {
+    prop_error(
+        r#"{"type": "array", "prefixItems": [1], "items": false, "default": [1]}"#,
+        "`prefixItems[0]` must be a schema object",
+    );
+    prop_error(
+        r#"{"type": "object", "properties": 3}"#,
+        "`properties` must be an object, not a number",
+    );
+    error(
+        r#"{"properties": {"": {"type": "boolean", "default": true}}}"#,
+        "\"\"",
+        "must be non-empty",
+    );
+    // Sections nested deeper than the parser follows.
+    let mut deep = String::from(r#"{"type": "boolean", "default": true}"#);
+    for _ in 0..40 {
+        deep = format!(r#"{{"properties": {{"s": {deep}}}}}"#);
+    }
+    let err = Schema::parse(&deep).unwrap_err();
+    assert!(err.to_string().contains("nested too deeply"), "{err}");
+    // Types nested deeper than the parser follows.
+    let mut ty = String::from(r#"{"type": "boolean"}"#);
+    for _ in 0..40 {
+        ty = format!(r#"{{"type": "array", "items": {ty}}}"#);
+    }
+    let text =
+        format!(r#"{{"properties": {{"x": {{"type": "array", "items": {ty}, "default": []}}}}}}"#);
+    error(&text, "x", "nested too deeply");
+}

@@ -323,7 +323,7 @@ struct Parser<'a> {
 }
 
 /// The deepest chain of `$ref`s and nested objects followed.
-const MAX_DEPTH: usize = 64;
+const MAX_DEPTH: usize = 32;
 
 fn join(path: &str, name: &str) -> String {
     if path.is_empty() {
@@ -396,7 +396,8 @@ impl<'a> Parser<'a> {
             ));
         };
         for (name, prop) in props {
-            let p = join(path, name);
+            // An empty name shows as `""` in the error's path.
+            let p = join(path, if name.is_empty() { "\"\"" } else { name });
             if name.is_empty() || name.contains('.') {
                 return Err(SchemaError::new(
                     &p,
