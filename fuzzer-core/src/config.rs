@@ -257,6 +257,12 @@ pub trait FuzzableConfig:
     fn __validators() -> &'static [Validator<Self>] {
         &[]
     }
+    /// What [`codegen`](Self::codegen) gives for these changed values:
+    /// Rust assignments, for a derived config.
+    #[doc(hidden)]
+    fn __codegen(changed: &ConfigDiff) -> String {
+        crate::persist::codegen::<Self>(changed)
+    }
     /// What [`repro_snippet`](crate::repro_snippet) gives: Rust that
     /// patches the config, for a derived one.
     #[doc(hidden)]
@@ -606,9 +612,11 @@ pub trait FuzzableConfig:
 
     /// Rust statements that, pasted into a function of the user's crate,
     /// reproduce [`changed()`](Self::changed) (without `skip_save` fields).
-    /// Empty when nothing differs from the defaults.
+    /// Empty when nothing differs from the defaults. For a
+    /// [`DynConfig`](crate::DynConfig), which has no Rust struct, the JSON
+    /// object of the changed fields (`{}` when none).
     fn codegen() -> String {
-        crate::persist::codegen::<Self>(&Self::changed())
+        Self::__codegen(&Self::changed())
     }
 
     /// The value of the field called `name` on this instance.

@@ -416,7 +416,10 @@ macro_rules! int_impls {
                 crate::sample::sample_int(*default, ctx)
             }
             fn schema_type() -> SchemaType {
-                SchemaType::Int
+                match (i128::try_from(<$t>::MIN), i128::try_from(<$t>::MAX)) {
+                    (Ok(lo), Ok(hi)) if (lo, hi) != (i128::MIN, i128::MAX) => SchemaType::IntIn(lo, hi),
+                    _ => SchemaType::Int,
+                }
             }
         }
     )*};

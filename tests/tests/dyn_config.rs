@@ -184,6 +184,11 @@ fn read_patch_changed_get() {
             Some(json!("/tmp"))
         );
         assert_eq!(DynConfig::read(|c| c.get("nope").cloned()), None);
+        // No Rust struct to assign: `codegen()` is the JSON of `changed()`.
+        assert_eq!(
+            DynConfig::codegen(),
+            r#"{"level":7,"limit":3,"mode":"Tuned"}"#
+        );
         let names: Vec<&str> = DynConfig::read(|c| c.values().map(|(n, _)| n).collect());
         assert_eq!(
             names,
@@ -200,6 +205,7 @@ fn read_patch_changed_get() {
         );
     }
     assert!(DynConfig::read(|c| c.changed()).is_empty());
+    assert_eq!(DynConfig::codegen(), "{}");
 }
 
 #[test]

@@ -150,6 +150,7 @@ const SMALL_SCHEMA: &str = r#"{
     },
     "max_fusion": {
       "type": "integer",
+      "format": "int64",
       "default": 64,
       "description": "The largest fusion.",
       "minimum": 1,
@@ -329,6 +330,11 @@ fn root_errors() {
     error("{", "(root)", "not valid JSON");
     error("[]", "(root)", "must be a JSON object");
     error(r#"{"type": "object"}"#, "(root)", "has no `properties`");
+    error(
+        r#"{"type": "array", "properties": {"a": {"type": "boolean", "default": true}}}"#,
+        "(root)",
+        "the schema's `type` is \"array\": a config is an object",
+    );
     error(r#"{"properties": {}}"#, "(root)", "nothing to fuzz");
     error(
         r#"{"properties": {"a": {"type": "boolean", "default": true, "default": false}}}"#,
@@ -358,6 +364,10 @@ fn property_errors() {
     prop_error(
         r#"{"type": "unicorn", "default": 1}"#,
         "unknown `type` \"unicorn\"",
+    );
+    prop_error(
+        r#"{"type": "integer", "format": "uint8", "default": 300}"#,
+        "`default` 300 is not a value of the field's type (integer (uint8))",
     );
     prop_error(
         r#"{"type": ["integer", "string"], "default": 1}"#,
@@ -475,6 +485,26 @@ fn property_errors() {
 }
 
 #[test]
+fn maps_with_keys_json_objects_cannot_have() {
+    // `json_schema()` writes them as `[key, value]` pairs, with `x-fuzz.map`.
+    let schema = Schema::parse(
+        r#"{"properties": {"m": {"type": "array", "items": {"type": "array", "prefixItems": [{"type": ["string", "null"]}, {"type": "integer"}], "items": false}, "default": [[null, 1], ["a", 2]], "x-fuzz": {"map": true}}}}"#,
+    )
+    .unwrap();
+    let m = &schema.fields()[0];
+    assert_eq!(m.type_name(), "object of string or null keys to integer");
+    assert_eq!(m.default_value().to_json(), r#"[[null,1],["a",2]]"#);
+    prop_error(
+        r#"{"type": "array", "items": {"type": "integer"}, "default": [], "x-fuzz": {"map": true}}"#,
+        "needs `items` to be a `[key, value]` pair",
+    );
+    prop_error(
+        r#"{"type": "array", "items": {"type": "integer"}, "default": [], "x-fuzz": {"map": 1}}"#,
+        "`x-fuzz.map` must be true or false",
+    );
+}
+
+#[test]
 fn map_key_types() {
     let schema = Schema::parse(
         r#"{"properties": {
@@ -522,4 +552,41 @@ fn a_skipped_or_listed_field_may_use_any_keyword() {
     .unwrap();
     assert_eq!(schema.fields()[0].skip(), Some("fixed"));
     assert_eq!(schema.fields()[1].pin(), Some(&Value::Str("y".into())));
+}
+
+#[test]
+fn every_field_type_round_trips() {
+    round_trip::<tests::every::Every>();
+}
+
+#[test]
+fn remaining_error_paths() {
+    prop_error(
+        r#"{"type": "array", "prefixItems": [1], "items": false, "default": [1]}"#,
+        "`prefixItems[0]` must be a schema object",
+    );
+    prop_error(
+        r#"{"type": "object", "properties": 3}"#,
+        "`properties` must be an object, not a number",
+    );
+    error(
+        r#"{"properties": {"": {"type": "boolean", "default": true}}}"#,
+        "\"\"",
+        "must be non-empty",
+    );
+    // Sections nested deeper than the parser follows.
+    let mut deep = String::from(r#"{"type": "boolean", "default": true}"#);
+    for _ in 0..40 {
+        deep = format!(r#"{{"properties": {{"s": {deep}}}}}"#);
+    }
+    let err = Schema::parse(&deep).unwrap_err();
+    assert!(err.to_string().contains("nested too deeply"), "{err}");
+    // Types nested deeper than the parser follows.
+    let mut ty = String::from(r#"{"type": "boolean"}"#);
+    for _ in 0..40 {
+        ty = format!(r#"{{"type": "array", "items": {ty}}}"#);
+    }
+    let text =
+        format!(r#"{{"properties": {{"x": {{"type": "array", "items": {ty}, "default": []}}}}}}"#);
+    error(&text, "x", "nested too deeply");
 }

@@ -315,6 +315,10 @@ impl FuzzableConfig for DynConfig {
         }
     }
 
+    fn __codegen(changed: &ConfigDiff) -> String {
+        Self::__repro_snippet(changed)
+    }
+
     fn __repro_snippet(diff: &ConfigDiff) -> String {
         let fields = Self::fields();
         let mut m = serde_json::Map::new();

@@ -32,6 +32,16 @@ pub(crate) fn type_schema(ty: &DynType) -> Map {
     match ty {
         DynType::Bool => m.insert("type".into(), s("boolean")),
         DynType::Int => m.insert("type".into(), s("integer")),
+        DynType::IntIn(lo, hi) => {
+            m.insert("type".into(), s("integer"));
+            match super::ty::int_format(*lo, *hi) {
+                Some(f) => m.insert("format".into(), s(f)),
+                None => {
+                    m.insert("minimum".into(), Json::Number((*lo as i64).into()));
+                    m.insert("maximum".into(), Json::Number((*hi as i64).into()));
+                }
+            }
+        }
         DynType::Float => m.insert("type".into(), s("number")),
         DynType::Str => m.insert("type".into(), s("string")),
         DynType::Enum(names) => {
@@ -77,7 +87,8 @@ pub(crate) fn type_schema(ty: &DynType) -> Map {
                 }
             }
             // Keys that are not JSON object keys: the map is written as an
-            // array of `[key, value]` pairs (see `Value`).
+            // array of `[key, value]` pairs (see `Value`; an empty one as
+            // `{}`), and `x-fuzz.map` says it is a map.
             None => {
                 m.insert("type".into(), s("array"));
                 m.insert(
@@ -87,6 +98,7 @@ pub(crate) fn type_schema(ty: &DynType) -> Map {
                         (**t).clone(),
                     ]))),
                 );
+                m.insert("x-fuzz".into(), obj(vec![("map", Json::Bool(true))]));
             }
         },
     }
@@ -100,7 +112,7 @@ pub(crate) fn key_names(k: &DynType) -> Option<Option<Map>> {
     let mut m = Map::default();
     match k {
         DynType::Str => return Some(None),
-        DynType::Int => m.insert("pattern".into(), s(INT_KEY_PATTERN)),
+        DynType::Int | DynType::IntIn(..) => m.insert("pattern".into(), s(INT_KEY_PATTERN)),
         DynType::Bool => m.insert("enum".into(), Json::Array(vec![s("true"), s("false")])),
         DynType::Enum(names) => m.insert(
             "enum".into(),
@@ -132,7 +144,10 @@ fn field_schema(f: &FieldMeta) -> Json {
     if f.deprecated() {
         m.insert("deprecated".into(), Json::Bool(true));
     }
-    let mut hints = Map::default();
+    let mut hints = match m.get("x-fuzz") {
+        Some(Json::Object(h)) => h.clone(),
+        _ => Map::default(),
+    };
     match f.fuzz_role() {
         // Skipped by name: `Schema::parse` applies the same rule.
         FuzzRole::Skip { reason } if *reason == PRIVATE_FIELD || *reason == TESTING_ONLY => {}

@@ -170,6 +170,14 @@ impl Schema {
             fields: Vec::new(),
         };
         let node = p.resolve("", obj, 0)?;
+        if let Some(t) = node.get("type") {
+            if t.as_str() != Some("object") {
+                return Err(SchemaError::new(
+                    "",
+                    format!("the schema's `type` is {t}: a config is an object, `\"type\": \"object\"` with `properties`"),
+                ));
+            }
+        }
         if !node.contains_key("properties") {
             return Err(SchemaError::new(
                 "",
@@ -315,7 +323,7 @@ struct Parser<'a> {
 }
 
 /// The deepest chain of `$ref`s and nested objects followed.
-const MAX_DEPTH: usize = 64;
+const MAX_DEPTH: usize = 32;
 
 fn join(path: &str, name: &str) -> String {
     if path.is_empty() {
@@ -388,7 +396,8 @@ impl<'a> Parser<'a> {
             ));
         };
         for (name, prop) in props {
-            let p = join(path, name);
+            // An empty name shows as `""` in the error's path.
+            let p = join(path, if name.is_empty() { "\"\"" } else { name });
             if name.is_empty() || name.contains('.') {
                 return Err(SchemaError::new(
                     &p,
@@ -477,7 +486,14 @@ impl<'a> Parser<'a> {
         };
         let base = match name.as_str() {
             "boolean" => DynType::Bool,
-            "integer" => DynType::Int,
+            "integer" => match node
+                .get("format")
+                .and_then(Json::as_str)
+                .and_then(ty::format_bounds)
+            {
+                Some((lo, hi)) => DynType::IntIn(lo, hi),
+                None => DynType::Int,
+            },
             "number" => DynType::Float,
             "string" => match &enum_names {
                 Some(values) => {
@@ -568,6 +584,33 @@ impl<'a> Parser<'a> {
     }
 
     fn array(&self, path: &str, node: &Map, depth: usize) -> Result<DynType, SchemaError> {
+        let pairs = matches!(node.get("x-fuzz"), Some(Json::Object(x)) if x.get("map") == Some(&Json::Bool(true)));
+        if pairs {
+            // `"x-fuzz": {"map": true}`: a map written as `[key, value]`
+            // pairs, because its keys cannot be JSON object keys.
+            let pair_error = || {
+                SchemaError::new(
+                    path,
+                    "`\"x-fuzz\": {\"map\": true}` needs `items` to be a `[key, value]` pair: `{\"type\": \"array\", \"prefixItems\": [K, V], \"items\": false}`",
+                )
+            };
+            let item = match node.get("items") {
+                Some(Json::Object(i)) if i.contains_key("prefixItems") => {
+                    self.resolve(path, i, 0)?
+                }
+                _ => return Err(pair_error()),
+            };
+            return match self.array(path, &item, depth + 1)? {
+                DynType::Tuple(kv) if kv.len() == 2 => {
+                    let mut kv = kv.into_iter();
+                    match (kv.next(), kv.next()) {
+                        (Some(k), Some(v)) => Ok(DynType::Map(Box::new(k), Box::new(v))),
+                        _ => Err(pair_error()),
+                    }
+                }
+                _ => Err(pair_error()),
+            };
+        }
         if let Some(Json::Array(prefix)) = node.get("prefixItems") {
             if node.get("items") != Some(&Json::Bool(false)) {
                 return Err(SchemaError::new(
@@ -796,9 +839,11 @@ impl<'a> Parser<'a> {
             }
         };
         let domain = match ty.inner() {
-            DynType::Int => {
-                let mut lo = i128::from(i64::MIN);
-                let mut hi = i128::from(i64::MAX);
+            DynType::Int | DynType::IntIn(..) => {
+                let (mut lo, mut hi) = match ty.inner() {
+                    DynType::IntIn(a, b) => (*a, *b),
+                    _ => (i128::from(i64::MIN), i128::from(i64::MAX)),
+                };
                 if let Some(n) = node.get("minimum").filter(|_| min.is_some()) {
                     lo = int_bound("minimum", n)? + i128::from(draft4("exclusiveMinimum"));
                 }
@@ -894,6 +939,9 @@ fn infer_type(path: &str, values: &[Json]) -> Result<String, SchemaError> {
 
 /// The `x-fuzz` object: `skip`, `pin`, `values`.
 struct XFuzz {
+    /// `"map": true`: an array of `[key, value]` pairs is a map (read by
+    /// the type, recorded here so the key is known).
+    map: bool,
     skip: Option<String>,
     pin: Option<Json>,
     values: Option<Vec<Json>>,
@@ -902,6 +950,7 @@ struct XFuzz {
 impl XFuzz {
     fn parse(path: &str, v: Option<&Json>) -> Result<XFuzz, SchemaError> {
         let mut out = XFuzz {
+            map: false,
             skip: None,
             pin: None,
             values: None,
@@ -935,6 +984,15 @@ impl XFuzz {
                     }
                 },
                 "pin" => out.pin = Some(v.clone()),
+                "map" => match v {
+                    Json::Bool(b) => out.map = *b,
+                    other => {
+                        return Err(SchemaError::new(
+                            path,
+                            format!("`x-fuzz.map` must be true or false, not {}", kind_of(other)),
+                        ))
+                    }
+                },
                 "values" => match v {
                     Json::Array(vs) if !vs.is_empty() => out.values = Some(vs.clone()),
                     _ => {
@@ -948,7 +1006,7 @@ impl XFuzz {
                     return Err(SchemaError::new(
                         path,
                         format!(
-                        "unknown `x-fuzz` key `{other}`; expected one of `skip`, `pin`, `values`"
+                        "unknown `x-fuzz` key `{other}`; expected one of `skip`, `pin`, `values`, `map`"
                     ),
                     ))
                 }

@@ -24,6 +24,10 @@ pub enum DynType {
     /// JSON `integer` (held as an `i128`; beyond the 64-bit range written as
     /// a string of digits, as the crate's JSON form does).
     Int,
+    /// JSON `integer` with a `format` naming a Rust integer type narrower
+    /// than `i128` (`int8` .. `int64`, `uint8` .. `uint64`): values in
+    /// `min..=max`, drawn as that type draws them.
+    IntIn(i128, i128),
     /// JSON `number` (an `f64`; NaN and infinities as `"NaN"`, `"inf"`,
     /// `"-inf"`).
     Float,
@@ -52,6 +56,10 @@ impl fmt::Display for DynType {
         match self {
             DynType::Bool => f.write_str("boolean"),
             DynType::Int => f.write_str("integer"),
+            DynType::IntIn(lo, hi) => match int_format(*lo, *hi) {
+                Some(name) => write!(f, "integer ({name})"),
+                None => write!(f, "integer in {lo}..={hi}"),
+            },
             DynType::Float => f.write_str("number"),
             DynType::Str => f.write_str("string"),
             DynType::Enum(names) => write!(f, "string (one of {})", names.join(", ")),
@@ -82,6 +90,44 @@ fn wrong(ty: &DynType, found: &Value) -> ConfigError {
     }
 }
 
+/// The `format` of the Rust integer type with these bounds, if any.
+pub(crate) fn int_format(lo: i128, hi: i128) -> Option<&'static str> {
+    const FORMATS: [(&str, i128, i128); 8] = [
+        ("int8", i8::MIN as i128, i8::MAX as i128),
+        ("int16", i16::MIN as i128, i16::MAX as i128),
+        ("int32", i32::MIN as i128, i32::MAX as i128),
+        ("int64", i64::MIN as i128, i64::MAX as i128),
+        ("uint8", 0, u8::MAX as i128),
+        ("uint16", 0, u16::MAX as i128),
+        ("uint32", 0, u32::MAX as i128),
+        ("uint64", 0, u64::MAX as i128),
+    ];
+    FORMATS
+        .iter()
+        .find(|(_, a, b)| (*a, *b) == (lo, hi))
+        .map(|(name, ..)| *name)
+}
+
+/// The bounds of an integer `format` (see [`int_format`]).
+pub(crate) fn format_bounds(format: &str) -> Option<(i128, i128)> {
+    [
+        "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    ]
+    .iter()
+    .find(|f| **f == format)?;
+    let (lo, hi) = match format {
+        "int8" => (i8::MIN as i128, i8::MAX as i128),
+        "int16" => (i16::MIN as i128, i16::MAX as i128),
+        "int32" => (i32::MIN as i128, i32::MAX as i128),
+        "int64" => (i64::MIN as i128, i64::MAX as i128),
+        "uint8" => (0, u8::MAX as i128),
+        "uint16" => (0, u16::MAX as i128),
+        "uint32" => (0, u32::MAX as i128),
+        _ => (0, u64::MAX as i128),
+    };
+    Some((lo, hi))
+}
+
 impl DynType {
     /// `true` for [`DynType::Option`].
     fn is_option(&self) -> bool {
@@ -104,6 +150,10 @@ impl DynType {
                     Some(i @ Value::Int(_)) => Ok(i),
                     _ => Err(bad()),
                 },
+                _ => Err(bad()),
+            },
+            DynType::IntIn(lo, hi) => match DynType::Int.normalize(v) {
+                Ok(Value::Int(i)) if (*lo..=*hi).contains(&i) => Ok(Value::Int(i)),
                 _ => Err(bad()),
             },
             DynType::Float => match v {
@@ -173,7 +223,21 @@ impl DynType {
                 _ => Err(bad()),
             },
             DynType::Map(k, t) => match v {
-                Value::Map(pairs) => {
+                Value::Map(_) | Value::List(_) => {
+                    // An object, or `[key, value]` pairs.
+                    let pairs: Vec<(&Value, &Value)> = match v {
+                        Value::Map(pairs) => pairs.iter().map(|(a, b)| (a, b)).collect(),
+                        Value::List(items) => items
+                            .iter()
+                            .map(|p| match p {
+                                Value::List(kv) | Value::Tuple(kv) if kv.len() == 2 => {
+                                    Ok((&kv[0], &kv[1]))
+                                }
+                                _ => Err(bad()),
+                            })
+                            .collect::<Result<_, _>>()?,
+                        _ => Vec::new(),
+                    };
                     let mut out: Vec<(Value, Value)> = Vec::with_capacity(pairs.len());
                     for (key, x) in pairs {
                         let key = k.normalize_key(key).ok_or_else(bad)?;
@@ -216,7 +280,7 @@ impl DynType {
     fn seed_value(&self) -> Value {
         match self {
             DynType::Bool => Value::Bool(false),
-            DynType::Int => Value::Int(0),
+            DynType::Int | DynType::IntIn(..) => Value::Int(0),
             DynType::Float => Value::Float(0.0),
             DynType::Str => Value::Str(String::new()),
             DynType::Enum(names) => Value::Str(names.first().cloned().unwrap_or_default()),
@@ -271,6 +335,33 @@ impl DynType {
                     _ => 0,
                 };
                 Value::Int(sample_int::<i128>(d, ctx))
+            }
+            DynType::IntIn(lo, hi) => {
+                let d = match default {
+                    Value::Int(i) => *i,
+                    _ => 0,
+                };
+                // As `sample_int::<T>` for the narrow type: a declared range
+                // clamped into the type, else `0..=1000` capped at its end.
+                let domain = match ctx.domain {
+                    Domain::Range {
+                        lo: Value::Int(a),
+                        hi: Value::Int(b),
+                    } => Domain::Range {
+                        lo: Value::Int((*a).clamp(*lo, *hi)),
+                        hi: Value::Int((*b).clamp(*lo, *hi)),
+                    },
+                    _ => Domain::Range {
+                        lo: Value::Int(0),
+                        hi: Value::Int((*hi).min(1000)),
+                    },
+                };
+                let mut narrow = SampleCtx {
+                    rng: &mut *ctx.rng,
+                    toggle: ctx.toggle,
+                    domain: &domain,
+                };
+                Value::Int(sample_int::<i128>(d, &mut narrow))
             }
             DynType::Float => {
                 let d = match default {
@@ -442,7 +533,7 @@ impl DynType {
             return None;
         };
         let parsed = match self {
-            DynType::Int => crate::json::wide_int(text)?,
+            DynType::Int | DynType::IntIn(..) => crate::json::wide_int(text)?,
             DynType::Bool => Value::Bool(text.parse().ok()?),
             _ => return None,
         };
@@ -465,6 +556,11 @@ impl DynType {
                 .parse::<i128>()
                 .map(Value::Int)
                 .map_err(|_| "integer".to_string()),
+            DynType::IntIn(..) => DynType::Int
+                .parse_env(text)
+                .ok()
+                .and_then(|v| self.normalize(&v).ok())
+                .ok_or_else(|| self.to_string()),
             DynType::Float => {
                 let t = text.trim();
                 crate::json::non_finite(t)
@@ -530,6 +626,17 @@ mod tests {
                 hi: Value::Int(1024),
             },
         );
+        agree(DynType::IntIn(0, 255), 7u8, Domain::Type);
+        agree(DynType::IntIn(-128, 127), -3i8, Domain::Type);
+        agree(
+            DynType::IntIn(-128, 127),
+            -3i8,
+            Domain::Range {
+                lo: Value::Int(-100),
+                hi: Value::Int(100),
+            },
+        );
+        agree(DynType::IntIn(0, u64::MAX as i128), 9u64, Domain::Type);
         agree(DynType::Float, 0.5f64, Domain::Type);
         agree(DynType::Str, String::from("x"), Domain::Type);
         agree(
