@@ -514,7 +514,7 @@ mod tests {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     use super::*;
-    use crate::fuzz::{Detail, Status};
+    use crate::fuzz::Status;
     use crate::prelude::*;
 
     /// A log the test reads back.
@@ -606,23 +606,23 @@ mod tests {
             ms.store(i * 1000, Ordering::SeqCst);
             r.update(&progress(11 + i as usize, 1, 1, 0));
         }
-        let finding = Finding {
-            config: ConfigDiff::from([("fuse".to_string(), Value::Bool(false))]),
-            status: Status::FailedPanic,
-            detail: Detail {
-                message: Some("\nboom at src/lib.rs:3\nmore".to_string()),
-                duration: Duration::ZERO,
+        // A finding whose message starts with a blank line.
+        let fuzzer = ConfigFuzzer::<Flags>::new(
+            || -> Result<(), String> {
+                if Flags::read(|c| c.fuse) {
+                    Ok(())
+                } else {
+                    Err("\nboom at src/lib.rs:3\nmore".to_string())
+                }
             },
-            hits: 1,
-            snippet: String::new(),
-            shrink_limit: None,
-            first_attempt: 1,
-            replayed: false,
-        };
+            0,
+        );
+        let off = ConfigDiff::from([("fuse".to_string(), Value::Bool(false))]);
+        let finding = fuzzer.try_minimize(&off).unwrap().expect("it fails");
         r.found(&finding);
         assert_eq!(
             log.text(),
-            "found: failed: panicked  fuse = false\n    boom at src/lib.rs:3\n"
+            "found: failed: returned an error  fuse = false\n    boom at src/lib.rs:3\n"
         );
         ms.store(10_000, Ordering::SeqCst);
         r.finish();

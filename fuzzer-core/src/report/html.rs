@@ -112,6 +112,9 @@ pub(super) fn render(report: &Report) -> String {
     if let Some(summary) = &report.summary {
         let _ = writeln!(html, "<p id=\"summary\">{}</p>", escape(summary));
     }
+    for note in &report.notes {
+        let _ = writeln!(html, "<p class=\"note warning\">{}</p>", escape(note));
+    }
 
     let budget = report.max_bytes.saturating_sub(TAIL_RESERVE);
     if !report.findings.is_empty() {

@@ -67,6 +67,7 @@ pub const DEFAULT_REPORT_MAX_GRID_CELLS: usize = 19_900;
 pub struct Report {
     title: String,
     summary: Option<String>,
+    notes: Vec<String>,
     campaign: Vec<(String, String)>,
     findings: Vec<ReportFinding>,
     pairs: Option<Results>,
@@ -184,10 +185,17 @@ impl From<&Finding> for ReportFinding {
             .duration(f.detail().duration)
             .repro("Rust", f.repro_snippet());
         out.detail = f.detail().message.clone();
+        let mut notes = Vec::new();
+        if f.replayed() {
+            notes.push("replayed from the regressions file, and still fails".to_string());
+        }
         if let Some(limit) = f.shrink_limit() {
-            out.note = Some(format!(
+            notes.push(format!(
                 "{limit}: this config may hold fields that do not matter"
             ));
+        }
+        if !notes.is_empty() {
+            out.note = Some(notes.join("; "));
         }
         out
     }
@@ -199,6 +207,7 @@ impl Report {
         Report {
             title: title.into(),
             summary: None,
+            notes: Vec::new(),
             campaign: Vec::new(),
             findings: Vec::new(),
             pairs: None,
@@ -224,6 +233,18 @@ impl Report {
             .campaign("failing attempts", hunt.failing_attempts().to_string())
             .campaign("runs", hunt.runs().to_string())
             .campaign("elapsed", format!("{:.1?}", hunt.elapsed()));
+        if let Some(c) = hunt.campaign() {
+            report = report.campaign("campaign", campaign_text(c));
+        }
+        if hunt.resumed_runs() > 0 {
+            report = report.campaign(
+                "resumed runs",
+                format!("{} (answered from the state file)", hunt.resumed_runs()),
+            );
+        }
+        for w in hunt.regression_warnings() {
+            report = report.note(format!("regressions file: {w}"));
+        }
         for f in hunt.findings() {
             report = report.finding(f.into());
         }
@@ -255,8 +276,11 @@ impl Report {
             results.num_ran(),
             results.num_skipped()
         ));
+        if let Some(c) = &results.campaign {
+            report = report.campaign("campaign", campaign_text(c));
+        }
         if let Some((n, _)) = results.sweep_shape() {
-            report = report.campaign("campaign", format!("n-tuple sweep, n = {n}"));
+            report = report.campaign("sweep", format!("n-tuple, n = {n}"));
         }
         report = report
             .campaign("configs ran", results.num_ran().to_string())
@@ -286,6 +310,13 @@ impl Report {
     /// (`200 attempts, 17 failing, 1234 runs in 25.1s.`).
     pub fn summary(mut self, text: impl Into<String>) -> Self {
         self.summary = Some(text.into());
+        self
+    }
+
+    /// Adds a note under the summary, for what a reader must not miss (a
+    /// warning, entries of a regressions file that could not be replayed).
+    pub fn note(mut self, text: impl Into<String>) -> Self {
+        self.notes.push(text.into());
         self
     }
 
@@ -379,6 +410,15 @@ impl Report {
     pub fn write_html(&self, path: impl AsRef<std::path::Path>) -> std::io::Result<()> {
         std::fs::write(path, self.to_html())
     }
+}
+
+/// What campaign it was: kind, config, seed and shard.
+fn campaign_text(c: &crate::Campaign) -> String {
+    let mut text = format!("{} of {}, seed {}", c.kind(), c.config(), c.seed());
+    if let Some((k, n)) = c.shard() {
+        text.push_str(&format!(", shard {k}/{n}"));
+    }
+    text
 }
 
 /// A config as one JSON object, by dotted field name.
@@ -594,6 +634,37 @@ mod tests {
             "{} more findings left out: the page is capped at 100000 bytes.",
             50 - shown
         )));
+    }
+
+    #[test]
+    fn a_hunt_report_names_its_campaign_shard_and_replayed_findings() {
+        let path = std::env::temp_dir().join(format!(
+            "fuzzer-core-report-regressions-{}.txt",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let first = ConfigFuzzer::<Six>::new(two_bugs, 3).regressions(&path);
+        assert_eq!(first.hunt(30, 0.6).unwrap().findings().len(), 2);
+        // A later shard replays the file first.
+        let later = ConfigFuzzer::<Six>::new(two_bugs, 4)
+            .regressions(&path)
+            .shard(1, 2)
+            .unwrap();
+        let hunt = later.hunt(2, 0.0).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert!(hunt.findings().iter().all(|f| f.replayed()));
+        let html = Report::from_hunt(&hunt).note("a <warning>").to_html();
+        assert!(html.contains("<tr><th>campaign</th><td>hunt of Six, seed 4, shard 1/2</td></tr>"));
+        assert_eq!(
+            html.matches(
+                "<p class=\"note\">replayed from the regressions file, and still fails</p>"
+            )
+            .count(),
+            2
+        );
+        assert!(html.contains("<p class=\"note warning\">a &lt;warning&gt;</p>"));
+        // The note comes before the findings.
+        assert!(html.find("note warning").unwrap() < html.find("id=\"findings\"").unwrap());
     }
 
     #[test]
