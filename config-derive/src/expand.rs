@@ -184,6 +184,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                     nested: ::core::option::Option::Some(|| #p::build_fields(#c::__specs(), #c::__env_prefix())),
                     knob: ::core::option::Option::None,
                     deprecation_note: ::core::option::Option::None,
+                    schema_type: <::core::primitive::bool as #p::FuzzValue>::schema_type,
                 }
             };
         }
@@ -255,6 +256,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
                 nested: ::core::option::Option::None,
                 knob: #knob,
                 deprecation_note: #deprecation_note,
+                schema_type: #v::schema_type,
             }
         }
     });
@@ -845,6 +847,10 @@ fn expand_value(e: &ValueEnum<'_>) -> TokenStream {
 
                 fn seed_value() -> Self {
                     #ident::#first
+                }
+
+                fn schema_type() -> #p::SchemaType {
+                    #p::SchemaType::Enum(::std::vec![#(::std::string::String::from(#names)),*])
                 }
 
                 fn sample(__default: &Self, __ctx: &mut #p::SampleCtx<'_>) -> Self {

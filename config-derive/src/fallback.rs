@@ -103,6 +103,7 @@ pub(crate) fn value(input: &DeriveInput, p: &TokenStream) -> TokenStream {
             fn type_name() -> ::std::string::String { ::core::unreachable!() }
             fn seed_value() -> Self { ::core::unreachable!() }
             fn sample(__d: &Self, __c: &mut #p::SampleCtx<'_>) -> Self { ::core::unreachable!() }
+            fn schema_type() -> #p::SchemaType { ::core::unreachable!() }
         }
     }
 }

@@ -49,6 +49,14 @@ macro_rules! declare_data_items {
         fn __aliases() -> Vec<AliasMeta> {
             Vec::new()
         }
+        /// The number of fields at run time: `__FIELD_COUNT` for a derived
+        /// config; a config whose fields come from a schema loaded at run
+        /// time ([`DynConfig`](crate::DynConfig)) overrides it.
+        #[doc(hidden)]
+        #[inline]
+        fn __field_count() -> usize {
+            Self::__FIELD_COUNT
+        }
     };
 }
 
@@ -248,6 +256,18 @@ pub trait FuzzableConfig:
     #[doc(hidden)]
     fn __validators() -> &'static [Validator<Self>] {
         &[]
+    }
+    /// What [`codegen`](Self::codegen) gives for these changed values:
+    /// Rust assignments, for a derived config.
+    #[doc(hidden)]
+    fn __codegen(changed: &ConfigDiff) -> String {
+        crate::persist::codegen::<Self>(changed)
+    }
+    /// What [`repro_snippet`](crate::repro_snippet) gives: Rust that
+    /// patches the config, for a derived one.
+    #[doc(hidden)]
+    fn __repro_snippet(diff: &ConfigDiff) -> String {
+        crate::repro::rust_snippet::<Self>(diff)
     }
 
     /// Reads the effective config of this thread. This is the hot path: with
@@ -592,9 +612,11 @@ pub trait FuzzableConfig:
 
     /// Rust statements that, pasted into a function of the user's crate,
     /// reproduce [`changed()`](Self::changed) (without `skip_save` fields).
-    /// Empty when nothing differs from the defaults.
+    /// Empty when nothing differs from the defaults. For a
+    /// [`DynConfig`](crate::DynConfig), which has no Rust struct, the JSON
+    /// object of the changed fields (`{}` when none).
     fn codegen() -> String {
-        crate::persist::codegen::<Self>(&Self::changed())
+        Self::__codegen(&Self::changed())
     }
 
     /// The value of the field called `name` on this instance.
@@ -748,5 +770,35 @@ pub trait FuzzableConfig:
             .partition(|(name, _)| Self::field_index(name).is_ok());
         Self::set_values(known)?;
         Ok(unknown.into_iter().map(|(name, _)| name).collect())
+    }
+
+    /// The config as a JSON Schema (draft 2020-12), for tools and for
+    /// `config-fuzz`: `title` is the type's name, each field a property
+    /// (sections nested objects) with its `type`, `default` (in the JSON
+    /// form of [`Value`]), `description` (the doc comment), `enum` for
+    /// enums, `minimum`/`maximum` for `#[fuzz(range = ..)]`, and
+    /// `"x-fuzz": {"skip": true | "reason", "pin": v, "values": [..]}` for
+    /// the other fuzz hints. [`Schema::parse`](crate::Schema::parse) reads
+    /// it back into the same field names, defaults and domains. Aliases are
+    /// left out: they hold no value. The [`schemas`
+    /// guide](crate::guide::schemas) has the mapping of every type.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Knobs {
+    ///     /// Fuse kernels.
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    /// }
+    ///
+    /// let schema: serde_json::Value = serde_json::from_str(&Knobs::json_schema()).unwrap();
+    /// assert_eq!(schema["title"], "Knobs");
+    /// assert_eq!(schema["properties"]["fuse"]["type"], "boolean");
+    /// assert_eq!(schema["properties"]["fuse"]["description"], "Fuse kernels.");
+    /// ```
+    fn json_schema() -> String {
+        crate::schema::emit::json_schema(Self::__NAME, Self::fields())
     }
 }

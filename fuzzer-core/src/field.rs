@@ -131,6 +131,12 @@ pub struct FieldMeta {
     pub(crate) rust_expr: RustExprFn,
     pub(crate) knob: Option<&'static str>,
     pub(crate) deprecation_note: Option<&'static str>,
+    /// For a field of a [`DynConfig`](crate::DynConfig): its schema type,
+    /// which samples, parses and prints its values instead of the fn
+    /// pointers above.
+    pub(crate) dynamic: Option<&'static crate::schema::ty::DynType>,
+    /// The field type's shape in a JSON Schema.
+    pub(crate) schema_type: crate::schema::ty::DynType,
 }
 
 /// Samples a field's value: (default, method, domain, rng) -> value.
@@ -238,6 +244,9 @@ impl FieldMeta {
 
     /// Samples a value for this field with `method`, honouring its domain.
     pub fn sample(&self, method: SamplingMethod, rng: &mut FuzzRng) -> Value {
+        if let Some(ty) = self.dynamic {
+            return ty.sample_field(&self.default, method, &self.domain, rng);
+        }
         (self.sampler)(&self.default, method, &self.domain, rng)
     }
 
@@ -261,6 +270,13 @@ impl FieldMeta {
     /// assert!(f.rust_expr(&Value::Bool(true)).is_err());
     /// ```
     pub fn rust_expr(&self, value: &Value) -> Result<String, ConfigError> {
+        if let Some(ty) = self.dynamic {
+            // A schema field has no Rust type: its value as JSON.
+            return ty
+                .normalize(value)
+                .map(|v| v.to_json())
+                .map_err(|e| e.for_field(&self.name));
+        }
         (self.rust_expr)(value).map_err(|e| e.for_field(&self.name))
     }
 
@@ -286,6 +302,9 @@ impl FieldMeta {
     }
 
     pub(crate) fn parse_env(&self, text: &str) -> Result<Value, String> {
+        if let Some(ty) = self.dynamic {
+            return ty.parse_env(text);
+        }
         (self.env_parser)(text)
     }
 }
@@ -330,6 +349,8 @@ pub struct FieldSpec {
     pub knob: Option<&'static str>,
     /// `#[deprecated(note = "..")]`.
     pub deprecation_note: Option<&'static str>,
+    /// The field type's shape in a JSON Schema.
+    pub schema_type: fn() -> crate::schema::ty::DynType,
 }
 
 /// Flattens the derive's specs into `FieldMeta`s, nested fields under
@@ -358,7 +379,11 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
     for spec in specs {
         if let Some(nested) = spec.nested {
             for mut inner in nested() {
-                inner.name = format!("{}.{}", spec.name, inner.name);
+                // A spec without a name lists its fields at the top level
+                // (a config whose fields come from a schema at run time).
+                if !spec.name.is_empty() {
+                    inner.name = format!("{}.{}", spec.name, inner.name);
+                }
                 if let Some(prefix) = env_prefix {
                     // The nested config's own prefix names stay; the outer
                     // prefix adds `<PREFIX><NESTED>__<FIELD>`.
@@ -410,6 +435,8 @@ pub fn build_fields(specs: &[FieldSpec], env_prefix: Option<&str>) -> Vec<FieldM
             rust_expr: spec.rust_expr,
             knob: spec.knob,
             deprecation_note: spec.deprecation_note,
+            dynamic: None,
+            schema_type: (spec.schema_type)(),
         });
     }
     out

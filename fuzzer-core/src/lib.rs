@@ -28,6 +28,8 @@ mod tristate;
 mod value;
 mod warn;
 
+pub mod schema;
+
 pub use alias::{Alias, AliasMeta};
 pub use config::{ConfigSection, FuzzableConfig};
 pub use error::ConfigError;
@@ -49,6 +51,8 @@ pub use tristate::tristate_env;
 pub use value::{ConfigDiff, FuzzValue, Value};
 pub use warn::{reset_deprecation_warnings, set_warning_handler, Warning, WarningKind};
 
+pub use schema::{DynConfig, RunOutcome, Schema, SchemaError};
+
 /// `#[derive(ConfigSection)]`: see [`ConfigSection`](trait@ConfigSection),
 /// and [`attributes`] for every `#[config(..)]` and `#[fuzz(..)]` key.
 pub use config_derive::ConfigSection;
@@ -66,6 +70,9 @@ pub mod attributes {}
 pub mod guide {
     #[doc = include_str!("../docs/testing.md")]
     pub mod testing {}
+
+    #[doc = include_str!("../docs/schemas.md")]
+    pub mod schemas {}
 }
 
 /// The names almost every user needs: `use fuzzer_core::prelude::*;`.
@@ -93,6 +100,7 @@ pub mod __private {
     pub use crate::registry::layer_work;
     pub use crate::registry::{Fast, Local, Registry};
     pub use crate::sample::{sample_field, SampleCtx};
+    pub use crate::schema::ty::DynType as SchemaType;
     pub use crate::value::{FuzzValue, Value};
 
     /// Whether two values of one field type are the same (floats by their

@@ -27,7 +27,16 @@ use crate::value::ConfigDiff;
 ///     "#[allow(deprecated)]\nlet _config = Flags::patch(|c| {\n    c.fuse = false;\n    c.cache = None;\n});\n",
 /// );
 /// ```
+///
+/// For a [`DynConfig`](crate::DynConfig), which has no Rust struct to
+/// patch, it is the JSON object of `diff` (dotted names), the form
+/// `config-fuzz reproduce` and a `--config-file` take.
 pub fn repro_snippet<C: FuzzableConfig>(diff: &ConfigDiff) -> String {
+    C::__repro_snippet(diff)
+}
+
+/// [`repro_snippet`] for a derived config: a Rust patch.
+pub(crate) fn rust_snippet<C: FuzzableConfig>(diff: &ConfigDiff) -> String {
     format!(
         "#[allow(deprecated)]\nlet _config = {}::patch(|c| {{\n{}}});\n",
         C::__NAME,

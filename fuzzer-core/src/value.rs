@@ -7,6 +7,7 @@ use std::hash::Hash;
 
 use crate::error::ConfigError;
 use crate::sample::SampleCtx;
+use crate::schema::ty::DynType as SchemaType;
 
 /// A map from dotted field name to value: a partial or complete configuration.
 ///
@@ -291,6 +292,12 @@ pub trait FuzzValue: Clone + PartialEq + Debug + Send + Sync + 'static {
     fn same(&self, other: &Self) -> bool {
         self == other
     }
+
+    /// The type's shape in a JSON Schema (and in a
+    /// [`DynConfig`](crate::DynConfig)): what `json_schema()` writes as the
+    /// field's `type`, `enum`, `items`, ...
+    #[doc(hidden)]
+    fn schema_type() -> SchemaType;
 }
 
 fn wrong(expected: impl Into<String>, found: &Value) -> ConfigError {
@@ -342,6 +349,9 @@ impl FuzzValue for bool {
     }
     fn seed_value() -> Self {
         false
+    }
+    fn schema_type() -> SchemaType {
+        SchemaType::Bool
     }
     fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
         if ctx.toggle {
@@ -404,6 +414,12 @@ macro_rules! int_impls {
             }
             fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
                 crate::sample::sample_int(*default, ctx)
+            }
+            fn schema_type() -> SchemaType {
+                match (i128::try_from(<$t>::MIN), i128::try_from(<$t>::MAX)) {
+                    (Ok(lo), Ok(hi)) if (lo, hi) != (i128::MIN, i128::MAX) => SchemaType::IntIn(lo, hi),
+                    _ => SchemaType::Int,
+                }
             }
         }
     )*};
@@ -499,6 +515,9 @@ macro_rules! float_impls {
             fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
                 crate::sample::sample_float(*default, ctx)
             }
+            fn schema_type() -> SchemaType {
+                SchemaType::Float
+            }
         }
     )*};
 }
@@ -522,6 +541,9 @@ impl FuzzValue for String {
     }
     fn seed_value() -> Self {
         String::new()
+    }
+    fn schema_type() -> SchemaType {
+        SchemaType::Str
     }
     fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
         loop {
@@ -585,6 +607,9 @@ impl<T: FuzzValue> FuzzValue for Option<T> {
     fn seed_value() -> Self {
         None
     }
+    fn schema_type() -> SchemaType {
+        SchemaType::Option(Box::new(T::schema_type()))
+    }
     fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
         if ctx.toggle {
             match default {
@@ -633,6 +658,9 @@ impl<T: FuzzValue> FuzzValue for Vec<T> {
     }
     fn seed_value() -> Self {
         Vec::new()
+    }
+    fn schema_type() -> SchemaType {
+        SchemaType::List(Box::new(T::schema_type()))
     }
     fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
         sample_elements(default.first(), ctx)
@@ -710,6 +738,9 @@ macro_rules! set_impl {
             }
             fn seed_value() -> Self {
                 $set::new()
+            }
+            fn schema_type() -> SchemaType {
+                SchemaType::Set(Box::new(T::schema_type()))
             }
             fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
                 let first = default.iter().next();
@@ -808,6 +839,9 @@ macro_rules! map_impl {
             fn seed_value() -> Self {
                 $map::new()
             }
+            fn schema_type() -> SchemaType {
+                SchemaType::Map(Box::new(K::schema_type()), Box::new(V::schema_type()))
+            }
             fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
                 let (k0, v0) = match default.iter().next() {
                     Some((k, v)) => (k.clone(), v.clone()),
@@ -870,6 +904,9 @@ macro_rules! tuple_impl {
             }
             fn seed_value() -> Self {
                 ($($T::seed_value(),)+)
+            }
+            fn schema_type() -> SchemaType {
+                SchemaType::Tuple(vec![$($T::schema_type()),+])
             }
             fn sample(default: &Self, ctx: &mut SampleCtx<'_>) -> Self {
                 ($($T::sample(&default.$i, ctx),)+)

@@ -61,11 +61,11 @@ impl Pins {
         let mut pins = Pins {
             any_forced: forced.iter().any(Option::is_some),
             forced,
-            explicit: vec![None; C::__FIELD_COUNT],
+            explicit: vec![None; C::__field_count()],
             active: Vec::new(),
-            terms: vec![None; C::__FIELD_COUNT],
+            terms: vec![None; C::__field_count()],
             key: 0,
-            small_terms: (0..C::__FIELD_COUNT as u32)
+            small_terms: (0..C::__field_count() as u32)
                 .map(|i| {
                     [
                         key_term(i, &Value::Bool(false)),
@@ -97,7 +97,7 @@ impl Pins {
                     .map(|v| (i as u32, v.clone()))
             })
             .collect();
-        self.terms = vec![None; C::__FIELD_COUNT];
+        self.terms = vec![None; C::__field_count()];
         self.key = 0;
         for (i, v) in &self.active {
             let t = key_term(*i, v);
@@ -410,7 +410,7 @@ impl<C: FuzzableConfig> Buffers<C> {
         Buffers {
             base: C::__registry().declared_with_force(),
             spare: Vec::new(),
-            marks: vec![0; C::__FIELD_COUNT],
+            marks: vec![0; C::__field_count()],
             stamp: 0,
         }
     }

@@ -602,7 +602,7 @@ impl<C: FuzzableConfig> Registry<C> {
         let mut c = (*base).clone();
         // No state lock is held: the closure may read the config.
         f(&mut c);
-        let changed = (0..C::__FIELD_COUNT).filter(|&i| !c.__field_eq(&base, i));
+        let changed = (0..C::__field_count()).filter(|&i| !c.__field_eq(&base, i));
         self.set_fields(&c, changed)
     }
 

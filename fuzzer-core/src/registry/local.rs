@@ -207,7 +207,7 @@ impl<C: FuzzableConfig> Layers<C> {
         let own = self.stacks.get(i as usize).and_then(|s| s.last());
         let whole = self
             .stacks
-            .get(whole_stack(C::__FIELD_COUNT))
+            .get(whole_stack(C::__field_count()))
             .and_then(|s| s.last());
         match (own, whole) {
             (Some(a), Some(w)) => Some(if a.order > w.order { *a } else { *w }),
@@ -239,18 +239,18 @@ impl<C: FuzzableConfig> Layers<C> {
         }
         let base = &self.published().base;
         let mut c = (**base).clone();
-        for i in 0..C::__FIELD_COUNT as u32 {
+        for i in 0..C::__field_count() as u32 {
             if self.top_of(i).is_some() && !self.forced(i) {
                 c.__copy_field(self.source(i), i as usize);
             }
         }
-        self.work += C::__FIELD_COUNT as u64;
+        self.work += C::__field_count() as u64;
         crate::constraint::imply(&mut c)?;
         Ok(Arc::new(c))
     }
 
     fn push(&mut self, mut layer: Layer<C>) -> LayerId {
-        let n = C::__FIELD_COUNT;
+        let n = C::__field_count();
         if self.stacks.is_empty() {
             self.stacks.resize_with(n + 2, Vec::new);
         }
@@ -296,7 +296,7 @@ impl<C: FuzzableConfig> Layers<C> {
         let mut layer = self.slots[id.slot as usize].take().expect("live");
         self.free.push(id.slot);
         self.live -= 1;
-        let n = C::__FIELD_COUNT;
+        let n = C::__field_count();
         let (stacks, slots) = (&mut self.stacks, &self.slots);
         let (mut entries, mut left, mut dead_popped) = (0, 0, 0);
         // Pops `id` off stack `i` if it is on top, then the dead entries
@@ -341,7 +341,7 @@ impl<C: FuzzableConfig> Layers<C> {
     /// drop does it only when it must re-copy fields (not when it shows the
     /// config the layer was pushed on again, the fuzzer's case every run).
     fn whole_showed(&mut self, order: u64, changed: &mut Vec<u32>) {
-        let n = C::__FIELD_COUNT;
+        let n = C::__field_count();
         changed.extend((0..n as u32).filter(|&i| {
             self.stacks[i as usize]
                 .last()
@@ -366,7 +366,7 @@ impl<C: FuzzableConfig> Layers<C> {
     /// The fields any live layer overrides, ascending (`None`: every
     /// field). Costs O(min(fields of the config, slots + entries)).
     fn overridden(&self) -> Option<Vec<u32>> {
-        let n = C::__FIELD_COUNT;
+        let n = C::__field_count();
         if self
             .stacks
             .get(whole_stack(n))
@@ -739,7 +739,7 @@ impl<C: FuzzableConfig> Local<C> {
             let changed: Vec<u32> = changed.into_iter().filter(|&i| !st.forced(i)).collect();
             if !changed.is_empty() {
                 if Arc::get_mut(shown).is_none() {
-                    st.work += C::__FIELD_COUNT as u64;
+                    st.work += C::__field_count() as u64;
                 }
                 let c = Arc::make_mut(shown);
                 for &i in &changed {

@@ -69,7 +69,7 @@ impl<C: FuzzableConfig> Captured for CapturedConfig<C> {
         let reg = C::__registry();
         let done = match &self.fields {
             Some(fields) => reg.set_fields(&self.config, fields.iter().map(|&i| i as usize)),
-            None => reg.set_fields(&self.config, 0..C::__FIELD_COUNT),
+            None => reg.set_fields(&self.config, 0..C::__field_count()),
         };
         // A thread's effective config holds its own implications; only a
         // validator can reject it (the thread's patches were never checked
@@ -81,7 +81,7 @@ impl<C: FuzzableConfig> Captured for CapturedConfig<C> {
 
     fn fmt_values(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some(fields) = &self.fields else {
-            return write!(f, "(all {} fields)", C::__FIELD_COUNT);
+            return write!(f, "(all {} fields)", C::__field_count());
         };
         let meta = C::fields();
         f.debug_map()

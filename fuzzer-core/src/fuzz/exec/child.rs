@@ -283,7 +283,7 @@ pub(crate) fn register<C: FuzzableConfig>(key: u64, test: &TestFn) -> usize {
 /// declared defaults (env force included), by index.
 pub(crate) fn encode_candidate<C: FuzzableConfig>(config: &C) -> String {
     let declared = C::__registry().declared();
-    let values: Vec<Json> = (0..C::__FIELD_COUNT)
+    let values: Vec<Json> = (0..C::__field_count())
         .filter(|&i| !config.__field_eq(declared, i))
         .map(|i| json!([i, wire::encode(&config.__get_index(i))]))
         .collect();
@@ -305,7 +305,7 @@ fn decode_candidate<C: FuzzableConfig>(text: &str) -> Result<C, String> {
             ),
             _ => return Err("bad candidate entry".into()),
         };
-        if i >= C::__FIELD_COUNT {
+        if i >= C::__field_count() {
             return Err(format!("field index {i} out of range"));
         }
         c.__set_index(i, &v).map_err(|e| e.to_string())?;
@@ -439,7 +439,7 @@ fn run_installed<C: FuzzableConfig>(
     // Everything this thread had patched becomes process-wide, then the
     // candidate over it: every thread of the program sees the same.
     Snapshot::capture().install_process_wide();
-    if let Err(e) = C::__registry().set_fields(&config, 0..C::__FIELD_COUNT) {
+    if let Err(e) = C::__registry().set_fields(&config, 0..C::__field_count()) {
         // The parent checked the candidate against the implications and
         // validators; only this process's own state can break it.
         panic!("{e}");

@@ -1,0 +1,19 @@
+//! `config-fuzz`: fuzz any program's configuration from a JSON Schema.
+//! See `config-fuzz --help` and the README's "Fuzzing any program:
+//! `config-fuzz`" section.
+
+#[cfg(not(unix))]
+compile_error!("config-fuzz needs a Unix system (process groups, pidfds)");
+
+mod campaign;
+mod child;
+mod cli;
+mod output;
+mod run;
+mod worker;
+
+use clap::Parser as _;
+
+fn main() -> std::process::ExitCode {
+    campaign::main(cli::Cli::parse().command)
+}

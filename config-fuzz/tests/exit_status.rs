@@ -1,0 +1,166 @@
+//! `config-fuzz`'s exit status: 0 nothing failed, 1 failures found, 2 usage
+//! or schema errors; and the schema error's message.
+
+mod common;
+use common::*;
+
+#[test]
+fn nothing_failing_exits_0() {
+    require_python();
+    let (schema, subject) = (schema(), subject());
+    // With these pinned, none of the planted bugs can happen.
+    let ran = config_fuzz(
+        &[
+            "hunt",
+            "--schema",
+            &schema,
+            "--env-prefix",
+            "SUBJ_",
+            "--attempts",
+            "6",
+            "--seed",
+            "3",
+            "--pin",
+            "fast_math=false",
+            "--pin",
+            "cache.compress=false",
+            "--pin",
+            "verbose=false",
+            "--",
+            "python3",
+            &subject,
+        ],
+        true,
+    );
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(findings(&ran.json.unwrap()), []);
+    assert!(ran.stdout.contains("no failure found"), "{}", ran.stdout);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let ran = config_fuzz(&["hunt", "--env-prefix", "X_", "--", "true"], false);
+    assert_eq!(ran.code, 2, "no --schema: {}", ran.stderr);
+    assert!(ran.stderr.contains("--schema"), "{}", ran.stderr);
+
+    let ran = config_fuzz(
+        &[
+            "hunt",
+            "--schema",
+            &schema(),
+            "--timeout",
+            "10",
+            "--",
+            "true",
+        ],
+        false,
+    );
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("no unit"), "{}", ran.stderr);
+
+    let ran = config_fuzz(&["hunt", "--schema", &schema(), "--", "true"], false);
+    assert_eq!(ran.code, 2, "no delivery: {}", ran.stderr);
+    assert!(
+        ran.stderr.contains("say how COMMAND gets each config"),
+        "{}",
+        ran.stderr
+    );
+
+    let ran = config_fuzz(
+        &[
+            "hunt",
+            "--schema",
+            &schema(),
+            "--env-prefix",
+            "X_",
+            "--pin",
+            "nope=1",
+            "--",
+            "true",
+        ],
+        false,
+    );
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("no field `nope`"), "{}", ran.stderr);
+}
+
+#[test]
+fn a_schema_error_names_the_property_and_exits_2() {
+    let dir = std::env::temp_dir().join(format!("config-fuzz-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"type": "object", "properties": {"level": {"type": "integer"}}}"#,
+    )
+    .unwrap();
+    let ran = config_fuzz(
+        &[
+            "hunt",
+            "--schema",
+            bad.to_str().unwrap(),
+            "--env-prefix",
+            "X_",
+            "--",
+            "true",
+        ],
+        false,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.starts_with("config-fuzz: "), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("bad.json"),
+        "names the file: {}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("level"),
+        "names the property: {}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("default"),
+        "says what is missing: {}",
+        ran.stderr
+    );
+
+    let ran = config_fuzz(
+        &[
+            "hunt",
+            "--schema",
+            "/no/such/schema.json",
+            "--env-prefix",
+            "X_",
+            "--",
+            "true",
+        ],
+        false,
+    );
+    assert_eq!(ran.code, 2);
+    assert!(
+        ran.stderr
+            .contains("cannot read the schema /no/such/schema.json"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn help_lists_the_exit_statuses_and_examples() {
+    let ran = config_fuzz(&["hunt", "--help"], false);
+    assert_eq!(ran.code, 0);
+    for text in [
+        "Exit status:",
+        "2  usage error",
+        "--env-prefix",
+        "--worker",
+        "Examples:",
+    ] {
+        assert!(
+            ran.stdout.contains(text),
+            "{text} missing from:\n{}",
+            ran.stdout
+        );
+    }
+}

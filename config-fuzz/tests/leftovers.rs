@@ -1,0 +1,81 @@
+//! No process of COMMAND outlives its run: timeouts kill the whole process
+//! group, and so does the end of a run or of a worker.
+
+mod common;
+use common::*;
+
+/// Whether `pid` is a live process (a zombie waiting for its reaper counts
+/// as dead).
+fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+fn pids(file: &std::path::Path) -> Vec<u32> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|p| p.parse().unwrap())
+        .collect()
+}
+
+fn campaign_leaves_nothing(worker: bool) {
+    let dir = std::env::temp_dir().join(format!(
+        "config-fuzz-leftovers-{}-{worker}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pids");
+    // Every run starts a background sleeper and records it and itself, then
+    // hangs (or, as a worker, never answers).
+    let script = format!("sleep 300 & echo $! $$ >> {}; sleep 300", file.display());
+    let schema = schema();
+    let mut args = vec![
+        "hunt",
+        "--schema",
+        &schema,
+        "--attempts",
+        "3",
+        "--jobs",
+        "2",
+        "--timeout",
+        "300ms",
+        "--confirm",
+        "0",
+    ];
+    if worker {
+        args.extend(["--worker", "--worker-startup", "100ms"]);
+    } else {
+        args.extend(["--env-prefix", "SUBJ_"]);
+    }
+    args.extend(["--", "sh", "-c", &script]);
+    let ran = config_fuzz(&args, true);
+    let pids = pids(&file);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(ran.code, 1, "every run timed out: {}", ran.stderr);
+    assert!(
+        findings(ran.json.as_ref().unwrap())
+            .iter()
+            .all(|f| f.1 == "FailedTimeout"),
+        "{:#?}",
+        ran.json
+    );
+    assert!(!pids.is_empty(), "the runs recorded their processes");
+    let left: Vec<u32> = pids.into_iter().filter(|&p| alive(p)).collect();
+    assert_eq!(left, [] as [u32; 0], "processes outlived the campaign");
+}
+
+#[test]
+fn timeouts_leave_no_process_behind() {
+    campaign_leaves_nothing(false);
+}
+
+#[test]
+fn hung_workers_leave_no_process_behind() {
+    campaign_leaves_nothing(true);
+}
