@@ -116,6 +116,9 @@ pub(crate) struct FieldAttrs {
     pub(crate) knob: Option<LitStr>,
     /// `alias = "target"`: the key's span and the target's literal.
     pub(crate) alias: Option<At<LitStr>>,
+    /// `alias_fields_from = "section"` on a nested field: the key's span and
+    /// the literal naming the sibling section whose other fields it aliases.
+    pub(crate) alias_fields_from: Option<At<LitStr>>,
 }
 
 const STRUCT_KEYS: &[&str] = &["crate", "env_prefix", "portable_ignore", "validate"];
@@ -130,6 +133,7 @@ const CONFIG_FIELD_KEYS: &[&str] = &[
     "knob",
     "implies",
     "alias",
+    "alias_fields_from",
 ];
 const FUZZ_KEYS: &[&str] = &["skip", "pin", "values", "range"];
 
@@ -153,6 +157,7 @@ fn usage(key: &str) -> &'static str {
         "implies" => "implies(<value> => { field = <value>, section.field = <value> })",
         "validate" => "validate = path::to_fn",
         "alias" => "alias = \"target_field\"",
+        "alias_fields_from" => "alias_fields_from = \"section\"",
         _ => "..",
     }
 }
@@ -495,6 +500,14 @@ fn config_field_key(
                 match str_lit(&e) {
                     Some(s) => set_once(&mut out.alias, (span, s.clone()), span, "alias", "config", errors),
                     None => errors.push_spanned(&e, "`alias` takes the name of the field it stands for as a string literal: `alias = \"target_field\"` or `alias = \"section.field\"`"),
+                }
+            }
+        }
+        "alias_fields_from" => {
+            if let Some(e) = value(meta, "config", &key, errors)? {
+                match str_lit(&e) {
+                    Some(s) => set_once(&mut out.alias_fields_from, (span, s.clone()), span, "alias_fields_from", "config", errors),
+                    None => errors.push_spanned(&e, "`alias_fields_from` takes the name of a sibling section as a string literal: `#[config(nested, alias_fields_from = \"section\")]`"),
                 }
             }
         }

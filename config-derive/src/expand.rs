@@ -615,6 +615,13 @@ fn aliases(p: &TokenStream, cfg: &Config<'_>, value_fields: &[&Field<'_>]) -> To
             let doc = &f.doc;
             let deprecated = f.deprecated;
             let note = option_str(f.deprecation_note.as_deref());
+            // An alias of a whole section aliases each of its fields; the
+            // names come from the target's type (the alias's own type is
+            // checked against it by the accessors, once).
+            let section = match valid::section_target(cfg, f) {
+                Some(t) => section_names(p, t.ty),
+                None => quote!(::core::option::Option::None),
+            };
             quote! {
                 #p::AliasSpec {
                     name: #name,
@@ -622,9 +629,37 @@ fn aliases(p: &TokenStream, cfg: &Config<'_>, value_fields: &[&Field<'_>]) -> To
                     doc: #doc,
                     deprecated: #deprecated,
                     deprecation_note: #note,
+                    section: #section,
                 }
             }
         })
+        .chain(cfg.fields.iter().filter_map(|f| {
+            // `#[config(nested, alias_fields_from = "from")]`: every field of
+            // `from` this section does not define itself.
+            let (_, from) = f.attrs.alias_fields_from.as_ref()?;
+            let name = syn::ext::IdentExt::unraw(f.ident).to_string();
+            let target = from.value();
+            let from_ty = cfg
+                .fields
+                .iter()
+                .find(|g| syn::ext::IdentExt::unraw(g.ident) == target)
+                .expect("checked: a section field")
+                .ty;
+            let section = section_names(p, from_ty);
+            let doc = &f.doc;
+            let deprecated = f.deprecated;
+            let note = option_str(f.deprecation_note.as_deref());
+            Some(quote! {
+                #p::AliasSpec {
+                    name: #name,
+                    target: #target,
+                    doc: #doc,
+                    deprecated: #deprecated,
+                    deprecation_note: #note,
+                    section: #section,
+                }
+            })
+        }))
         .collect();
     let nested: Vec<TokenStream> = value_fields
         .iter()
@@ -643,6 +678,12 @@ fn aliases(p: &TokenStream, cfg: &Config<'_>, value_fields: &[&Field<'_>]) -> To
             #p::collect_aliases(&[#(#own),*], &[#(#nested),*], Self::__env_prefix())
         }
     }
+}
+
+/// `Some(section_names::<ty>)`, the field names of section type `ty`.
+fn section_names(p: &TokenStream, ty: &syn::Type) -> TokenStream {
+    let names = quote_spanned!(ty.span()=> #p::section_names::<#ty>);
+    quote!(::core::option::Option::Some(#names as #p::SectionNames))
 }
 
 /// For each alias `a` of type `Alias<T>`: `fn a(&self) -> T` and
@@ -690,6 +731,42 @@ fn accessors(cfg: &Config<'_>) -> TokenStream {
         let p = private(cfg.attrs.krate.as_ref());
         // Through `AliasRef`'s one method, so that the target's type is
         // known before the alias's is checked against it, once.
+        if valid::section_target(cfg, f).is_some() {
+            // An alias of a whole section: borrowed, not copied, so that
+            // `c.old()` and `c.old_mut().field = v` read and write the
+            // section in place.
+            let get_mut = quote::format_ident!("{}_mut", syn::ext::IdentExt::unraw(f.ident));
+            let doc_mut = format!(
+                "Borrows `{target}` mutably, which `{}` is an alias of: `c.{}().field = value` writes `{target}.field`.",
+                syn::ext::IdentExt::unraw(f.ident),
+                get_mut
+            );
+            let read = quote_spanned!(lit.span()=> #p::AliasRef(&self.#(#path).*).alias::<#ty>().get_ref());
+            let borrow = quote_spanned!(lit.span()=> #p::AliasRef(&mut self.#(#path).*).alias::<#ty>().get_mut());
+            let write = quote_spanned!(lit.span()=> #p::AliasRef(&mut self.#(#path).*).alias::<#ty>().set(__value););
+            return quote! {
+                #[doc = #doc_get]
+                #(#deprecated)*
+                #[inline]
+                #vis fn #get(&self) -> &#ty {
+                    #read
+                }
+
+                #[doc = #doc_mut]
+                #(#deprecated)*
+                #[inline]
+                #vis fn #get_mut(&mut self) -> &mut #ty {
+                    #borrow
+                }
+
+                #[doc = #doc_set]
+                #(#deprecated)*
+                #[inline]
+                #vis fn #set(&mut self, __value: #ty) {
+                    #write
+                }
+            };
+        }
         let read =
             quote_spanned!(lit.span()=> #p::AliasRef(&self.#(#path).*).alias::<#ty>().get());
         let write = quote_spanned!(lit.span()=> #p::AliasRef(&mut self.#(#path).*).alias::<#ty>().set(__value););

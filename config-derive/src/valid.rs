@@ -221,6 +221,10 @@ fn alias_field(f: &Field<'_>, errors: &Errors) {
         ("skip_save", a.skip_save),
         ("knob", a.knob.as_ref().map(|k| k.span())),
         ("implies", a.implies.first().map(|i| i.key)),
+        (
+            "alias_fields_from",
+            a.alias_fields_from.as_ref().map(|x| x.0),
+        ),
     ] {
         if let Some(span) = span {
             errors.push(
@@ -289,7 +293,11 @@ fn alias_targets(cfg: &Config<'_>, errors: &Errors) {
             continue;
         };
         if parts.len() > 1 {
-            if first.attrs.nested.is_none() {
+            // `old_section.field`, where `old_section` is an alias of a whole
+            // section, reads that section's field.
+            let through_alias = first.is_alias()
+                && chain_end(cfg, parts[0]).is_some_and(|g| g.attrs.nested.is_some());
+            if first.attrs.nested.is_none() && !through_alias {
                 errors.push(
                     lit.span(),
                     format!("alias `{name}` reads `{target}`, but `{}` is not a nested section (`#[config(nested)]`), so it has no field `{}`; name a field of this struct or of a section", parts[0], parts[1..].join(".")),
@@ -298,10 +306,8 @@ fn alias_targets(cfg: &Config<'_>, errors: &Errors) {
             continue;
         }
         if first.attrs.nested.is_some() {
-            errors.push(
-                lit.span(),
-                format!("alias `{name}` reads `{target}`, which is a whole section; an alias stands for one field: write `alias = \"{target}.<field>\"`"),
-            );
+            // An alias of a whole section: its type is checked by the
+            // compiler, at the target.
             continue;
         }
         // Follow a chain of aliases within this struct.
@@ -341,18 +347,116 @@ pub(crate) fn final_target(cfg: &Config<'_>, f: &Field<'_>) -> String {
         .as_ref()
         .map(|(_, t)| t.value())
         .unwrap_or_default();
-    for _ in 0..cfg.fields.len() {
+    for _ in 0..=cfg.fields.len() {
+        // The first part may be an alias of a whole section.
+        let (head, rest) = match target.split_once('.') {
+            Some((head, rest)) => (head.to_string(), Some(rest.to_string())),
+            None => (target.clone(), None),
+        };
         match cfg
             .fields
             .iter()
-            .find(|g| syn::ext::IdentExt::unraw(g.ident) == target)
+            .find(|g| syn::ext::IdentExt::unraw(g.ident) == head)
             .and_then(|g| g.attrs.alias.as_ref())
         {
-            Some((_, next)) => target = next.value(),
+            Some((_, next)) => {
+                target = match rest {
+                    Some(rest) => format!("{}.{rest}", next.value()),
+                    None => next.value(),
+                }
+            }
             None => break,
         }
     }
     target
+}
+
+/// The field of this struct at the end of the alias chain from the field
+/// called `name` (`name`'s own field when it is not an alias); `None` for an
+/// unknown name, a cycle, or a chain that leaves the struct.
+fn chain_end<'c, 'a>(cfg: &'c Config<'a>, name: &str) -> Option<&'c Field<'a>> {
+    let mut at = cfg
+        .fields
+        .iter()
+        .find(|g| syn::ext::IdentExt::unraw(g.ident) == name)?;
+    for _ in 0..cfg.fields.len() {
+        let Some((_, next)) = &at.attrs.alias else {
+            return Some(at);
+        };
+        at = cfg
+            .fields
+            .iter()
+            .find(|g| syn::ext::IdentExt::unraw(g.ident) == next.value())?;
+    }
+    None
+}
+
+/// For an alias of a whole section (its chain ends at a `#[config(nested)]`
+/// field of this struct): that section field. The input is valid.
+pub(crate) fn section_target<'c, 'a>(cfg: &'c Config<'a>, f: &Field<'_>) -> Option<&'c Field<'a>> {
+    let target = final_target(cfg, f);
+    if target.contains('.') {
+        return None;
+    }
+    cfg.fields
+        .iter()
+        .find(|g| syn::ext::IdentExt::unraw(g.ident) == target)
+        .filter(|g| g.attrs.nested.is_some())
+}
+
+/// `#[config(nested, alias_fields_from = "section")]`: on a section field,
+/// naming another section field of this struct.
+fn alias_fields_from(cfg: &Config<'_>, errors: &Errors) {
+    for f in &cfg.fields {
+        let Some((span, lit)) = &f.attrs.alias_fields_from else {
+            continue;
+        };
+        if f.is_alias() {
+            // Reported by `alias_field`.
+            continue;
+        }
+        let name = syn::ext::IdentExt::unraw(f.ident).to_string();
+        let from = lit.value();
+        if f.attrs.nested.is_none() {
+            errors.push(
+                *span,
+                format!("`alias_fields_from` goes on a section field: `{name}` is not `#[config(nested)]`; write `#[config(nested, alias_fields_from = {from:?})]` on a field whose type derives `ConfigSection`, or alias one field with `#[config(alias = \"{from}\")]`"),
+            );
+            continue;
+        }
+        let target = cfg
+            .fields
+            .iter()
+            .find(|g| syn::ext::IdentExt::unraw(g.ident) == from);
+        match target {
+            Some(g) if g.attrs.nested.is_some() && !g.is_alias() && !std::ptr::eq(g, f) => {}
+            Some(g) if std::ptr::eq(g, f) => errors.push(
+                lit.span(),
+                format!("section `{name}` cannot alias the fields of itself; name another section field of `{}`", cfg.ident()),
+            ),
+            Some(_) => errors.push(
+                lit.span(),
+                format!("`alias_fields_from` names `{from}`, which is not a section field of `{}`; name a `#[config(nested)]` field of this struct", cfg.ident()),
+            ),
+            None => {
+                let sections: Vec<String> = cfg
+                    .fields
+                    .iter()
+                    .filter(|g| g.attrs.nested.is_some() && !std::ptr::eq(*g, f))
+                    .map(|g| syn::ext::IdentExt::unraw(g.ident).to_string())
+                    .collect();
+                let known: Vec<&str> = sections.iter().map(String::as_str).collect();
+                let hint = match crate::attr::closest(&from, &known) {
+                    Some(k) => format!("did you mean `{k}`? "),
+                    None => String::new(),
+                };
+                errors.push(
+                    lit.span(),
+                    format!("`alias_fields_from` names `{from}`, but `{}` has no field `{from}`; {hint}name a section field of this struct", cfg.ident()),
+                );
+            }
+        }
+    }
 }
 
 fn field(f: &Field<'_>, errors: &Errors) {
@@ -498,6 +602,7 @@ pub(crate) fn config(cfg: &Config<'_>, errors: &Errors) {
         field(f, errors);
     }
     alias_targets(cfg, errors);
+    alias_fields_from(cfg, errors);
     env_collisions(cfg, errors);
     implications(cfg, errors);
 }
@@ -560,7 +665,10 @@ fn implications(cfg: &Config<'_>, errors: &Errors) {
                 let nested = cfg.fields[k].attrs.nested.is_some();
                 if cfg.fields[k].is_alias() {
                     // PyTorch: ValueError (ALIAS-183, IMPL-201).
-                    let real = final_target(cfg, &cfg.fields[k]);
+                    let mut real = final_target(cfg, &cfg.fields[k]);
+                    for part in &t.path[1..] {
+                        real = format!("{real}.{}", syn::ext::IdentExt::unraw(part));
+                    }
                     errors.push_spanned(
                         &t.tokens,
                         format!(

@@ -9,6 +9,14 @@
 //! (with `env_prefix`) reach its target. In compiled code the derive gives
 //! the config an accessor pair, `fn <alias>(&self) -> T` and
 //! `fn set_<alias>(&mut self, T)`, which read and write the target.
+//!
+//! An alias of a whole section (`Alias<Section>` naming a `#[config(nested)]`
+//! field) stands for each of the section's fields: `alias.f` is an alias of
+//! `section.f` by name, and `aliases()` lists each of them. Its accessors
+//! borrow: `fn <alias>(&self) -> &Section`, `fn <alias>_mut(&mut self) ->
+//! &mut Section`, and `fn set_<alias>(&mut self, Section)`. A section field
+//! with `#[config(nested, alias_fields_from = "other")]` keeps its own
+//! fields and is an alias of `other` for the rest.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -90,6 +98,34 @@ pub struct AliasSpec {
     pub deprecated: bool,
     /// `#[deprecated(note = "..")]`.
     pub deprecation_note: Option<&'static str>,
+    /// For an alias of a whole section (`Alias<Section>`, or a section
+    /// field's `alias_fields_from`): the target section's field and alias
+    /// names, each of which the alias's name makes an alias of.
+    pub section: Option<SectionNames>,
+}
+
+/// The field and alias names of a section, relative to it (see
+/// [`section_names`]).
+#[doc(hidden)]
+pub type SectionNames = fn() -> SectionShape;
+
+/// A section's flattened field names and its aliases, relative to it.
+#[doc(hidden)]
+pub struct SectionShape {
+    fields: Vec<String>,
+    aliases: Vec<AliasMeta>,
+}
+
+/// The shape of section `S`, for an alias of a whole `S` field.
+#[doc(hidden)]
+pub fn section_names<S: crate::ConfigSection>() -> SectionShape {
+    SectionShape {
+        fields: crate::field::build_fields(S::__specs(), None)
+            .iter()
+            .map(|f| f.name().to_string())
+            .collect(),
+        aliases: S::__aliases(),
+    }
 }
 
 /// One alias of a config, as listed by `FuzzableConfig::aliases()`.
@@ -121,6 +157,9 @@ pub struct AliasMeta {
     pub(crate) deprecation_note: Option<&'static str>,
     /// Env vars its name makes (`env_prefix`), read for the target.
     pub(crate) env: Vec<String>,
+    /// Made from an alias of a whole section: dropped where a field or a
+    /// declared alias has the same name (`alias_fields_from`'s own fields).
+    pub(crate) expanded: bool,
 }
 
 impl AliasMeta {
@@ -176,18 +215,44 @@ pub fn collect_aliases(
     let var = |name: &str| {
         env_prefix.map(|p| format!("{p}{}", name.replace('.', "__").to_ascii_uppercase()))
     };
-    let mut out: Vec<AliasMeta> = specs
-        .iter()
-        .map(|s| AliasMeta {
-            name: s.name.to_string(),
-            target: s.target.to_string(),
+    let mut out: Vec<AliasMeta> = Vec::with_capacity(specs.len());
+    for s in specs {
+        let meta = |name: String, target: String, expanded: bool| AliasMeta {
+            env: var(&name).into_iter().collect(),
+            name,
+            target,
             target_index: usize::MAX,
             doc: s.doc,
             deprecated: s.deprecated,
             deprecation_note: s.deprecation_note,
-            env: var(s.name).into_iter().collect(),
-        })
-        .collect();
+            expanded,
+        };
+        let Some(shape) = s.section else {
+            out.push(meta(s.name.to_string(), s.target.to_string(), false));
+            continue;
+        };
+        // `alias.f` for every field `f` of the target section, and for
+        // every alias of it (which reads what the section's alias reads).
+        let SectionShape { fields, aliases } = shape();
+        for f in fields {
+            out.push(meta(
+                format!("{}.{f}", s.name),
+                format!("{}.{f}", s.target),
+                true,
+            ));
+        }
+        for a in aliases {
+            let mut m = meta(
+                format!("{}.{}", s.name, a.name),
+                format!("{}.{}", s.target, a.target),
+                true,
+            );
+            if !m.deprecated && a.deprecated {
+                (m.deprecated, m.deprecation_note) = (true, a.deprecation_note);
+            }
+            out.push(m);
+        }
+    }
     for (field, aliases) in nested {
         for mut a in aliases() {
             a.name = format!("{field}.{}", a.name);
@@ -203,13 +268,25 @@ pub fn collect_aliases(
 ///
 /// # Panics
 ///
-/// On a target that is neither a field nor an alias, or an alias cycle. The
+/// On a target that is neither a field nor an alias (a section inside a
+/// section included), or an alias cycle. The
 /// derive rejects both within one struct; this catches what it cannot see.
 pub(crate) fn resolve(
     config: &str,
-    aliases: &mut [AliasMeta],
+    aliases: &mut Vec<AliasMeta>,
     field_index: impl Fn(&str) -> Option<usize>,
+    is_section: impl Fn(&str) -> bool,
 ) {
+    // An alias made from a section alias gives way to a field or a declared
+    // alias of the same name: under `alias_fields_from`, the fields the
+    // section defines itself are its own.
+    let declared: Vec<String> = aliases
+        .iter()
+        .filter(|a| !a.expanded)
+        .map(|a| a.name.clone())
+        .collect();
+    aliases
+        .retain(|a| !a.expanded || (field_index(&a.name).is_none() && !declared.contains(&a.name)));
     let names: Vec<(String, String)> = aliases
         .iter()
         .map(|a| (a.name.clone(), a.target.clone()))
@@ -234,6 +311,11 @@ pub(crate) fn resolve(
                     seen.push(target.clone());
                     target = next.clone();
                 }
+                None if is_section(&target) => panic!(
+                    "alias `{config}.{}` reads `{target}`, a section inside a section, which an alias cannot stand for as a whole; declare the alias in the type of the section that holds `{target}` (`#[config(alias = \"{}\")]` there), or alias its fields one by one",
+                    a.name,
+                    target.rsplit('.').next().unwrap_or_default()
+                ),
                 None => panic!(
                     "alias `{config}.{}` reads `{target}`, which is not a field of `{config}`; name an existing field in `#[config(alias = \"..\")]`",
                     a.name
@@ -254,6 +336,7 @@ mod tests {
             doc: "",
             deprecated: false,
             deprecation_note: None,
+            section: None,
         }
     }
 
@@ -265,7 +348,7 @@ mod tests {
     #[test]
     fn chains_resolve_to_a_field() {
         let mut aliases = collect_aliases(&[spec("x", "y"), spec("y", "a")], &[], Some("P_"));
-        resolve("C", &mut aliases, field);
+        resolve("C", &mut aliases, field, |_| false);
         assert_eq!((aliases[0].target(), aliases[0].target_index()), ("a", 0));
         assert_eq!(aliases[0].env_names(), ["P_X"]);
     }
@@ -278,10 +361,53 @@ mod tests {
             collect_aliases(&[spec("old", "b")], &[], None)
         }
         let mut aliases = collect_aliases(&[], &[("s", section)], Some("P_"));
-        resolve("C", &mut aliases, field);
+        resolve("C", &mut aliases, field, |_| false);
         assert_eq!((aliases[0].name(), aliases[0].target()), ("s.old", "s.b"));
         assert_eq!(aliases[0].target_index(), 1);
         assert_eq!(aliases[0].env_names(), ["P_S__OLD"]);
+    }
+
+    /// ALIAS-189, ALIAS-195: an alias of a whole section makes one alias
+    /// per field and per alias of the section, env names included; one
+    /// whose name is a field (a field the section defines itself, under
+    /// `alias_fields_from`) gives way to it.
+    #[test]
+    fn a_section_alias_expands_to_each_field_and_yields_to_fields() {
+        fn shape() -> SectionShape {
+            SectionShape {
+                fields: vec!["b".into(), "c".into()],
+                aliases: collect_aliases(&[spec("old", "b")], &[], None),
+            }
+        }
+        let mut specs = vec![spec("t", "s")];
+        specs[0].section = Some(shape);
+        let mut aliases = collect_aliases(&specs, &[], Some("P_"));
+        let names = |a: &[AliasMeta]| -> Vec<(String, String)> {
+            a.iter()
+                .map(|a| (a.name.clone(), a.target.clone()))
+                .collect()
+        };
+        assert_eq!(
+            names(&aliases),
+            [
+                ("t.b".into(), "s.b".into()),
+                ("t.c".into(), "s.c".into()),
+                ("t.old".into(), "s.b".into()),
+            ]
+        );
+        assert_eq!(aliases[2].env_names(), ["P_T__OLD"]);
+        let fields = ["s.b", "s.c", "t.c"];
+        resolve(
+            "C",
+            &mut aliases,
+            |n| fields.iter().position(|f| *f == n),
+            |_| false,
+        );
+        assert_eq!(
+            names(&aliases),
+            [("t.b".into(), "s.b".into()), ("t.old".into(), "s.b".into())]
+        );
+        assert_eq!(aliases[1].target_index(), 0);
     }
 
     /// ALIAS-180: a cycle the derive could not see is a clear panic at the
@@ -290,7 +416,16 @@ mod tests {
     #[should_panic(expected = "config alias cycle at `C.x`")]
     fn a_cycle_panics_with_the_chain() {
         let mut aliases = collect_aliases(&[spec("x", "y"), spec("y", "x")], &[], None);
-        resolve("C", &mut aliases, field);
+        resolve("C", &mut aliases, field, |_| false);
+    }
+
+    /// An alias of a section of a section (which the derive cannot see
+    /// from the root) is a clear panic saying where to declare it.
+    #[test]
+    #[should_panic(expected = "alias `C.old` reads `s.sub`, a section inside a section")]
+    fn an_alias_of_a_section_in_a_section_panics_with_the_fix() {
+        let mut aliases = collect_aliases(&[spec("old", "s.sub")], &[], None);
+        resolve("C", &mut aliases, field, |n| n == "s.sub");
     }
 
     /// ALIAS-176/177: an unknown target is a clear panic naming both.
@@ -298,6 +433,6 @@ mod tests {
     #[should_panic(expected = "alias `C.x` reads `nope`, which is not a field of `C`")]
     fn an_unknown_target_panics() {
         let mut aliases = collect_aliases(&[spec("x", "nope")], &[], None);
-        resolve("C", &mut aliases, field);
+        resolve("C", &mut aliases, field, |_| false);
     }
 }

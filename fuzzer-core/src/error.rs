@@ -63,7 +63,8 @@ pub enum ConfigError {
         var: String,
         /// Its text.
         value: String,
-        /// The dotted field name it feeds.
+        /// The dotted field name it feeds (empty from
+        /// [`tristate_env`](crate::tristate_env), which feeds no field).
         field: String,
         /// The expected form.
         expected: String,
@@ -173,6 +174,17 @@ impl fmt::Display for ConfigError {
                     write!(f, "field `{field}` has type `{expected}`, but the value given is {found}")
                 }
             }
+            ConfigError::BadEnv {
+                var,
+                value,
+                field,
+                expected,
+            } if field.is_empty() => write!(
+                f,
+                "environment variable {}={} does not parse: expected {expected}",
+                preview(var, VALUE_BYTES),
+                preview_debug(value),
+            ),
             ConfigError::BadEnv {
                 var,
                 value,

@@ -23,6 +23,7 @@ mod registry;
 mod report;
 mod repro;
 mod sample;
+mod tristate;
 mod value;
 mod warn;
 
@@ -32,6 +33,7 @@ pub use alias::{Alias, AliasMeta};
 pub use config::{ConfigSection, FuzzableConfig};
 pub use error::ConfigError;
 pub use field::{Domain, FieldMeta, FuzzRole, PRIVATE_FIELD, TESTING_ONLY};
+pub use fuzz::Campaign;
 pub use fuzz::{
     ConfigFuzzer, Detail, Entry, Finding, FuzzError, Hunt, Isolation, Phase, Progress, Results,
     ShrinkLimit, Status, TestOutcome, DEFAULT_CONFIRM, DEFAULT_MAX_SHRINK_RUNS,
@@ -42,6 +44,7 @@ pub use persist::ConfigHash;
 pub use registry::{PatchGuard, Snapshot};
 pub use repro::repro_snippet;
 pub use sample::{rng, FuzzRng, SamplingMethod};
+pub use tristate::tristate_env;
 pub use value::{ConfigDiff, FuzzValue, Value};
 pub use warn::{reset_deprecation_warnings, set_warning_handler, Warning, WarningKind};
 
@@ -80,7 +83,10 @@ pub mod prelude {
 /// Support for the code the derives generate. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::alias::{collect_aliases, Alias, AliasMeta, AliasSpec, SectionAliases};
+    pub use crate::alias::{
+        collect_aliases, section_names, Alias, AliasMeta, AliasSpec, SectionAliases, SectionNames,
+        SectionShape,
+    };
     pub use crate::config::{
         ConfigSection, DeclaredDefaults, FuzzableConfig, SectionHasNoSingleton,
     };
@@ -153,6 +159,10 @@ pub mod __private {
         fn from_target(u: U) -> Self;
         /// The alias's value as the target's.
         fn into_target(self) -> U;
+        /// The target, borrowed as the alias's type (an alias of a section).
+        fn from_target_ref(u: &U) -> &Self;
+        /// The target, borrowed mutably as the alias's type.
+        fn from_target_mut(u: &mut U) -> &mut Self;
     }
 
     /// A reference to the field an alias stands for, `&U` or `&mut U`.
@@ -184,6 +194,8 @@ pub mod __private {
                 slot: self.0,
                 from: A::from_target,
                 into: A::into_target,
+                from_ref: A::from_target_ref,
+                from_mut: A::from_target_mut,
             }
         }
     }
@@ -193,6 +205,8 @@ pub mod __private {
         slot: R,
         from: fn(U) -> A,
         into: fn(A) -> U,
+        from_ref: fn(&U) -> &A,
+        from_mut: fn(&mut U) -> &mut A,
     }
 
     impl<U: ::core::clone::Clone, A> AliasView<&U, U, A> {
@@ -200,6 +214,14 @@ pub mod __private {
         #[inline]
         pub fn get(self) -> A {
             (self.from)(::core::clone::Clone::clone(self.slot))
+        }
+    }
+
+    impl<'a, U, A> AliasView<&'a U, U, A> {
+        /// The field, borrowed as the alias's type (an alias of a section).
+        #[inline]
+        pub fn get_ref(self) -> &'a A {
+            (self.from_ref)(self.slot)
         }
     }
 
@@ -211,6 +233,14 @@ pub mod __private {
         }
     }
 
+    impl<'a, U, A> AliasView<&'a mut U, U, A> {
+        /// The field, borrowed mutably as the alias's type.
+        #[inline]
+        pub fn get_mut(self) -> &'a mut A {
+            (self.from_mut)(self.slot)
+        }
+    }
+
     impl<T> AliasOf<T> for T {
         #[inline]
         fn from_target(u: T) -> T {
@@ -219,6 +249,14 @@ pub mod __private {
         #[inline]
         fn into_target(self) -> T {
             self
+        }
+        #[inline]
+        fn from_target_ref(u: &T) -> &T {
+            u
+        }
+        #[inline]
+        fn from_target_mut(u: &mut T) -> &mut T {
+            u
         }
     }
 

@@ -157,12 +157,14 @@ pub(crate) fn parse_json_object<C: FuzzableConfig>(
 }
 
 fn is_section<C: FuzzableConfig>(name: &str) -> bool {
+    let under = |n: &str| {
+        n.strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with('.'))
+    };
+    // An alias of a whole section is a section too: its fields are aliases.
     C::field_index(name).is_err()
-        && C::fields().iter().any(|f| {
-            f.name()
-                .strip_prefix(name)
-                .is_some_and(|rest| rest.starts_with('.'))
-        })
+        && (C::fields().iter().any(|f| under(f.name()))
+            || C::aliases().iter().any(|a| under(a.name())))
 }
 
 fn flatten_sections<C: FuzzableConfig>(

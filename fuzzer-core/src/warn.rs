@@ -63,6 +63,11 @@ pub enum WarningKind {
     /// would break an implication or validator. Once per field per installed
     /// provider.
     Knob,
+    /// An entry of a fuzzer's regressions file
+    /// (`ConfigFuzzer::regressions`) could not be replayed (a field that no
+    /// longer exists, a value of the wrong type), or the file could not be
+    /// read or written. The campaign goes on without it.
+    Regression,
 }
 
 impl Warning {
@@ -187,6 +192,16 @@ pub(crate) fn knob(config: &'static str, field: &str, text: &str) {
         field: field.to_string(),
         message: format!("{config}: {text}"),
         kind: WarningKind::Knob,
+    });
+}
+
+/// Reports a problem with the regressions file of a fuzzer of `config`.
+pub(crate) fn regression(config: &'static str, field: &str, text: &str) {
+    emit(Warning {
+        config,
+        field: field.to_string(),
+        message: text.to_string(),
+        kind: WarningKind::Regression,
     });
 }
 

@@ -453,3 +453,449 @@ fn the_fuzzer_treats_alias_names_of_rule_fields_as_the_fields() {
         "{text}"
     );
 }
+
+/// The section whose fields the section aliases below stand for (PyTorch's
+/// `alias_parent` of the `alias_fields_from` tests, spec §17 DIV).
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
+pub struct AliasParent {
+    /// A flag.
+    #[config(default = true)]
+    pub e_bool: bool,
+    /// An int.
+    #[config(default = 7)]
+    pub e_config_int: i64,
+    /// A string.
+    #[config(default = String::from("annotated"))]
+    pub e_annotated: String,
+    /// An optional string.
+    #[config(default = None)]
+    pub e_annotated_config: Option<String>,
+    /// A list.
+    #[config(default = vec![1, 2])]
+    pub e_list: Vec<i64>,
+    /// The section's own alias of `e_config_int`.
+    #[config(alias = "e_config_int")]
+    pub old_int: Alias<i64>,
+}
+
+impl AliasParent {
+    /// A method: not a field, so no alias is made of it (ALIAS-189).
+    pub fn method_not_a_field(&self) -> bool {
+        self.e_bool
+    }
+}
+
+/// A section that defines `e_bool` itself and takes the parent's other
+/// fields as aliases (PyTorch's `alias_child_override`).
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
+pub struct AliasChildOverride {
+    /// Its own flag, independent of `alias_parent.e_bool`.
+    #[config(default = false)]
+    pub e_bool: bool,
+}
+
+/// Aliases of a whole section: `alias_child` stands for every field of
+/// `alias_parent`; `alias_child_override` defines `e_bool` and aliases the
+/// rest; `child_flag` aliases one field through the section alias.
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+#[config(env_prefix = "ALIAS_SECTION_")]
+pub struct Sections {
+    /// The parent.
+    #[config(nested)]
+    pub alias_parent: AliasParent,
+    /// Another name of the whole `alias_parent` section.
+    #[config(alias = "alias_parent")]
+    pub alias_child: Alias<AliasParent>,
+    /// Its own `e_bool`; every other field reads `alias_parent`'s.
+    #[config(nested, alias_fields_from = "alias_parent")]
+    pub alias_child_override: AliasChildOverride,
+    /// One field, named through the section alias.
+    #[config(alias = "alias_child.e_bool")]
+    pub child_flag: Alias<bool>,
+    /// Something else.
+    #[config(default = 0)]
+    pub other: i64,
+}
+
+/// ALIAS-189: a section alias makes an alias of each field of the section
+/// (and of each of its aliases), and of nothing else: a method is not a
+/// field, so there is no `alias_child.method_not_a_field`. `aliases()`
+/// lists each `alias_child.<field>`, not the section alias itself.
+#[test]
+fn alias_189_a_section_alias_aliases_every_field_and_nothing_else() {
+    let names: Vec<(&str, &str)> = Sections::aliases()
+        .iter()
+        .map(|a| (a.name(), a.target()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("alias_child.e_bool", "alias_parent.e_bool"),
+            ("alias_child.e_config_int", "alias_parent.e_config_int"),
+            ("alias_child.e_annotated", "alias_parent.e_annotated"),
+            (
+                "alias_child.e_annotated_config",
+                "alias_parent.e_annotated_config"
+            ),
+            ("alias_child.e_list", "alias_parent.e_list"),
+            ("alias_child.old_int", "alias_parent.e_config_int"),
+            ("child_flag", "alias_parent.e_bool"),
+            (
+                "alias_child_override.e_config_int",
+                "alias_parent.e_config_int"
+            ),
+            (
+                "alias_child_override.e_annotated",
+                "alias_parent.e_annotated"
+            ),
+            (
+                "alias_child_override.e_annotated_config",
+                "alias_parent.e_annotated_config"
+            ),
+            ("alias_child_override.e_list", "alias_parent.e_list"),
+            ("alias_child_override.old_int", "alias_parent.e_config_int"),
+            ("alias_parent.old_int", "alias_parent.e_config_int"),
+        ]
+    );
+    assert!(Sections::current()
+        .get_value("alias_child.method_not_a_field")
+        .is_err());
+    assert!(Sections::field_index("alias_child").is_err());
+    assert_eq!(
+        Sections::aliases()[0].doc(),
+        "Another name of the whole `alias_parent` section."
+    );
+    assert!(Sections::read(|c| c.alias_child().method_not_a_field()));
+}
+
+/// ALIAS-192: the type of a section alias's field is the section field's.
+#[test]
+fn alias_192_field_types_come_from_the_section() {
+    for (name, ty) in [
+        ("alias_child.e_config_int", "i64"),
+        ("alias_child.e_annotated", "String"),
+        ("alias_child.e_annotated_config", "Option<String>"),
+        ("alias_child_override.e_annotated_config", "Option<String>"),
+        ("alias_child.old_int", "i64"),
+        ("child_flag", "bool"),
+    ] {
+        assert_eq!(Sections::field_type(name).unwrap(), ty, "{name}");
+    }
+}
+
+/// ALIAS-193: a section alias reads the section; a patch of the section
+/// shows through it, and a write through it (by name or through
+/// `alias_child_mut()`) changes the section, as seen by every other alias.
+#[test]
+fn alias_193_a_section_alias_reads_and_writes_through() {
+    Sections::read(|c| {
+        assert_eq!(c.alias_child(), &c.alias_parent);
+        assert_eq!(c.alias_child().e_bool, c.alias_parent.e_bool);
+        assert!(c.child_flag());
+    });
+    {
+        let _g = Sections::patch(|c| c.alias_parent.e_config_int = 123);
+        assert_eq!(Sections::read(|c| c.alias_child().e_config_int), 123);
+        assert_eq!(
+            Sections::current()
+                .get_value("alias_child.e_config_int")
+                .unwrap(),
+            Value::Int(123)
+        );
+    }
+    {
+        let _g = Sections::patch_values([("alias_child.e_config_int", Value::Int(456))]).unwrap();
+        assert_eq!(Sections::read(|c| c.alias_parent.e_config_int), 456);
+        let current = Sections::current();
+        for name in [
+            "alias_child_override.e_config_int",
+            "alias_child.old_int",
+            "alias_parent.old_int",
+        ] {
+            assert_eq!(current.get_value(name).unwrap(), Value::Int(456), "{name}");
+        }
+    }
+    {
+        let _g = Sections::patch(|c| {
+            c.alias_child_mut().e_config_int = 9;
+            c.set_child_flag(false);
+        });
+        assert_eq!(
+            Sections::read(|c| (c.alias_parent.e_config_int, c.alias_parent.e_bool)),
+            (9, false)
+        );
+    }
+    {
+        let mut replaced = Sections::defaults().alias_parent;
+        replaced.e_annotated = String::from("replaced");
+        let _g = Sections::patch(move |c| c.set_alias_child(replaced.clone()));
+        assert_eq!(
+            Sections::read(|c| c.alias_parent.e_annotated.clone()),
+            "replaced"
+        );
+    }
+    assert_eq!(
+        Sections::read(|c| c.alias_parent.clone()),
+        Sections::defaults().alias_parent
+    );
+    let mut c = Sections::defaults();
+    c.set_value(
+        "alias_child.e_annotated_config",
+        &Value::Some(Box::new(Value::Str("x".into()))),
+    )
+    .unwrap();
+    assert_eq!(c.alias_parent.e_annotated_config.as_deref(), Some("x"));
+    assert!(c
+        .set_value("alias_child.e_config_int", &Value::Bool(true))
+        .is_err());
+    assert_eq!(c.alias_parent.e_config_int, 7);
+}
+
+/// ALIAS-194: the alias and the section are one value, not two copies: the
+/// list the alias borrows is the section's, and a push through the alias
+/// shows in the section.
+#[test]
+fn alias_194_a_section_alias_shares_the_sections_values() {
+    Sections::read(|c| {
+        assert!(std::ptr::eq(
+            &c.alias_child().e_list,
+            &c.alias_parent.e_list
+        ))
+    });
+    let _g = Sections::patch(|c| c.alias_child_mut().e_list.push(99));
+    assert_eq!(
+        Sections::read(|c| c.alias_parent.e_list.clone()),
+        [1, 2, 99]
+    );
+    assert_eq!(
+        Sections::current().get_value("alias_child.e_list").unwrap(),
+        Value::List(vec![Value::Int(1), Value::Int(2), Value::Int(99)])
+    );
+}
+
+/// ALIAS-195: with `alias_fields_from`, a field the section defines itself
+/// is its own (independent, saved), and the fields it does not define are
+/// aliases of the parent's.
+#[test]
+fn alias_195_alias_fields_from_keeps_the_sections_own_fields() {
+    let _l = global_lock();
+    {
+        let _g = Sections::patch_values([
+            ("alias_parent.e_bool", Value::Bool(false)),
+            ("alias_child_override.e_bool", Value::Bool(true)),
+        ])
+        .unwrap();
+        assert_eq!(
+            Sections::read(|c| (c.alias_parent.e_bool, c.alias_child_override.e_bool)),
+            (false, true)
+        );
+    }
+    assert!(Sections::save_json().contains(r#""alias_child_override.e_bool": false"#));
+    assert!(Sections::fields()
+        .iter()
+        .any(|f| f.name() == "alias_child_override.e_bool"));
+    let _g = Sections::patch(|c| c.alias_parent.e_config_int = 42);
+    assert_eq!(
+        Sections::current()
+            .get_value("alias_child_override.e_config_int")
+            .unwrap(),
+        Value::Int(42)
+    );
+    drop(_g);
+    Sections::set_values([("alias_child_override.e_list", Value::List(vec![]))]).unwrap();
+    assert!(Sections::read(|c| c.alias_parent.e_list.is_empty()));
+    assert!(!Sections::is_default("alias_child_override.e_list").unwrap());
+    assert!(Sections::is_default("alias_child_override.e_bool").unwrap());
+    Sections::unset("alias_child.e_list").unwrap();
+    assert_eq!(Sections::read(|c| c.alias_parent.e_list.clone()), [1, 2]);
+    Sections::reset();
+}
+
+/// ALIAS-178 for section aliases: no field of `fields()`, `to_values`,
+/// `changed`, `save_json`, `save_json_portable` or `codegen` is named after
+/// a section alias, and the hash is the target's.
+#[test]
+fn alias_178_section_aliases_are_in_no_snapshot() {
+    let _l = global_lock();
+    let names: Vec<&str> = Sections::fields().iter().map(|f| f.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "alias_parent.e_bool",
+            "alias_parent.e_config_int",
+            "alias_parent.e_annotated",
+            "alias_parent.e_annotated_config",
+            "alias_parent.e_list",
+            "alias_child_override.e_bool",
+            "other",
+        ]
+    );
+    let _g = Sections::patch_values([("alias_child.e_config_int", Value::Int(1))]).unwrap();
+    let hash = Sections::config_hash();
+    let texts = [
+        Sections::save_json(),
+        Sections::save_json_portable(),
+        Sections::codegen(),
+        format!("{:?}", Sections::changed()),
+        format!("{:?}", Sections::to_values()),
+    ];
+    for text in &texts {
+        assert!(!text.contains("alias_child."), "{text}");
+        assert!(!text.contains("child_flag"), "{text}");
+    }
+    assert_eq!(
+        Sections::changed().keys().collect::<Vec<_>>(),
+        ["alias_parent.e_config_int"]
+    );
+    drop(_g);
+    let _h = Sections::patch(|c| c.alias_parent.e_config_int = 1);
+    assert_eq!(Sections::config_hash(), hash);
+}
+
+/// A saved config that names fields through a section alias still loads,
+/// in dotted and in section form, strictly and leniently; env vars named
+/// after a section alias's fields feed the section's.
+#[test]
+fn section_aliases_load_from_json_and_env() {
+    let _l = global_lock();
+    Sections::load_json(r#"{"alias_child": {"e_config_int": 3, "old_int": 3}}"#).unwrap_err();
+    assert_eq!(Sections::read(|c| c.alias_parent.e_config_int), 7);
+    Sections::load_json(r#"{"alias_child": {"e_config_int": 3}, "alias_child.e_bool": false}"#)
+        .unwrap();
+    assert_eq!(
+        Sections::read(|c| (c.alias_parent.e_config_int, c.alias_parent.e_bool)),
+        (3, false)
+    );
+    Sections::reset();
+    let unknown = Sections::load_json_lenient(
+        r#"{"alias_child": {"e_list": [5], "gone": 1}, "alias_child_override.e_bool": true}"#,
+    )
+    .unwrap();
+    assert_eq!(unknown, ["alias_child.gone"]);
+    assert_eq!(
+        Sections::read(|c| (c.alias_parent.e_list.clone(), c.alias_child_override.e_bool)),
+        (vec![5], true)
+    );
+    Sections::reset();
+
+    let i = Sections::field_index("alias_parent.e_config_int").unwrap();
+    assert_eq!(
+        Sections::fields()[i].env_names(),
+        [
+            "ALIAS_SECTION_ALIAS_PARENT__E_CONFIG_INT",
+            "ALIAS_SECTION_ALIAS_CHILD__E_CONFIG_INT",
+            "ALIAS_SECTION_ALIAS_CHILD__OLD_INT",
+            "ALIAS_SECTION_ALIAS_CHILD_OVERRIDE__E_CONFIG_INT",
+            "ALIAS_SECTION_ALIAS_CHILD_OVERRIDE__OLD_INT",
+            "ALIAS_SECTION_ALIAS_PARENT__OLD_INT",
+        ]
+    );
+    // `alias_child_override.e_bool` is a field of its own: its env name
+    // feeds it, not `alias_parent.e_bool`.
+    let own = Sections::field_index("alias_child_override.e_bool").unwrap();
+    let parent = Sections::field_index("alias_parent.e_bool").unwrap();
+    assert_eq!(
+        Sections::fields()[own].env_names(),
+        ["ALIAS_SECTION_ALIAS_CHILD_OVERRIDE__E_BOOL"]
+    );
+    assert_eq!(
+        Sections::fields()[parent].env_names(),
+        [
+            "ALIAS_SECTION_ALIAS_PARENT__E_BOOL",
+            "ALIAS_SECTION_ALIAS_CHILD__E_BOOL",
+            "ALIAS_SECTION_CHILD_FLAG",
+        ]
+    );
+    std::env::set_var("ALIAS_SECTION_ALIAS_CHILD__E_CONFIG_INT", "11");
+    std::env::set_var("ALIAS_SECTION_ALIAS_CHILD_OVERRIDE__E_BOOL", "1");
+    Sections::reload_env().unwrap();
+    assert_eq!(
+        Sections::read(|c| (
+            c.alias_parent.e_config_int,
+            c.alias_child_override.e_bool,
+            c.alias_parent.e_bool
+        )),
+        (11, true, true)
+    );
+    std::env::remove_var("ALIAS_SECTION_ALIAS_CHILD__E_CONFIG_INT");
+    std::env::remove_var("ALIAS_SECTION_ALIAS_CHILD_OVERRIDE__E_BOOL");
+    Sections::reload_env().unwrap();
+    assert_eq!(Sections::read(|c| c.alias_parent.e_config_int), 7);
+}
+
+/// The fuzzer samples the section once, never its aliases: every config it
+/// runs names only fields, and the test sees the alias and the section
+/// agree.
+#[test]
+fn the_fuzzer_never_sees_a_section_alias() {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let fuzzer = ConfigFuzzer::<Sections>::new(
+        || {
+            RUNS.fetch_add(1, Ordering::Relaxed);
+            Sections::read(|c| {
+                c.alias_child() == &c.alias_parent && c.child_flag() == c.alias_parent.e_bool
+            })
+        },
+        11,
+    );
+    let results = fuzzer.fuzz_n_tuple(2, 60);
+    assert!(RUNS.load(Ordering::Relaxed) > 0);
+    for (diff, status) in results.iter() {
+        assert!(
+            diff.keys().all(|k| !k.starts_with("alias_child.")),
+            "{diff:?}"
+        );
+        assert_ne!(status, Status::FailedReturn, "{diff:?}");
+    }
+}
+
+/// A section inside a section, for [`Outer`]'s alias of it.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
+pub struct Inner {
+    /// A depth.
+    #[config(default = 3)]
+    pub depth: i64,
+}
+
+/// A section with an alias of its own section.
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
+pub struct Outer {
+    /// The inner section.
+    #[config(nested)]
+    pub inner: Inner,
+    /// Its old name.
+    #[config(alias = "inner")]
+    pub old_inner: Alias<Inner>,
+}
+
+/// A root holding [`Outer`].
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+#[config(env_prefix = "ALIAS_OUTER_")]
+pub struct Nest {
+    /// The outer section.
+    #[config(nested)]
+    pub outer: Outer,
+}
+
+/// An alias of a whole section declared in a section is the root's under
+/// dotted names, with the root's env names, and its accessors work on the
+/// section.
+#[test]
+fn a_section_alias_in_a_section_is_nested_like_any_alias() {
+    let a = &Nest::aliases()[0];
+    assert_eq!(
+        (a.name(), a.target(), a.env_names()),
+        (
+            "outer.old_inner.depth",
+            "outer.inner.depth",
+            &["ALIAS_OUTER_OUTER__OLD_INNER__DEPTH".to_string()][..]
+        )
+    );
+    let _g = Nest::patch(|c| c.outer.old_inner_mut().depth = 5);
+    assert_eq!(
+        Nest::read(|c| (c.outer.inner.depth, c.outer.old_inner().depth)),
+        (5, 5)
+    );
+    let _h = Nest::patch_values([("outer.old_inner.depth", Value::Int(6))]).unwrap();
+    assert_eq!(Nest::read(|c| c.outer.inner.depth), 6);
+}

@@ -298,3 +298,47 @@ fn dep_170_the_handler_may_write_the_config_during_reload_env() {
     Legacy::reset();
     Legacy::reload_env().unwrap();
 }
+
+/// A section for [`OldSections`].
+#[derive(ConfigSection, Clone, Debug, PartialEq)]
+pub struct Pool {
+    /// Pool size.
+    #[config(default = 2)]
+    pub size: i64,
+}
+
+/// A deprecated alias of a whole section.
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+#[allow(deprecated)]
+pub struct OldSections {
+    /// The pool.
+    #[config(nested)]
+    pub pool: Pool,
+    /// The pool's old name.
+    #[deprecated(note = "is replaced by pool")]
+    #[config(alias = "pool")]
+    pub old_pool: Alias<Pool>,
+}
+
+/// DEP-167 for an alias of a whole section: each of its fields, used by
+/// name, warns once with its own name and the section alias's note; the
+/// value is the section's.
+#[test]
+fn dep_167_a_deprecated_section_alias_warns_per_field() {
+    let _l = fresh();
+    assert_eq!(
+        OldSections::current().get_value("old_pool.size").unwrap(),
+        Value::Int(2)
+    );
+    OldSections::current().get_value("old_pool.size").unwrap();
+    assert_eq!(
+        seen(),
+        ["`OldSections.old_pool.size` is deprecated and is replaced by pool; it will be removed in a future version"]
+    );
+    assert_eq!(
+        OldSections::aliases()[0].deprecation(),
+        Some("is replaced by pool")
+    );
+    OldSections::current().get_value("pool.size").unwrap();
+    assert_eq!(seen().len(), 1);
+}

@@ -7,7 +7,9 @@
 //! `implies-section-alias-target`), IMPL-196 (`implies-not-parenthesized`),
 //! IMPL-197 (`implies-without-arrow`), IMPL-200
 //! (`implies-targets-not-in-braces`, `implies-target-not-a-path`,
-//! `implies-target-without-value`).
+//! `implies-target-without-value`), ALIAS-189–195 (section aliases:
+//! `section-alias-wrong-type`, `alias-fields-from-*`,
+//! `alias-through-a-field-alias`, `implies-through-section-alias`; pass/`section-alias-hygiene`).
 //!
 //! After changing a message, regenerate the `.stderr` files with
 //! `TRYBUILD=overwrite cargo test -p tests --test ui` and read the diff.

@@ -41,11 +41,11 @@ pub(crate) struct Budget {
 pub(crate) type AttemptEnd = Option<usize>;
 
 /// The hunt's running state: findings so far, by index.
-struct Found<'f, C: FuzzableConfig> {
-    fuzzer: &'f ConfigFuzzer<C>,
-    findings: Vec<Finding>,
+pub(crate) struct Found<'f, C: FuzzableConfig> {
+    pub(crate) fuzzer: &'f ConfigFuzzer<C>,
+    pub(crate) findings: Vec<Finding>,
     /// Minimal failing configs so far, with how they fail and their finding.
-    known: Vec<(Status, Vec<Change>, usize)>,
+    pub(crate) known: Vec<(Status, Vec<Change>, usize)>,
 }
 
 impl<C: FuzzableConfig> Found<'_, C> {
@@ -57,14 +57,15 @@ impl<C: FuzzableConfig> Found<'_, C> {
         status: Status,
         detail: Detail,
         limit: Option<ShrinkLimit>,
-    ) -> usize {
+        attempt: usize,
+    ) -> Result<usize, FuzzError> {
         if let Some(i) = self
             .findings
             .iter()
             .position(|f| f.status == status && f.config == config)
         {
             self.findings[i].hits += 1;
-            return i;
+            return Ok(i);
         }
         let snippet = self.fuzzer.repro_snippet(&config);
         let finding = Finding {
@@ -74,12 +75,15 @@ impl<C: FuzzableConfig> Found<'_, C> {
             hits: 1,
             snippet,
             shrink_limit: limit,
+            first_attempt: attempt,
+            replayed: false,
         };
+        self.fuzzer.journal_finding(&finding)?;
         if let Some(report) = &self.fuzzer.on_finding {
             report(&finding);
         }
         self.findings.push(finding);
-        self.findings.len() - 1
+        Ok(self.findings.len() - 1)
     }
 }
 
@@ -116,6 +120,15 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     ) -> Result<(Hunt, Vec<AttemptEnd>), FuzzError> {
         let started = Instant::now();
         let runs_before = self.num_runs();
+        let campaign = self.campaign(
+            "hunt",
+            [
+                ("attempts".to_string(), serde_json::json!(num_attempts)),
+                ("p".to_string(), serde_json::json!(p)),
+            ]
+            .into(),
+        );
+        let _journal = self.open_journal(&campaign)?;
         let mut call = Call::new(Phase::Baseline);
         self.check_baseline(&mut call)?;
         let mut rng = rng(self.seed);
@@ -125,22 +138,35 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             findings: Vec::new(),
             known: Vec::new(),
         };
+        let regression_warnings = self.replay_regressions(&mut call, &mut found)?;
         let mut ends = Vec::with_capacity(num_attempts);
         let mut failing_attempts = 0;
+        let mut attempts = 0;
         let mut next = 1;
         while next <= num_attempts {
-            // The same seed samples the same attempts whatever `jobs` is;
-            // a batch of them runs at once, then each is handled in order.
-            let len = jobs.min(num_attempts - next + 1);
-            let samples: Vec<Vec<Change>> = (0..len)
-                .map(|_| self.pins.sample_valid::<C>(self.sampling, &mut rng, p))
-                .collect();
+            // The same seed samples the same attempts whatever `jobs` and
+            // the shard are; a batch of this shard's attempts runs at once,
+            // then each is handled in order.
+            let mut samples: Vec<Vec<Change>> = Vec::with_capacity(jobs);
+            let mut numbers: Vec<usize> = Vec::with_capacity(jobs);
+            while samples.len() < jobs && next <= num_attempts {
+                let sample = self.pins.sample_valid::<C>(self.sampling, &mut rng, p);
+                if self.owns(next - 1) {
+                    samples.push(sample);
+                    numbers.push(next);
+                }
+                next += 1;
+            }
+            let Some(&last) = numbers.last() else {
+                break;
+            };
+            attempts += numbers.len();
             let refs: Vec<Vec<ChangeRef<'_>>> = samples.iter().map(|s| borrowed(s)).collect();
             let slices: Vec<&[ChangeRef<'_>]> = refs.iter().map(Vec::as_slice).collect();
-            call.phase(Phase::Attempt).attempt = Some((next + len - 1, num_attempts));
+            call.phase(Phase::Attempt).attempt = Some((last, num_attempts));
             let verdicts = self.verdicts(&call, &slices, Judge::CAMPAIGN)?;
             for (offset, verdict) in verdicts.into_iter().enumerate() {
-                call.attempt = Some((next + offset, num_attempts));
+                call.attempt = Some((numbers[offset], num_attempts));
                 let record = verdict?;
                 if !record.status.is_failing() {
                     ends.push(None);
@@ -151,14 +177,18 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 let end = self.resolve_failure(&mut call, &mut found, &samples[offset], record)?;
                 ends.push(Some(end));
             }
-            next += len;
         }
+        let findings = found.findings;
+        self.save_regressions(&findings);
         let hunt = Hunt {
-            findings: found.findings,
-            attempts: num_attempts,
+            findings,
+            attempts,
             failing_attempts,
             runs: self.num_runs() - runs_before,
             elapsed: started.elapsed(),
+            campaign: Some(campaign),
+            resumed_runs: self.resumed_runs(),
+            regression_warnings,
         };
         Ok((hunt, ends))
     }
@@ -173,13 +203,15 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         sample: &[Change],
         record: RunRecord,
     ) -> Result<usize, FuzzError> {
+        let attempt = call.attempt.map_or(0, |(a, _)| a);
         if record.status == Status::Flaky {
-            return Ok(found.hit(
+            return found.hit(
                 to_diff::<C>(&borrowed(sample)),
                 Status::Flaky,
                 record.into(),
                 None,
-            ));
+                attempt,
+            );
         }
         // A failing config that contains a known minimal config failing the
         // same way has that one as a 1-minimal failing subset: no need to
@@ -195,7 +227,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         }
         let changes = borrowed(sample);
         let (minimal, limit, status, detail) = self.shrink_and_settle(call, &changes, record)?;
-        let i = found.hit(to_diff::<C>(&minimal), status, detail, limit);
+        let i = found.hit(to_diff::<C>(&minimal), status, detail, limit, attempt)?;
         if status != Status::Flaky {
             found.known.push((status, owned(&minimal), i));
         }
@@ -425,6 +457,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             detail,
             hits: 1,
             shrink_limit: limit,
+            first_attempt: 1,
+            replayed: false,
         }))
     }
 
@@ -471,8 +505,21 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// `fuzz_n_tuple`, with errors.
     pub(crate) fn n_tuple(&self, n: usize, max_combinations: usize) -> Result<Results, FuzzError> {
+        let campaign = self.campaign(
+            "n-tuple",
+            [
+                ("n".to_string(), serde_json::json!(n)),
+                (
+                    "max_combinations".to_string(),
+                    serde_json::json!(max_combinations),
+                ),
+            ]
+            .into(),
+        );
+        let _journal = self.open_journal(&campaign)?;
         let mut rng = rng(self.seed);
         let mut results = Results::new();
+        results.campaign = Some(campaign);
         let fields = C::fields();
         let count = fields.len();
         if n == 0 || n > count {
@@ -484,10 +531,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         results.begin_sweep(fields, fixed.clone(), n);
         let mut combo: Vec<usize> = (0..n).collect();
         let mut ran = 0;
+        // Combinations sampled to run, by every shard.
+        let mut taken = 0;
         let mut more = true;
         // Combinations to run, sampled in order, run `jobs` at a time.
         let mut pending: Vec<Vec<Change>> = Vec::new();
-        while more && ran + pending.len() < max_combinations {
+        while more && taken < max_combinations {
             if let Some(p) = combo.iter().position(|&i| fixed[i]) {
                 // Every combination that starts with `combo[..=p]` holds
                 // that fixed field: count them all, and go on after the
@@ -521,7 +570,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                         .collect();
                 }
                 if tries <= N_TUPLE_RESAMPLES {
-                    pending.push(tuple);
+                    // Every shard samples every combination (one stream of
+                    // values); each runs its own.
+                    if self.owns(taken) {
+                        pending.push(tuple);
+                    }
+                    taken += 1;
                 }
                 if pending.len() == jobs {
                     self.flush_n_tuple(&mut call, &mut pending, &mut results, &mut ran)?;

@@ -332,7 +332,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         let mut configs = configs.into_iter().peekable();
         while configs.peek().is_some() {
             let chunk: Vec<Arc<C>> = configs.by_ref().take(jobs).collect();
+            // Runs the state file holds are answered from it; the rest run.
+            let (chunk, journaled) = self.journal_lookup(chunk);
             let done: Vec<RunRecord> = match &self.exec {
+                _ if chunk.is_empty() => Vec::new(),
                 Exec::Thread(t) if chunk.len() == 1 => {
                     let config = chunk.into_iter().next().expect("one config");
                     vec![t.run_one(config, &call.snapshot, self.opts.timeout)]
@@ -351,6 +354,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                         })
                         .collect::<Result<_, _>>()?
                 }
+            };
+            let done = match journaled {
+                Some(looked) => self.journal_record(looked, done)?,
+                None => done,
             };
             let runs = {
                 let mut st = self.lock();

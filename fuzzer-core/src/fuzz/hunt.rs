@@ -35,6 +35,27 @@ pub enum FuzzError {
         /// What went wrong.
         message: String,
     },
+    /// The state file ([`ConfigFuzzer::state`](crate::ConfigFuzzer::state))
+    /// cannot be used: it belongs to another campaign (the message says
+    /// what differs: the config's fields or pins, the seed, the kind of
+    /// campaign, an option or the shard), it is not a state file, or it
+    /// cannot be read or written. Delete it to start afresh, or give the
+    /// campaign another file.
+    State {
+        /// The state file.
+        path: std::path::PathBuf,
+        /// What is wrong, and what to do.
+        message: String,
+    },
+    /// A shard was asked for wrongly ([`ConfigFuzzer::shard`](crate::ConfigFuzzer::shard)),
+    /// or saved hunts or results could not be merged
+    /// ([`Hunt::merge`], [`Results::merge`](crate::Results::merge)): they
+    /// come from different campaigns, a shard is missing or given twice,
+    /// or a part is not a shard.
+    Shard {
+        /// What is wrong, and what to do.
+        message: String,
+    },
 }
 
 impl fmt::Display for FuzzError {
@@ -52,6 +73,8 @@ impl fmt::Display for FuzzError {
             }
             FuzzError::Config(e) => e.fmt(f),
             FuzzError::Process { message } => f.write_str(message),
+            FuzzError::State { message, .. } => f.write_str(message),
+            FuzzError::Shard { message } => f.write_str(message),
         }
     }
 }
@@ -103,6 +126,11 @@ pub struct Finding {
     pub(crate) hits: usize,
     pub(crate) snippet: String,
     pub(crate) shrink_limit: Option<ShrinkLimit>,
+    /// The attempt (from 1) that first led to it; 0 for a finding replayed
+    /// from the regressions file. Orders merged shards as one run.
+    pub(crate) first_attempt: usize,
+    /// It came from the regressions file.
+    pub(crate) replayed: bool,
 }
 
 impl Finding {
@@ -138,6 +166,14 @@ impl Finding {
     pub fn shrink_limit(&self) -> Option<ShrinkLimit> {
         self.shrink_limit
     }
+
+    /// Whether this failure was replayed from the regressions file
+    /// ([`ConfigFuzzer::regressions`](crate::ConfigFuzzer::regressions))
+    /// and still fails. Its [`hits`](Self::hits) count only the attempts
+    /// of this campaign that shrank to it (0 if none did).
+    pub fn replayed(&self) -> bool {
+        self.replayed
+    }
 }
 
 /// A terminal line: status, config, hits.
@@ -168,6 +204,9 @@ pub struct Hunt {
     pub(crate) failing_attempts: usize,
     pub(crate) runs: usize,
     pub(crate) elapsed: Duration,
+    pub(crate) campaign: Option<super::state::Campaign>,
+    pub(crate) resumed_runs: usize,
+    pub(crate) regression_warnings: Vec<String>,
 }
 
 impl Hunt {
@@ -181,7 +220,8 @@ impl Hunt {
         self.findings.iter().filter(|f| f.status != Status::Flaky)
     }
 
-    /// Attempts made.
+    /// Attempts made (by this shard only, for a shard; see
+    /// [`ConfigFuzzer::shard`](crate::ConfigFuzzer::shard)).
     pub fn attempts(&self) -> usize {
         self.attempts
     }
@@ -191,7 +231,9 @@ impl Hunt {
         self.failing_attempts
     }
 
-    /// Runs of the test this campaign made (memoized answers not counted).
+    /// Runs of the test this campaign made (memoized answers not counted;
+    /// runs answered from a state file counted, see
+    /// [`resumed_runs`](Self::resumed_runs)).
     pub fn runs(&self) -> usize {
         self.runs
     }
@@ -199,6 +241,28 @@ impl Hunt {
     /// How long the campaign took.
     pub fn elapsed(&self) -> Duration {
         self.elapsed
+    }
+
+    /// What campaign this was (config, seed, options, shard); `None` for a
+    /// hunt loaded from JSON saved without it.
+    pub fn campaign(&self) -> Option<&super::state::Campaign> {
+        self.campaign.as_ref()
+    }
+
+    /// Of [`runs`](Self::runs), those answered from the state file
+    /// ([`ConfigFuzzer::state`](crate::ConfigFuzzer::state)) rather than
+    /// run again: the work a resumed campaign did not repeat.
+    pub fn resumed_runs(&self) -> usize {
+        self.resumed_runs
+    }
+
+    /// Entries of the regressions file
+    /// ([`ConfigFuzzer::regressions`](crate::ConfigFuzzer::regressions))
+    /// that could not be replayed (a field that no longer exists, a value
+    /// of the wrong type), each with the reason. They were also sent to
+    /// the warning handler ([`set_warning_handler`](crate::set_warning_handler)).
+    pub fn regression_warnings(&self) -> &[String] {
+        &self.regression_warnings
     }
 }
 
@@ -215,7 +279,11 @@ impl fmt::Display for Hunt {
             self.elapsed
         )?;
         for finding in &self.findings {
-            writeln!(f, "  {finding}")?;
+            if finding.replayed {
+                writeln!(f, "  {finding}  [from the regressions file]")?;
+            } else {
+                writeln!(f, "  {finding}")?;
+            }
             if let Some(m) = &finding.detail.message {
                 for line in m.lines() {
                     writeln!(f, "      {line}")?;
@@ -224,6 +292,9 @@ impl fmt::Display for Hunt {
             if let Some(limit) = finding.shrink_limit {
                 writeln!(f, "      ({limit})")?;
             }
+        }
+        for w in &self.regression_warnings {
+            writeln!(f, "  warning: {w}")?;
         }
         Ok(())
     }

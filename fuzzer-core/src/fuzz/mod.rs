@@ -19,8 +19,11 @@ mod exec;
 mod hunt;
 mod memo;
 mod minimize;
+mod regressions;
 mod replay;
 mod results;
+mod shard;
+mod state;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -32,6 +35,7 @@ pub use engine::{Phase, Progress};
 pub use exec::{Isolation, TestOutcome};
 pub use hunt::{Finding, FuzzError, Hunt, ShrinkLimit};
 pub use results::{Detail, Entry, Results, Status};
+pub use state::Campaign;
 
 use crate::config::FuzzableConfig;
 use crate::error::ConfigError;
@@ -187,6 +191,14 @@ pub struct ConfigFuzzer<C: FuzzableConfig> {
     target: ChildTarget,
     exec: Exec<C>,
     state: Mutex<State<C>>,
+    /// Where the campaign's runs are kept ([`ConfigFuzzer::state`]).
+    state_path: Option<std::path::PathBuf>,
+    /// The open state file while a campaign runs.
+    journal: Mutex<Option<state::Journal>>,
+    /// `(k, n)`, 1-based ([`ConfigFuzzer::shard`]).
+    shard: Option<(usize, usize)>,
+    /// The regressions file ([`ConfigFuzzer::regressions`]).
+    regressions: Option<std::path::PathBuf>,
     _config: PhantomData<fn() -> C>,
 }
 
@@ -246,6 +258,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 flaky: false,
                 baseline: (Vec::new(), 0),
             }),
+            state_path: None,
+            journal: Mutex::new(None),
+            shard: None,
+            regressions: None,
             _config: PhantomData,
         }
     }

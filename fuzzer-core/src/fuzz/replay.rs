@@ -106,11 +106,12 @@ impl Replay for Results {
             .iter()
             .map(|e| json!([e.config.encode(), e.status.encode(), e.detail.encode()]))
             .collect();
-        json!({ "entries": entries, "sweep": self.sweep_to_json() })
+        json!({ "entries": entries, "sweep": self.sweep_to_json(), "campaign": self.campaign })
     }
     fn decode(j: &Json) -> Option<Self> {
         let mut r = Results::new();
         r.sweep_from_json(j.get("sweep")?)?;
+        r.campaign = serde_json::from_value(j.get("campaign")?.clone()).ok()?;
         for e in j.get("entries")?.as_array()? {
             let [config, status, detail] = e.as_array()?.as_slice() else {
                 return None;
@@ -139,6 +140,8 @@ impl Replay for Finding {
             "hits": self.hits,
             "snippet": self.snippet,
             "limit": limit,
+            "first": self.first_attempt,
+            "replayed": self.replayed,
         })
     }
     fn decode(j: &Json) -> Option<Self> {
@@ -159,6 +162,8 @@ impl Replay for Finding {
             hits: j.get("hits")?.as_u64()? as usize,
             snippet: j.get("snippet")?.as_str()?.to_string(),
             shrink_limit,
+            first_attempt: j.get("first")?.as_u64()? as usize,
+            replayed: j.get("replayed")?.as_bool()?,
         })
     }
 }
@@ -171,6 +176,9 @@ impl Replay for Hunt {
             "failing": self.failing_attempts,
             "runs": self.runs,
             "ns": nanos(self.elapsed),
+            "campaign": self.campaign,
+            "resumed": self.resumed_runs,
+            "warnings": self.regression_warnings,
         })
     }
     fn decode(j: &Json) -> Option<Self> {
@@ -185,6 +193,9 @@ impl Replay for Hunt {
             failing_attempts: j.get("failing")?.as_u64()? as usize,
             runs: j.get("runs")?.as_u64()? as usize,
             elapsed: Duration::from_nanos(j.get("ns")?.as_u64()?),
+            campaign: serde_json::from_value(j.get("campaign")?.clone()).ok()?,
+            resumed_runs: j.get("resumed")?.as_u64()? as usize,
+            regression_warnings: serde_json::from_value(j.get("warnings")?.clone()).ok()?,
         })
     }
 }
@@ -197,6 +208,8 @@ impl Replay for FuzzError {
             }
             FuzzError::Config(e) => json!({ "config": e.encode() }),
             FuzzError::Process { message } => json!({ "process": message }),
+            FuzzError::State { path, message } => json!({ "state": [path, message] }),
+            FuzzError::Shard { message } => json!({ "shard": message }),
         }
     }
     fn decode(j: &Json) -> Option<Self> {
@@ -211,6 +224,20 @@ impl Replay for FuzzError {
         }
         if let Some(e) = j.get("config") {
             return Some(FuzzError::Config(ConfigError::decode(e)?));
+        }
+        if let Some(s) = j.get("state") {
+            let [path, message] = s.as_array()?.as_slice() else {
+                return None;
+            };
+            return Some(FuzzError::State {
+                path: serde_json::from_value(path.clone()).ok()?,
+                message: message.as_str()?.to_string(),
+            });
+        }
+        if let Some(m) = j.get("shard") {
+            return Some(FuzzError::Shard {
+                message: m.as_str()?.to_string(),
+            });
         }
         Some(FuzzError::Process {
             message: j.get("process")?.as_str()?.to_string(),
@@ -377,6 +404,8 @@ mod tests {
             hits: 2,
             snippet: "let _config = ..;".into(),
             shrink_limit: Some(ShrinkLimit::Runs(5)),
+            first_attempt: 3,
+            replayed: true,
         };
         let hunt: Result<Hunt, FuzzError> = Ok(Hunt {
             findings: vec![finding.clone()],
@@ -384,6 +413,9 @@ mod tests {
             failing_attempts: 2,
             runs: 9,
             elapsed: Duration::from_millis(7),
+            campaign: None,
+            resumed_runs: 4,
+            regression_warnings: vec!["gone".into()],
         });
         let back: (Result<Hunt, FuzzError>, usize) =
             decode_entry(&json!({"answer": hunt.encode(), "runs": 9}).to_string()).unwrap();

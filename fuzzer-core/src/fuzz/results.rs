@@ -212,17 +212,19 @@ pub struct Results {
     index: HashMap<String, usize>,
     /// The combinations an n-tuple sweep skipped, as the rule that made
     /// them.
-    sweep: Option<SweepSkips>,
+    pub(crate) sweep: Option<SweepSkips>,
+    /// The campaign that made them (an n-tuple sweep's).
+    pub(crate) campaign: Option<super::state::Campaign>,
 }
 
 /// The combinations of `n` fields, in lexicographic order of field index,
 /// that an n-tuple sweep passed over because they hold a fixed field.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SweepSkips {
+pub(crate) struct SweepSkips {
     /// The config's field names, in order, to resolve the names `lookup`
     /// is given.
-    names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// The fields the fuzzer could not change, by index.
     fixed: Vec<bool>,
     /// Fields per combination.
@@ -350,7 +352,9 @@ impl From<&Entry> for SavedEntry {
 /// {..}}`, the second part being the rule that says which combinations
 /// were skipped (field names, which fields were fixed, the tuple size,
 /// where the sweep stopped, and the count), so loaded results answer
-/// [`lookup`](Results::lookup) as the saved ones did.
+/// [`lookup`](Results::lookup) as the saved ones did. Results of an
+/// n-tuple sweep also carry their `campaign` ([`Campaign`](crate::Campaign)),
+/// so that [`Results::merge`] joins only shards of one sweep.
 impl serde::Serialize for Results {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -360,15 +364,18 @@ impl serde::Serialize for Results {
                 s.collect_seq(self.0.iter().map(SavedEntry::from))
             }
         }
-        match &self.sweep {
-            None => AllEntries(&self.entries).serialize(s),
-            Some(sweep) => {
-                let mut st = s.serialize_struct("Results", 2)?;
-                st.serialize_field("entries", &AllEntries(&self.entries))?;
-                st.serialize_field("skipped", sweep)?;
-                st.end()
-            }
+        if self.sweep.is_none() && self.campaign.is_none() {
+            return AllEntries(&self.entries).serialize(s);
         }
+        let mut st = s.serialize_struct("Results", 3)?;
+        if let Some(campaign) = &self.campaign {
+            st.serialize_field("campaign", campaign)?;
+        }
+        st.serialize_field("entries", &AllEntries(&self.entries))?;
+        if let Some(sweep) = &self.sweep {
+            st.serialize_field("skipped", sweep)?;
+        }
+        st.end()
     }
 }
 
@@ -402,13 +409,15 @@ impl<'de> serde::Deserialize<'de> for Results {
             ) -> Result<Results, A::Error> {
                 let mut results: Option<Results> = None;
                 let mut sweep: Option<SweepSkips> = None;
+                let mut campaign: Option<super::state::Campaign> = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "entries" if results.is_none() => {
                             results = Some(map.next_value_seed(EntriesSeed)?);
                         }
                         "skipped" if sweep.is_none() => sweep = Some(map.next_value()?),
-                        "entries" | "skipped" => {
+                        "campaign" if campaign.is_none() => campaign = Some(map.next_value()?),
+                        "entries" | "skipped" | "campaign" => {
                             return Err(serde::de::Error::custom(format_args!(
                                 "`{key}` is given twice; keep one"
                             )))
@@ -416,7 +425,7 @@ impl<'de> serde::Deserialize<'de> for Results {
                         other => {
                             return Err(serde::de::Error::unknown_field(
                                 other,
-                                &["entries", "skipped"],
+                                &["entries", "skipped", "campaign"],
                             ))
                         }
                     }
@@ -424,6 +433,7 @@ impl<'de> serde::Deserialize<'de> for Results {
                 let mut results =
                     results.ok_or_else(|| serde::de::Error::missing_field("entries"))?;
                 results.sweep = sweep;
+                results.campaign = campaign;
                 Ok(results)
             }
         }

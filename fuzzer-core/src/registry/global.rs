@@ -278,7 +278,18 @@ impl<C: FuzzableConfig> Registry<C> {
                 .map(|f| (f.name().to_string(), f.index()))
                 .collect();
             let mut aliases = C::__aliases();
-            crate::alias::resolve(C::__NAME, &mut aliases, |n| by_name.get(n).copied());
+            crate::alias::resolve(
+                C::__NAME,
+                &mut aliases,
+                |n| by_name.get(n).copied(),
+                |n| {
+                    fields.iter().any(|f| {
+                        f.name()
+                            .strip_prefix(n)
+                            .is_some_and(|rest| rest.starts_with('.'))
+                    })
+                },
+            );
             // An env var named after an alias feeds its target, after the
             // target's own names.
             for a in &aliases {

@@ -1,17 +1,17 @@
 use fuzzer_core::prelude::*;
 
 #[derive(ConfigSection, Clone, Debug, PartialEq)]
-pub struct Section {
+pub struct Cache {
     #[config(default = true)]
-    pub flag: bool,
+    pub enabled: bool,
 }
 
 #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
 pub struct Config {
     #[config(nested)]
-    pub section: Section,
-    #[config(alias = "section")]
-    pub old_flag: Alias<bool>,
+    pub cache: Cache,
+    #[config(nested, alias_fields_from = "cahce")]
+    pub new_cache: Cache,
 }
 
 fn main() {}
