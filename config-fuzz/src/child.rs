@@ -100,7 +100,7 @@ impl Supervised {
             .stdin(if stdin { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = cmd.spawn()?;
+        let mut child = crate::interrupt::spawn(cmd)?;
         let pidfd = Pid::from_raw(child.id() as i32)
             .and_then(|pid| pidfd_open(pid, PidfdFlags::empty()).ok());
         Ok(Supervised {
@@ -278,6 +278,8 @@ impl Supervised {
             // hold processes the child started.
             self.kill_group();
         }
+        // Reaped and its group killed: nothing left for an interrupt to kill.
+        crate::interrupt::forget(self.child.id());
         self.pidfd = None;
         self.stdin = None;
         let until = Instant::now() + DRAIN_GRACE;

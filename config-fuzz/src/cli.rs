@@ -28,7 +28,9 @@ Examples:
 Exit status:
   0  nothing failed
   1  failures found
-  2  usage error, or a schema config-fuzz cannot read or fuzz";
+  2  usage error, or a schema config-fuzz cannot read or fuzz
+  130, 143, 129  interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP: the runs
+     in flight are killed; with --state the same command resumes";
 
 const MERGE_EXAMPLES: &str = "\
 Examples:

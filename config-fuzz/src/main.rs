@@ -8,6 +8,7 @@ compile_error!("config-fuzz needs a Unix system (process groups, pidfds)");
 mod campaign;
 mod child;
 mod cli;
+mod interrupt;
 mod output;
 mod run;
 mod worker;
@@ -15,5 +16,11 @@ mod worker;
 use clap::Parser as _;
 
 fn main() -> std::process::ExitCode {
-    campaign::main(cli::Cli::parse().command)
+    let cli = cli::Cli::parse();
+    if let Err(e) = interrupt::install() {
+        eprintln!(
+            "config-fuzz: cannot watch for Ctrl-C ({e}); an interrupted campaign may leave its runs behind"
+        );
+    }
+    campaign::main(cli.command)
 }

@@ -79,3 +79,72 @@ fn timeouts_leave_no_process_behind() {
 fn hung_workers_leave_no_process_behind() {
     campaign_leaves_nothing(true);
 }
+
+/// Ctrl-C (SIGINT to `config-fuzz` alone, as a terminal sends it to the
+/// foreground group, which the runs are not in) and SIGTERM end the
+/// campaign with 128 + the signal, and the hung runs in flight and what
+/// they started go with it.
+fn interrupted_campaign_leaves_nothing(signal: &str, code: i32) {
+    let dir = std::env::temp_dir().join(format!(
+        "config-fuzz-interrupt-{}-{signal}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pids");
+    let script = format!("sleep 300 & echo $! $$ >> {}; sleep 300", file.display());
+    let schema = schema();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_config-fuzz"))
+        .args([
+            "hunt",
+            "--schema",
+            &schema,
+            "--attempts",
+            "4",
+            "--jobs",
+            "2",
+            "--timeout",
+            "300s",
+            "--quiet",
+            "--env-prefix",
+            "SUBJ_",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (without a deadline of our own: the test harness has one) until
+    // the first run has started its sleeper.
+    while pids(&file).len() < 2 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let pids = pids(&file);
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let left: Vec<u32> = pids.into_iter().filter(|&p| alive(p)).collect();
+    assert_eq!(
+        left,
+        [] as [u32; 0],
+        "runs outlived the interrupted campaign"
+    );
+}
+
+#[test]
+fn ctrl_c_ends_the_runs_in_flight() {
+    interrupted_campaign_leaves_nothing("INT", 130);
+}
+
+#[test]
+fn sigterm_ends_the_runs_in_flight() {
+    interrupted_campaign_leaves_nothing("TERM", 143);
+}
