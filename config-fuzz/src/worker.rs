@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use fuzzer_core::Status;
 use serde_json::Value as Json;
 
-use crate::child::{describe_exit, Pumped, Supervised};
+use crate::child::{describe_exit, signal_name, Pumped, Supervised};
 use crate::run::{start_error, with_stderr, Candidate, Outcome};
 
 /// How long a worker whose runs are over may take to leave after its stdin
@@ -184,7 +184,9 @@ impl Drop for WorkerPool {
 }
 
 /// A worker's answer line as an outcome: `passed` passes, `failed` is
-/// [`Status::FailedReturn`], `error` is [`Status::FailedError`].
+/// [`Status::FailedReturn`], `error` is [`Status::FailedError`], and a
+/// failing answer with `"signal": N` (a fork server's child killed by
+/// signal N) is [`Status::FailedCrash`] named by the signal.
 fn parse_answer(line: &str) -> Result<Outcome, String> {
     let json: Json = serde_json::from_str(line)
         .map_err(|e| format!("its answer `{}` is not JSON: {e}", clip(line)))?;
@@ -197,13 +199,36 @@ fn parse_answer(line: &str) -> Result<Outcome, String> {
         Some(Json::String(s)) => s.clone(),
         Some(other) => other.to_string(),
     };
-    match status {
-        "passed" => Ok(Outcome::Passed),
-        "failed" => Ok(Outcome::Failed(Status::FailedReturn, detail)),
-        "error" => Ok(Outcome::Failed(Status::FailedError, detail)),
-        other => Err(format!(
-            "its status `{other}` is not one of \"passed\", \"failed\", \"error\""
-        )),
+    let signal = match json.get("signal") {
+        None | Some(Json::Null) => None,
+        Some(n) => match n.as_i64() {
+            Some(n @ 1..=64) => Some(n as i32),
+            _ => {
+                return Err(format!(
+                    "its \"signal\" `{n}` is not a signal number (1 to 64)"
+                ))
+            }
+        },
+    };
+    match (status, signal) {
+        ("passed", Some(_)) => Err("it answered \"passed\" with a \"signal\"".into()),
+        ("failed" | "error", Some(sig)) => {
+            let killed = format!("the run was killed by {}", signal_name(sig));
+            let detail = if detail.is_empty() {
+                killed
+            } else {
+                format!("{killed}: {detail}")
+            };
+            Ok(Outcome::Failed(Status::FailedCrash, detail))
+        }
+        _ => match status {
+            "passed" => Ok(Outcome::Passed),
+            "failed" => Ok(Outcome::Failed(Status::FailedReturn, detail)),
+            "error" => Ok(Outcome::Failed(Status::FailedError, detail)),
+            other => Err(format!(
+                "its status `{other}` is not one of \"passed\", \"failed\", \"error\""
+            )),
+        },
     }
 }
 
@@ -239,6 +264,24 @@ mod tests {
             parse_answer(r#"{"status":"error","detail":"boom"}"#),
             Ok(Outcome::Failed(Status::FailedError, "boom".into()))
         );
+        assert_eq!(
+            parse_answer(r#"{"status":"error","signal":11,"detail":"in the child"}"#),
+            Ok(Outcome::Failed(
+                Status::FailedCrash,
+                "the run was killed by SIGSEGV (11): in the child".into()
+            ))
+        );
+        assert_eq!(
+            parse_answer(r#"{"status":"failed","signal":6}"#),
+            Ok(Outcome::Failed(
+                Status::FailedCrash,
+                "the run was killed by SIGABRT (6)".into()
+            ))
+        );
+        let e = parse_answer(r#"{"status":"error","signal":"SEGV"}"#).unwrap_err();
+        assert!(e.contains("not a signal number"), "{e}");
+        let e = parse_answer(r#"{"status":"passed","signal":9}"#).unwrap_err();
+        assert!(e.contains("\"passed\" with a \"signal\""), "{e}");
         let e = parse_answer(r#"{"status":"ok"}"#).unwrap_err();
         assert!(e.contains("`ok` is not one of"), "{e}");
         let e = parse_answer("hello").unwrap_err();

@@ -75,7 +75,10 @@ fn a_fork_server_worker_reports_its_childs_crash_and_keeps_serving() {
     assert_eq!(
         statuses,
         [
-            ("FailedError", "the run was killed by SIGSEGV"),
+            (
+                "FailedCrash",
+                "the run was killed by SIGSEGV (11): SIGSEGV in the forked child"
+            ),
             ("FailedReturn", "wrong answer"),
         ]
     );

@@ -117,8 +117,11 @@ def render(config):
     return None
 
 
-def answer(status, detail=""):
-    sys.stdout.write(json.dumps({"status": status, "detail": detail}) + "\n")
+def answer(status, detail="", signal_number=None):
+    reply = {"status": status, "detail": detail}
+    if signal_number is not None:
+        reply["signal"] = signal_number   # the run died by this signal: a crash
+    sys.stdout.write(json.dumps(reply) + "\n")
     sys.stdout.flush()
 
 
@@ -145,8 +148,8 @@ def serve(fork):
             os._exit(1 if wrong else 0)
         _, status = os.waitpid(pid, 0)
         if os.WIFSIGNALED(status):
-            sig = signal.Signals(os.WTERMSIG(status)).name
-            answer("error", f"the run was killed by {sig}")
+            sig = os.WTERMSIG(status)
+            answer("error", f"{signal.Signals(sig).name} in the forked child", sig)
         elif os.WEXITSTATUS(status) != 0:
             answer("failed", "wrong answer")
         else:
