@@ -13,10 +13,14 @@
 //!   on whichever side of the target it is, which ends at the boundary
 //!   (`threads = 33` for a bug at `threads > 32`); in a `range` domain the
 //!   target is first clamped into the range;
-//! - floats: the same search, cut at [`FLOAT_STEPS`] steps, then the
-//!   shortest decimal between the last passing and failing values;
+//! - floats: the same search on decimal grids (whole numbers, then
+//!   tenths, down to [`FLOAT_DIGITS`] digits), at most [`FLOAT_STEPS`]
+//!   probes;
 //! - strings, vecs, sets and maps: shorter, by dropping halves, then
-//!   quarters, down to single characters, elements or entries;
+//!   quarters, down to single characters, elements or entries; then a
+//!   string's characters become `a` (all at once, else one by one) and a
+//!   vec's elements shrink toward their type's zero (a set's and a map's
+//!   stay as they are, since equal elements or keys would merge);
 //! - options: `None` (when that is not the default), else the inner value
 //!   shrunk; tuples: each component toward the default's;
 //! - bools: nothing (the only other value is the default).
@@ -29,8 +33,11 @@ use crate::field::Domain;
 use crate::schema::ty::DynType;
 use crate::value::Value;
 
-/// The most bisection steps a float field takes.
+/// The most probes shrinking a float takes.
 pub(crate) const FLOAT_STEPS: usize = 24;
+
+/// The finest decimal grid a float is shrunk on: digits after the point.
+pub(crate) const FLOAT_DIGITS: usize = 6;
 
 /// Tries `candidate`: the candidate in the field's canonical form if the
 /// config with it fails the same way (and it is neither the default nor
@@ -143,9 +150,17 @@ fn shrink_toward(
         }
         (Value::Str(s), _) => {
             let chars: Vec<char> = s.chars().collect();
-            shorter(current, &chars, |c| Value::Str(c.iter().collect()), probe)
+            let short = shorter(current, &chars, |c| Value::Str(c.iter().collect()), probe);
+            plainer_chars(short, probe)
         }
-        (Value::List(items), _) => shorter(current, items, |c| Value::List(c.to_vec()), probe),
+        (Value::List(items), _) => {
+            let short = shorter(current, items, |c| Value::List(c.to_vec()), probe);
+            let elem_ty = match ty {
+                DynType::List(t) => t.as_ref(),
+                other => other,
+            };
+            simpler_elements(short, elem_ty, probe)
+        }
         (Value::Set(items), _) => shorter(current, items, |c| Value::Set(c.to_vec()), probe),
         (Value::Map(entries), _) => shorter(current, entries, |c| Value::Map(c.to_vec()), probe),
         (Value::Tuple(parts), DynType::Tuple(types)) if parts.len() == types.len() => {
@@ -236,8 +251,13 @@ fn shrink_int(failing: i128, target: i128, allowed: bool, probe: &mut ValueProbe
     fail
 }
 
-/// Bisection between `target` and `failing` for at most [`FLOAT_STEPS`]
-/// steps, then the shortest decimal in the last interval, if it fails.
+/// A search on decimal grids between `target` and `failing`: first the
+/// whole numbers between them, then tenths, hundredths, down to
+/// [`FLOAT_DIGITS`] digits after the point, each level a binary search for
+/// the grid point nearest the target that fails; at most [`FLOAT_STEPS`]
+/// probes in all. For a threshold bug the answer is the same whatever the
+/// drawn value (`ratio > 0.6` gives `0.600001`), so failures merge into one
+/// finding.
 fn shrink_float(failing: f64, target: f64, allowed: bool, probe: &mut ValueProbe<'_>) -> Value {
     let mut fail = Value::Float(failing);
     if !failing.is_finite() || !target.is_finite() || failing == target {
@@ -248,52 +268,106 @@ fn shrink_float(failing: f64, target: f64, allowed: bool, probe: &mut ValueProbe
             return v;
         }
     }
-    let (mut pass, mut hi) = (target, failing);
-    for _ in 0..FLOAT_STEPS {
-        let mid = pass + (hi - pass) / 2.0;
-        if mid == pass || mid == hi {
-            break;
+    // Searched upward from the target: a failing value below it is
+    // mirrored.
+    let sign = if failing > target { 1.0 } else { -1.0 };
+    let (mut pass, mut hi) = (target * sign, failing * sign);
+    let mut steps = 0;
+    for digits in 0..=FLOAT_DIGITS {
+        let scale = 10f64.powi(digits as i32);
+        let (a, b) = (pass * scale, hi * scale);
+        if a.abs() > 1e15 || b.abs() > 1e15 {
+            // Beyond exact grid arithmetic: keep what the search has.
+            continue;
         }
-        match probe(&Value::Float(mid)) {
-            Some(v) => {
-                hi = mid;
-                fail = v;
+        // Grid points strictly above `pass`, up to `hi`; `top` stands for
+        // `hi` itself, known to fail.
+        let (first, top) = (a.floor() as i64 + 1, b.floor() as i64 + 1);
+        let grid = |n: i64| -> f64 {
+            format!("{:.digits$}", n as f64 / scale)
+                .parse::<f64>()
+                .unwrap_or(n as f64 / scale)
+        };
+        let (mut lo, mut up) = (first, top);
+        while lo < up && steps < FLOAT_STEPS {
+            let mid = lo + (up - lo) / 2;
+            let x = grid(mid);
+            if x >= hi {
+                up = mid;
+                continue;
             }
-            None => pass = mid,
+            steps += 1;
+            match probe(&Value::Float(x * sign)) {
+                Some(v) => {
+                    up = mid;
+                    hi = x;
+                    fail = v;
+                }
+                None => lo = mid + 1,
+            }
         }
-    }
-    if let Some(short) = shortest_decimal(pass, hi) {
-        if let Some(v) = probe(&Value::Float(short)) {
-            return v;
+        if lo == up && lo > first {
+            pass = pass.max(grid(lo - 1));
+        }
+        if steps >= FLOAT_STEPS {
+            break;
         }
     }
     fail
 }
 
-/// The decimal with the fewest digits after the point in the half-open
-/// interval from `pass` (excluded) to `fail` (included), rounded toward
-/// `pass`; `None` when it is `fail` itself.
-fn shortest_decimal(pass: f64, fail: f64) -> Option<f64> {
-    for digits in 0..=17usize {
-        let scale = 10f64.powi(digits as i32);
-        let rounded = if fail > pass {
-            (fail * scale).floor() / scale
-        } else {
-            (fail * scale).ceil() / scale
-        };
-        let Ok(c) = format!("{rounded:.digits$}").parse::<f64>() else {
+/// The character strings shrink to.
+const PLAIN_CHAR: char = 'a';
+
+/// A shortened string's characters made plain: all of them at once, else
+/// one at a time, each kept only if the string still fails.
+fn plainer_chars(current: Value, probe: &mut ValueProbe<'_>) -> Value {
+    let Value::Str(s) = &current else {
+        return current;
+    };
+    let mut chars: Vec<char> = s.chars().collect();
+    if chars.iter().all(|&c| c == PLAIN_CHAR) {
+        return current;
+    }
+    let plain: String = chars.iter().map(|_| PLAIN_CHAR).collect();
+    if let Some(v) = probe(&Value::Str(plain)) {
+        return v;
+    }
+    let mut best = current.clone();
+    for k in 0..chars.len() {
+        if chars[k] == PLAIN_CHAR {
             continue;
-        };
-        let inside = if fail > pass {
-            c > pass && c <= fail
-        } else {
-            c < pass && c >= fail
-        };
-        if inside {
-            return (c != fail).then_some(c);
+        }
+        let mut candidate = chars.clone();
+        candidate[k] = PLAIN_CHAR;
+        if let Some(v) = probe(&Value::Str(candidate.iter().collect())) {
+            chars = candidate;
+            best = v;
         }
     }
-    None
+    best
+}
+
+/// A shortened list's elements shrunk, each toward its type's zero, the
+/// others held.
+fn simpler_elements(current: Value, elem_ty: &DynType, probe: &mut ValueProbe<'_>) -> Value {
+    let Value::List(items) = &current else {
+        return current;
+    };
+    let mut now = items.clone();
+    for k in 0..now.len() {
+        let mut wrapped = |v: &Value| {
+            let mut t = now.clone();
+            t[k] = v.clone();
+            probe(&Value::List(t)).map(|c| match c {
+                Value::List(mut parts) if parts.len() > k => parts.swap_remove(k),
+                _ => v.clone(),
+            })
+        };
+        let element = shrink_toward(&now[k], None, &Domain::Type, elem_ty, &mut wrapped);
+        now[k] = element;
+    }
+    Value::List(now)
 }
 
 /// Drops runs of `items` (all of them, then halves, quarters, down to
@@ -401,8 +475,11 @@ mod tests {
             DynType::Float,
             |v| matches!(v, Value::Float(f) if *f > 0.5),
         );
-        let Value::Float(f) = v else { panic!("{v:?}") };
-        assert!(f > 0.5 && f < 0.5001, "{f}");
+        assert_eq!(
+            v,
+            Value::Float(0.500001),
+            "the finest grid point that fails"
+        );
         assert!(calls <= FLOAT_STEPS + 2, "{calls}");
         let (v, _) = run(
             Value::Float(7.3),
@@ -424,7 +501,16 @@ mod tests {
             DynType::Str,
             |v| matches!(v, Value::Str(s) if s.len() > 10),
         );
-        assert!(matches!(&v, Value::Str(s) if s.len() == 11), "{v:?}");
+        assert_eq!(v, Value::Str("a".repeat(11)));
+        // A bug that needs a character keeps it.
+        let (v, _) = run(
+            Value::Str("xy/zw".into()),
+            Value::Str(String::new()),
+            Domain::Type,
+            DynType::Str,
+            |v| matches!(v, Value::Str(s) if s.contains('/')),
+        );
+        assert_eq!(v, Value::Str("/".into()));
         let list = Value::List((0..9).map(Value::Int).collect());
         let (v, _) = run(
             list,
@@ -433,7 +519,17 @@ mod tests {
             DynType::List(Box::new(DynType::Int)),
             |v| matches!(v, Value::List(l) if l.len() >= 3),
         );
-        assert!(matches!(&v, Value::List(l) if l.len() == 3), "{v:?}");
+        assert_eq!(v, Value::List(vec![Value::Int(0); 3]));
+        // An element that matters shrinks to its own boundary.
+        let list = Value::List(vec![Value::Int(4), Value::Int(900)]);
+        let (v, _) = run(
+            list,
+            Value::List(vec![]),
+            Domain::Type,
+            DynType::List(Box::new(DynType::Int)),
+            |v| matches!(v, Value::List(l) if l.iter().any(|x| int(x) > 100)),
+        );
+        assert_eq!(v, Value::List(vec![Value::Int(101)]));
     }
 
     #[test]
