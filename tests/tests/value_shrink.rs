@@ -364,3 +364,31 @@ fn a_resumed_campaign_gives_the_same_shrunk_findings_without_running() {
     assert!(err.to_string().contains("shrink_values"), "{err}");
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn a_simpler_value_that_fails_only_once_is_not_reported() {
+    // From 100 up the test always fails; from 33 to 99 only on the first
+    // run of each value. Shrinking probes each value once, so it gets to
+    // 33, but confirming 33 passes: the finding keeps the drawn value.
+    let seen: Arc<std::sync::Mutex<std::collections::HashMap<i64, usize>>> = Arc::default();
+    let runs = Arc::clone(&seen);
+    let fuzzer = ConfigFuzzer::<Kernel>::new(
+        move || {
+            let threads = Kernel::read(|c| c.threads);
+            let mut runs = runs.lock().unwrap();
+            let n = runs.entry(threads).or_insert(0);
+            *n += 1;
+            threads <= 32 || (threads < 100 && *n > 1)
+        },
+        0,
+    )
+    .confirm(1);
+    let f = fuzzer
+        .try_minimize(&diff(&[("threads", Value::Int(200))]))
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.config(), &diff(&[("threads", Value::Int(200))]));
+    assert_eq!(f.status(), Status::FailedReturn);
+    // It did try the simpler value, and confirmed it.
+    assert!(seen.lock().unwrap().get(&33).copied().unwrap_or(0) >= 2);
+}

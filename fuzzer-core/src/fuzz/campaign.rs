@@ -268,33 +268,45 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         };
         let (minimal, limit) = self.shrink(call, changes, record.status, &budget)?;
         let minimal = owned(&minimal);
-        let (minimal, limit, status, detail) =
-            self.settle_shrunk(call, minimal, limit, &record, &budget)?;
-        if !self.opts.shrink_values
-            || limit.is_some()
-            || !status.is_failing()
-            || status == Status::Flaky
-        {
-            return Ok((minimal, limit, status, detail));
+        if !self.opts.shrink_values || limit.is_some() {
+            return self.settle_shrunk(call, minimal, limit, &record, &budget);
         }
-        let (simpler, value_limit) = self.shrink_values_of(call, &minimal, status, &budget)?;
+        // The values are shrunk before settling, so that only the config
+        // reported is confirmed; the drawn one is settled only if the
+        // simpler one does not hold up.
+        let (simpler, value_limit) =
+            self.shrink_values_of(call, &minimal, record.status, &budget)?;
         if simpler == minimal {
-            return Ok((minimal, value_limit, status, detail));
+            return self.settle_shrunk(call, minimal, value_limit, &record, &budget);
         }
-        let (simpler, more, s_status, s_detail) =
-            self.settle_shrunk(call, simpler, value_limit, &record, &budget)?;
-        if s_status == status {
-            // A later attempt that holds the drawn minimal config fails
-            // the same way: it is this finding again, with no shrinking.
-            if let Some(found) = found {
-                found.known.push((status, minimal, usize::MAX));
+        if let Some(found) = found {
+            // Another attempt shrank to this config already, and it was
+            // settled then.
+            let settled = found
+                .known
+                .iter()
+                .any(|(status, known, _)| *status == record.status && *known == simpler);
+            let done = if settled {
+                Some((simpler, value_limit, record.status, record.clone().into()))
+            } else {
+                let result = self.settle_shrunk(call, simpler, value_limit, &record, &budget)?;
+                (result.2 == record.status).then_some(result)
+            };
+            if let Some(done) = done {
+                // A later attempt that holds the drawn minimal config fails
+                // the same way: it is this finding again, with no shrinking.
+                found.known.push((record.status, minimal, usize::MAX));
+                return Ok(done);
             }
-            Ok((simpler, more, s_status, s_detail))
         } else {
-            // The simpler values did not fail every time: keep the drawn
-            // ones, which did.
-            Ok((minimal, limit.or(more), status, detail))
+            let result = self.settle_shrunk(call, simpler, value_limit, &record, &budget)?;
+            if result.2 == record.status {
+                return Ok(result);
+            }
         }
+        // The simpler values did not fail every time: settle the drawn
+        // ones.
+        self.settle_shrunk(call, minimal, None, &record, &budget)
     }
 
     /// Settles a shrunk config, shrinking on whenever a config one field
