@@ -149,16 +149,33 @@ fn shrink_toward(
             shrink_float(*v, t, allowed, probe)
         }
         (Value::Str(s), _) => {
+            // Plain characters first, when that still fails: the shorter
+            // candidates are then the same for every drawn string of the
+            // bug, and come from the memo after the first.
+            let plain: String = s.chars().map(|_| PLAIN_CHAR).collect();
+            let (start, s) = match (plain != *s).then(|| probe(&Value::Str(plain.clone()))) {
+                Some(Some(v)) => (v, plain),
+                _ => (current.clone(), s.clone()),
+            };
             let chars: Vec<char> = s.chars().collect();
-            let short = shorter(current, &chars, |c| Value::Str(c.iter().collect()), probe);
+            let short = shorter(&start, &chars, |c| Value::Str(c.iter().collect()), probe);
             plainer_chars(short, probe)
         }
         (Value::List(items), _) => {
-            let short = shorter(current, items, |c| Value::List(c.to_vec()), probe);
             let elem_ty = match ty {
                 DynType::List(t) => t.as_ref(),
                 other => other,
             };
+            // Every element at zero first, as for strings.
+            let zeros = zero(elem_ty).map(|z| vec![z; items.len()]);
+            let (start, items) = match zeros.filter(|z| z != items) {
+                Some(z) => match probe(&Value::List(z.clone())) {
+                    Some(v) => (v, z),
+                    None => (current.clone(), items.clone()),
+                },
+                None => (current.clone(), items.clone()),
+            };
+            let short = shorter(&start, &items, |c| Value::List(c.to_vec()), probe);
             simpler_elements(short, elem_ty, probe)
         }
         (Value::Set(items), _) => shorter(current, items, |c| Value::Set(c.to_vec()), probe),
@@ -314,6 +331,20 @@ fn shrink_float(failing: f64, target: f64, allowed: bool, probe: &mut ValueProbe
         }
     }
     fail
+}
+
+/// The zero of a type, where it has an obvious one.
+fn zero(ty: &DynType) -> Option<Value> {
+    match ty {
+        DynType::Bool => Some(Value::Bool(false)),
+        DynType::Int => Some(Value::Int(0)),
+        DynType::IntIn(lo, hi) => Some(Value::Int(0i128.clamp(*lo, *hi))),
+        DynType::Float => Some(Value::Float(0.0)),
+        DynType::Str => Some(Value::Str(String::new())),
+        DynType::Option(_) => Some(Value::None),
+        DynType::List(_) => Some(Value::List(Vec::new())),
+        _ => None,
+    }
 }
 
 /// The character strings shrink to.
