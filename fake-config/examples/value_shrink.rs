@@ -62,9 +62,12 @@ pub struct Kernel {
     pub unroll: bool,
 }
 
+/// Whether a config passes the test.
+type Passes = fn(&Kernel) -> bool;
+
 /// The planted bugs: a name and the test (which passes when the closure
 /// says so).
-const BUGS: [(&str, fn(&Kernel) -> bool); 8] = [
+const BUGS: [(&str, Passes); 8] = [
     ("threads > 32", |c| c.threads <= 32),
     ("tile_size < 64", |c| c.tile_size >= 64),
     ("name longer than 8", |c| c.name.chars().count() <= 8),
@@ -81,8 +84,7 @@ const SEEDS: u64 = 5;
 const ATTEMPTS: usize = 30;
 const P: f64 = 0.5;
 
-fn fuzzer(bug: usize, seed: u64, values: bool) -> ConfigFuzzer<Kernel> {
-    let passes = BUGS[bug].1;
+fn fuzzer(passes: Passes, seed: u64, values: bool) -> ConfigFuzzer<Kernel> {
     ConfigFuzzer::<Kernel>::new(move || Kernel::read(passes), seed).shrink_values(values)
 }
 
@@ -91,16 +93,16 @@ fn main() {
         "| bug | findings without / with (5 seeds) | hunt runs without / with | value-shrink runs per finding | reported (with) |"
     );
     println!("|---|---|---|---|---|");
-    for bug in 0..BUGS.len() {
+    for (name, passes) in BUGS {
         let (mut found_off, mut found_on) = (0, 0);
         let (mut runs_off, mut runs_on) = (0, 0);
         let mut extra: Vec<usize> = Vec::new();
         let mut reported: Vec<String> = Vec::new();
         for seed in 0..SEEDS {
-            let off = fuzzer(bug, seed, false)
+            let off = fuzzer(passes, seed, false)
                 .hunt(ATTEMPTS, P)
                 .expect("the baseline passes");
-            let on = fuzzer(bug, seed, true)
+            let on = fuzzer(passes, seed, true)
                 .hunt(ATTEMPTS, P)
                 .expect("the baseline passes");
             assert_eq!(off.failing_attempts(), on.failing_attempts());
@@ -120,9 +122,9 @@ fn main() {
                 }
             }
             for f in off.findings() {
-                let plain = fuzzer(bug, seed, false);
+                let plain = fuzzer(passes, seed, false);
                 plain.minimize(f.config()).expect("it failed");
-                let shrunk = fuzzer(bug, seed, true);
+                let shrunk = fuzzer(passes, seed, true);
                 shrunk.minimize(f.config()).expect("it failed");
                 extra.push(shrunk.num_runs() - plain.num_runs());
             }
@@ -131,7 +133,7 @@ fn main() {
         let max = extra.iter().max().copied().unwrap_or(0);
         println!(
             "| {} | {found_off} / {found_on} | {runs_off} / {runs_on} | {mean:.1} (max {max}) | `{}` |",
-            BUGS[bug].0,
+            name,
             reported.join("`; `")
         );
     }
