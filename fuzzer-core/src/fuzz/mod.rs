@@ -772,7 +772,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// Shrinks a failing config to a 1-minimal one: it fails the same way
     /// (same [`Status`]), and dropping any one of its fields makes that
-    /// failure go away. Pins hold in every run. `None` if `diff` does not
+    /// failure go away; then its values are shrunk while it fails the same
+    /// way (see [`shrink_values`](Self::shrink_values)). Pins hold in every run. `None` if `diff` does not
     /// fail (or fails only sometimes), or is not a valid config.
     ///
     /// ```
@@ -794,7 +795,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     ///     ("tile".to_string(), Value::Int(512)),
     /// ]);
     /// let minimal = fuzzer.minimize(&failing).unwrap();
-    /// assert_eq!(minimal, ConfigDiff::from([("tile".to_string(), Value::Int(512))]));
+    /// // `tile` is then shrunk from 512 to the boundary of the failure.
+    /// assert_eq!(minimal, ConfigDiff::from([("tile".to_string(), Value::Int(100))]));
     ///
     /// let passing = ConfigDiff::from([("fuse".to_string(), Value::Bool(false))]);
     /// assert_eq!(fuzzer.minimize(&passing), None);
