@@ -261,6 +261,9 @@ fn hunt_finds_the_planted_bugs_as_the_derived_config_does() {
     let snippet: serde_json::Value = serde_json::from_str(two.repro_snippet()).unwrap();
     assert_eq!(snippet["fast"], json!(true));
     assert!(snippet["level"].as_i64().unwrap() > 5);
+    // Value shrinking works on the schema's values too: `level` is
+    // reported at the boundary.
+    assert_eq!(snippet["level"], json!(6));
 }
 
 #[test]

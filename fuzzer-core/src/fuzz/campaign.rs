@@ -12,11 +12,12 @@ use super::exec::RunRecord;
 use super::hunt::{Finding, FuzzError, Hunt, ShrinkLimit};
 use super::minimize;
 use super::results::{Detail, Entry, Results, Status};
+use super::value_shrink;
 use super::ConfigFuzzer;
 use crate::config::FuzzableConfig;
 use crate::error::ConfigError;
 use crate::sample::rng;
-use crate::value::ConfigDiff;
+use crate::value::{ConfigDiff, Value};
 
 /// How many fresh baseline runs, per run of a confirmed failure
 /// (`confirm + 1`), settle whether the test fails by itself now and then.
@@ -226,40 +227,186 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             return Ok(i);
         }
         let changes = borrowed(sample);
-        let (minimal, limit, status, detail) = self.shrink_and_settle(call, &changes, record)?;
-        let i = found.hit(to_diff::<C>(&minimal), status, detail, limit, attempt)?;
+        let drawn_at = found.known.len();
+        let (minimal, limit, status, detail) =
+            self.shrink_and_settle(call, &changes, record, Some(&mut *found))?;
+        let i = found.hit(
+            to_diff::<C>(&borrowed(&minimal)),
+            status,
+            detail,
+            limit,
+            attempt,
+        )?;
+        // The field-minimal config with the drawn values (if value
+        // shrinking changed them) was noted as known by `shrink_and_settle`;
+        // it leads to this finding too.
+        for known in &mut found.known[drawn_at..] {
+            known.2 = i;
+        }
         if status != Status::Flaky {
-            found.known.push((status, owned(&minimal), i));
+            found.known.push((status, minimal, i));
         }
         Ok(i)
     }
 
     /// Shrinks a failing config and settles the result: the minimal config,
     /// whether a limit cut shrinking short, and its final status and detail.
-    fn shrink_and_settle<'a>(
+    /// With [`shrink_values`](ConfigFuzzer::shrink_values) on, the values
+    /// of a settled failure are shrunk too, and the simpler config settled
+    /// in turn (if it does not hold up, the field-minimal one stands).
+    fn shrink_and_settle(
         &self,
         call: &mut Call,
-        changes: &[ChangeRef<'a>],
+        changes: &[ChangeRef<'_>],
         record: RunRecord,
-    ) -> Result<(Vec<ChangeRef<'a>>, Option<ShrinkLimit>, Status, Detail), FuzzError> {
+        found: Option<&mut Found<'_, C>>,
+    ) -> Result<(Vec<Change>, Option<ShrinkLimit>, Status, Detail), FuzzError> {
         // One budget for the whole failure, however often shrinking restarts.
         let budget = Budget {
             runs_at_start: self.num_runs(),
             deadline: self.shrink_deadline(),
         };
-        let (mut minimal, mut limit) = self.shrink(call, changes, record.status, &budget)?;
+        let (minimal, limit) = self.shrink(call, changes, record.status, &budget)?;
+        let minimal = owned(&minimal);
+        if !self.opts.shrink_values || limit.is_some() {
+            return self.settle_shrunk(call, minimal, limit, &record, &budget);
+        }
+        // The values are shrunk before settling, so that only the config
+        // reported is confirmed; the drawn one is settled only if the
+        // simpler one does not hold up.
+        let (simpler, value_limit) =
+            self.shrink_values_of(call, &minimal, record.status, &budget)?;
+        if simpler == minimal {
+            return self.settle_shrunk(call, minimal, value_limit, &record, &budget);
+        }
+        if let Some(found) = found {
+            // Another attempt shrank to this config already, and it was
+            // settled then.
+            let settled = found
+                .known
+                .iter()
+                .any(|(status, known, _)| *status == record.status && *known == simpler);
+            let done = if settled {
+                Some((simpler, value_limit, record.status, record.clone().into()))
+            } else {
+                let result = self.settle_shrunk(call, simpler, value_limit, &record, &budget)?;
+                (result.2 == record.status).then_some(result)
+            };
+            if let Some(done) = done {
+                // A later attempt that holds the drawn minimal config fails
+                // the same way: it is this finding again, with no shrinking.
+                found.known.push((record.status, minimal, usize::MAX));
+                return Ok(done);
+            }
+        } else {
+            let result = self.settle_shrunk(call, simpler, value_limit, &record, &budget)?;
+            if result.2 == record.status {
+                return Ok(result);
+            }
+        }
+        // The simpler values did not fail every time: settle the drawn
+        // ones.
+        self.settle_shrunk(call, minimal, None, &record, &budget)
+    }
+
+    /// Settles a shrunk config, shrinking on whenever a config one field
+    /// smaller turns out to fail the same way.
+    fn settle_shrunk(
+        &self,
+        call: &mut Call,
+        mut minimal: Vec<Change>,
+        mut limit: Option<ShrinkLimit>,
+        record: &RunRecord,
+        budget: &Budget,
+    ) -> Result<(Vec<Change>, Option<ShrinkLimit>, Status, Detail), FuzzError> {
         loop {
             // A config cut short by a limit is not claimed to be minimal:
             // its fields are not checked one by one.
-            match self.settle(call, &minimal, &record, limit.is_none())? {
+            let refs = borrowed(&minimal);
+            match self.settle(call, &refs, record, limit.is_none())? {
                 Settled::Final(status, detail) => return Ok((minimal, limit, status, detail)),
                 Settled::Smaller(smaller) => {
-                    let (again, more) = self.shrink(call, &smaller, record.status, &budget)?;
+                    let (again, more) = self.shrink(call, &smaller, record.status, budget)?;
+                    let again = owned(&again);
                     minimal = again;
                     limit = limit.or(more);
                 }
             }
         }
+    }
+
+    /// Shrinks the values of the fields of `minimal` (failing with
+    /// `status`) one field at a time, in field order, within the shrink
+    /// limits (see `value_shrink`): the simpler config, and the limit that
+    /// cut it short, if any.
+    fn shrink_values_of(
+        &self,
+        call: &mut Call,
+        minimal: &[Change],
+        status: Status,
+        budget: &Budget,
+    ) -> Result<(Vec<Change>, Option<ShrinkLimit>), FuzzError> {
+        call.phase(Phase::Minimize);
+        let call = &*call;
+        let fields = C::fields();
+        let max_runs = self.opts.max_shrink_runs;
+        let mut limit: Option<ShrinkLimit> = None;
+        let mut error: Option<FuzzError> = None;
+        // Candidates are put in the field's own form by setting them on a
+        // config and reading them back (an enum variant named by a string
+        // becomes the variant); a value the type rejects is no candidate.
+        let mut scratch = C::__registry().declared_with_force();
+        let mut now: Vec<Change> = minimal.to_vec();
+        for k in 0..now.len() {
+            if limit.is_some() || error.is_some() {
+                break;
+            }
+            let i = now[k].0 as usize;
+            let field = &fields[i];
+            let current = now[k].1.clone();
+            let mut probe = |candidate: &Value| -> Option<Value> {
+                if limit.is_some() || error.is_some() {
+                    return None;
+                }
+                scratch.__set_index(i, candidate).ok()?;
+                let canonical = scratch.__get_index(i);
+                if canonical == *field.default_ref() || canonical == current {
+                    return None;
+                }
+                if self.num_runs() - budget.runs_at_start >= max_runs {
+                    limit = Some(ShrinkLimit::Runs(max_runs));
+                    return None;
+                }
+                if budget.deadline.is_some_and(|d| Instant::now() >= d) {
+                    limit = Some(ShrinkLimit::Time(self.shrink_time()));
+                    return None;
+                }
+                let mut trial = now.clone();
+                trial[k].1 = canonical.clone();
+                match self.verdict(call, &borrowed(&trial), Judge::PROBE) {
+                    Ok(Ok(r)) if r.status == status => Some(canonical),
+                    // Another status, or a config an implication or a
+                    // validator forbids.
+                    Ok(_) => None,
+                    Err(e) => {
+                        error = Some(e);
+                        None
+                    }
+                }
+            };
+            let shrunk = value_shrink::shrink_value(
+                &current,
+                field.default_ref(),
+                field.domain(),
+                &field.schema_type,
+                &mut probe,
+            );
+            now[k].1 = shrunk;
+        }
+        if let Some(e) = error {
+            return Err(e);
+        }
+        Ok((now, limit))
     }
 
     /// The final word on a shrunk config that failed with `original`'s
@@ -448,8 +595,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             return Ok(None);
         }
         let (minimal, limit, status, detail) =
-            self.shrink_and_settle(&mut call, &changes, record)?;
-        let config = to_diff::<C>(&minimal);
+            self.shrink_and_settle(&mut call, &changes, record, None)?;
+        let config = to_diff::<C>(&borrowed(&minimal));
         Ok(Some(Finding {
             snippet: self.repro_snippet(&config),
             config,

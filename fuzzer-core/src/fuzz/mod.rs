@@ -24,6 +24,7 @@ mod replay;
 mod results;
 mod shard;
 mod state;
+mod value_shrink;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -85,6 +86,8 @@ struct Options {
     max_shrink_runs: usize,
     /// `None`: no limit.
     max_shrink_time: Option<Duration>,
+    /// Shrink the values of a minimal failing config's fields.
+    shrink_values: bool,
 }
 
 impl Default for Options {
@@ -97,6 +100,7 @@ impl Default for Options {
             stack_size: DEFAULT_STACK_SIZE,
             max_shrink_runs: DEFAULT_MAX_SHRINK_RUNS,
             max_shrink_time: Some(DEFAULT_MAX_SHRINK_TIME),
+            shrink_values: true,
         }
     }
 }
@@ -338,6 +342,48 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// what bounds it.
     pub fn max_shrink_time(mut self, time: Duration) -> Self {
         self.opts.max_shrink_time = (time != Duration::MAX).then_some(time);
+        self
+    }
+
+    /// Whether a failure's values are shrunk once its fields are (default
+    /// `true`). Field minimization keeps the values the failing attempt
+    /// drew (`threads = 50`); value shrinking then moves each remaining
+    /// field toward the simplest value that still fails with the same
+    /// [`Status`]: an integer to the boundary next to its default by binary
+    /// search (`threads = 33` when the bug is `threads > 32`), a float
+    /// likewise in a bounded number of steps, strings, vecs, sets and maps
+    /// shorter, an option to `None` (else its inner value shrunk), an enum
+    /// or a `values = [..]` field to the earliest failing variant or value
+    /// in declaration order. It never picks the default (the field would
+    /// not be needed) or a value an implication or validator forbids. Its
+    /// runs count toward [`max_shrink_runs`](Self::max_shrink_runs) and
+    /// [`max_shrink_time`](Self::max_shrink_time), and the shrunk config is
+    /// confirmed like any finding: if its failure does not hold up, the
+    /// finding keeps the drawn values.
+    ///
+    /// Turn it off when the exact drawn values matter, e.g. to compare
+    /// findings with PyTorch's fuzzer, which reports them as drawn.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Pool {
+    ///     #[config(default = 4)]
+    ///     #[fuzz(range = 1..=256)]
+    ///     pub threads: i64,
+    /// }
+    ///
+    /// let test = || Pool::read(|c| c.threads <= 32);
+    /// let hunt = ConfigFuzzer::<Pool>::new(test, 3).hunt(10, 1.0).unwrap();
+    /// let f = &hunt.findings()[0];
+    /// assert_eq!(f.config()["threads"], Value::Int(33));
+    ///
+    /// let raw = ConfigFuzzer::<Pool>::new(test, 3).shrink_values(false).hunt(10, 1.0).unwrap();
+    /// assert!(raw.findings().iter().all(|f| f.config()["threads"] != Value::Int(33)));
+    /// ```
+    pub fn shrink_values(mut self, on: bool) -> Self {
+        self.opts.shrink_values = on;
         self
     }
 
@@ -726,7 +772,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// Shrinks a failing config to a 1-minimal one: it fails the same way
     /// (same [`Status`]), and dropping any one of its fields makes that
-    /// failure go away. Pins hold in every run. `None` if `diff` does not
+    /// failure go away; then its values are shrunk while it fails the same
+    /// way (see [`shrink_values`](Self::shrink_values)). Pins hold in every run. `None` if `diff` does not
     /// fail (or fails only sometimes), or is not a valid config.
     ///
     /// ```
@@ -748,7 +795,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     ///     ("tile".to_string(), Value::Int(512)),
     /// ]);
     /// let minimal = fuzzer.minimize(&failing).unwrap();
-    /// assert_eq!(minimal, ConfigDiff::from([("tile".to_string(), Value::Int(512))]));
+    /// // `tile` is then shrunk from 512 to the boundary of the failure.
+    /// assert_eq!(minimal, ConfigDiff::from([("tile".to_string(), Value::Int(100))]));
     ///
     /// let passing = ConfigDiff::from([("fuse".to_string(), Value::Bool(false))]);
     /// assert_eq!(fuzzer.minimize(&passing), None);

@@ -530,6 +530,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         options.insert("confirm".into(), json!(self.opts.confirm));
         options.insert("sampling".into(), json!(format!("{:?}", self.sampling)));
         options.insert("max_shrink_runs".into(), json!(self.opts.max_shrink_runs));
+        options.insert("shrink_values".into(), json!(self.opts.shrink_values));
         Campaign::new::<C>(self.seed, kind, options, self.shard, |i| {
             self.pins.pin_of::<C>(i).cloned()
         })
