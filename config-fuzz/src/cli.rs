@@ -359,11 +359,14 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     let (k, n) = text.split_once('/').ok_or_else(bad)?;
     let k: usize = k.trim().parse().map_err(|_| bad())?;
     let n: usize = n.trim().parse().map_err(|_| bad())?;
-    if k == 0 || k > n {
+    if k == 0 {
         return Err(format!(
             "{}; shards count from 1 (with a 0-based index such as $JOB_COMPLETION_INDEX, add 1)",
             bad()
         ));
+    }
+    if k > n {
+        return Err(format!("{}: there is no shard {k} of {n}", bad()));
     }
     Ok((k, n))
 }
@@ -474,7 +477,13 @@ mod tests {
         assert_eq!(parse_shard("2/3"), Ok((2, 3)));
         assert_eq!(parse_shard("3/3"), Ok((3, 3)));
         assert!(parse_shard("0/3").unwrap_err().contains("add 1"));
-        assert!(parse_shard("4/3").is_err());
+        let e = parse_shard("4/3").unwrap_err();
+        assert!(e.contains("there is no shard 4 of 3"), "{e}");
+        assert!(
+            !e.contains("add 1"),
+            "the 0-based hint does not fit 4/3: {e}"
+        );
+        assert!(parse_shard("1/0").unwrap_err().contains("no shard 1 of 0"));
         assert!(parse_shard("2").unwrap_err().contains("e.g. 2/3"));
     }
 
