@@ -257,7 +257,8 @@ pub(crate) struct Common {
     pub(crate) config_file: bool,
     /// Append TEMPLATE to COMMAND's arguments once per field that differs
     /// from its default, with {name} and {value} replaced (strings as they
-    /// are, other values as JSON). Repeatable: '--arg --set --arg {name}={value}'.
+    /// are, other values as JSON), and {config} by the --config-file path.
+    /// Repeatable: '--arg --set --arg {name}={value}'.
     #[arg(
         long = "arg",
         value_name = "TEMPLATE",

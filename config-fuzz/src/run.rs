@@ -105,6 +105,12 @@ impl Delivery {
         }
         for (name, value) in candidate {
             for template in &self.arg_templates {
+                // `{config}` in a template is the file too, replaced first
+                // so that a value holding the text `{config}` stays as it is.
+                let template = match file {
+                    Some(f) => template.replace("{config}", &f.to_string_lossy()),
+                    None => template.clone(),
+                };
                 cmd.arg(
                     template
                         .replace("{name}", name)
@@ -376,6 +382,39 @@ mod tests {
             second.lines().last().unwrap(),
             path,
             "the file is not fresh"
+        );
+    }
+
+    #[test]
+    fn config_in_an_arg_template_is_the_file_too() {
+        let delivery = Delivery {
+            config_file: true,
+            arg_templates: vec!["--{name}-from={config}".into()],
+            ..Delivery::default()
+        };
+        let runner = Runner::new(
+            sh(r#"test "$1" = "--a-from=$CONFIG_FUZZ_FILE" || { echo "$1" >&2; exit 1; }"#),
+            delivery,
+            None,
+        )
+        .unwrap();
+        assert_eq!(runner.run(&cand(&[("a", json!(1))])), Outcome::Passed);
+        // A value that holds the text `{config}` is passed as it is.
+        let runner = Runner::new(
+            // (The script spells `{config}` with printf: the command's own
+            // arguments have `{config}` replaced.)
+            sh(r#"test "$1" = "--a-from=$(printf '{%s}' config)" || { echo "$1" >&2; exit 1; }"#),
+            Delivery {
+                config_file: true,
+                arg_templates: vec!["--{name}-from={value}".into()],
+                ..Delivery::default()
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            runner.run(&cand(&[("a", json!("{config}"))])),
+            Outcome::Passed
         );
     }
 
