@@ -213,8 +213,9 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
     let reporter = if common.quiet {
         ProgressReporter::quiet()
     } else {
-        // A bar on a terminal, plain lines every few seconds in a log.
-        ProgressReporter::auto()
+        // A bar on a terminal, plain lines every few seconds in a log;
+        // values as JSON, as the schema and the user write them.
+        ProgressReporter::auto().json_values()
     };
     fuzzer = fuzzer.progress(reporter.clone());
     let resume = match cmd {
