@@ -190,10 +190,14 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
             arg_templates: common.arg_templates.clone(),
             field_names: field_names.clone(),
         };
-        Exec::Once(
-            Runner::new(common.command.clone(), delivery, timeout)
-                .map_err(|e| usage(format!("cannot make a folder for the config files: {e}")))?,
-        )
+        let mut runner = Runner::new(common.command.clone(), delivery, timeout)
+            .map_err(|e| usage(format!("cannot make a folder for the config files: {e}")))?;
+        // Without its own path, runs start directly (and may outlive a
+        // config-fuzz killed by SIGKILL).
+        if let Ok(exe) = std::env::current_exe() {
+            runner = runner.launched_by(exe);
+        }
+        Exec::Once(runner)
     };
     let exec = Arc::new(exec);
     let test_exec = Arc::clone(&exec);

@@ -79,3 +79,59 @@ fn timeouts_leave_no_process_behind() {
 fn hung_workers_leave_no_process_behind() {
     campaign_leaves_nothing(true);
 }
+
+#[test]
+fn a_run_does_not_outlive_a_config_fuzz_killed_by_sigkill() {
+    let dir = std::env::temp_dir().join(format!("config-fuzz-sigkill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pids");
+    // Each run records its pid, then hangs in its own process.
+    let script = format!("echo $$ >> {}; while :; do sleep 1; done", file.display());
+    let schema = schema();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_config-fuzz"))
+        .args([
+            "hunt",
+            "--schema",
+            &schema,
+            "--env-prefix",
+            "SUBJ_",
+            "--timeout",
+            "10m",
+            "--quiet",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ])
+        .spawn()
+        .unwrap();
+    // Wait for the first run to start (its pid in the file), then kill -9.
+    let mut recorded = Vec::new();
+    for _ in 0..600 {
+        recorded = pids(&file);
+        if !recorded.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(recorded.len(), 1, "one run had started");
+    // The kernel kills the run when config-fuzz is gone; give it time to
+    // get there (this bounds the wait, it does not measure anything).
+    let pid = recorded[0];
+    for _ in 0..400 {
+        if !alive(pid) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let still = alive(pid);
+    if still {
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!still, "the run {pid} outlived the killed config-fuzz");
+}
