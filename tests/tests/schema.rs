@@ -590,3 +590,20 @@ fn remaining_error_paths() {
         format!(r#"{{"properties": {{"x": {{"type": "array", "items": {ty}, "default": []}}}}}}"#);
     error(&text, "x", "nested too deeply");
 }
+
+#[test]
+fn a_default_outside_a_non_string_enum_is_refused() {
+    prop_error(
+        r#"{"type": "integer", "enum": [1, 2], "default": 3}"#,
+        "`default` 3 is not one of its `enum` values [1,2]",
+    );
+    prop_error(
+        r#"{"type": "number", "enum": [0.5, 1.5], "default": 1.0}"#,
+        "is not one of its `enum` values",
+    );
+    // Inside it, or a nullable field with no `default` (null), is fine.
+    Schema::parse(r#"{"properties": {"x": {"type": "integer", "enum": [1, 2], "default": 2}}}"#)
+        .unwrap();
+    Schema::parse(r#"{"properties": {"x": {"type": ["integer", "null"], "enum": [1, 2]}}}"#)
+        .unwrap();
+}

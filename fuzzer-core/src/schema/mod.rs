@@ -754,11 +754,20 @@ impl<'a> Parser<'a> {
         let mut domain = Domain::Type;
         if let Some(Json::Array(vs)) = node.get("enum") {
             if !matches!(ty.inner(), DynType::Enum(_)) {
-                domain = Domain::Values(
-                    vs.iter()
-                        .map(|v| read("`enum` value", v))
-                        .collect::<Result<_, _>>()?,
-                );
+                let values: Vec<Value> = vs
+                    .iter()
+                    .map(|v| read("`enum` value", v))
+                    .collect::<Result<_, _>>()?;
+                // A string enum's type already refuses such a default.
+                if let Some(d) = node.get("default") {
+                    if !values.contains(&default) {
+                        return Err(SchemaError::new(
+                            path,
+                            format!("`default` {d} is not one of its `enum` values {}; add it to the `enum` or change the `default`", Json::Array(vs.clone())),
+                        ));
+                    }
+                }
+                domain = Domain::Values(values);
             }
         }
         if let Some(r) = self.range(path, node, &ty)? {
