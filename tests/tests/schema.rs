@@ -607,3 +607,41 @@ fn a_default_outside_a_non_string_enum_is_refused() {
     Schema::parse(r#"{"properties": {"x": {"type": ["integer", "null"], "enum": [1, 2]}}}"#)
         .unwrap();
 }
+
+#[test]
+fn every_property_without_a_default_is_named_at_once() {
+    // A Helm chart's values.schema.json: types and bounds, no defaults.
+    let err = error(
+        r#"{"properties": {
+            "replicaCount": {"type": "integer", "minimum": 1},
+            "image": {"type": "object", "properties": {
+                "tag": {"type": "string"},
+                "pullPolicy": {"type": "string", "enum": ["Always", "Never"], "default": "Never"}
+            }},
+            "debug": {"type": "boolean"}
+        }}"#,
+        "replicaCount",
+        "no `default`",
+    );
+    assert!(
+        err.message()
+            .ends_with("; 2 more properties need one too: `image.tag`, `debug`"),
+        "{err}"
+    );
+    let err = error(
+        r#"{"properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}}"#,
+        "a",
+        "no `default`",
+    );
+    assert!(
+        err.message()
+            .ends_with("; 1 more property needs one too: `b`"),
+        "{err}"
+    );
+    // Another mistake after a missing default is still reported as itself.
+    error(
+        r#"{"properties": {"a": {"type": "integer"}, "b": {"type": "strng", "default": 1}}}"#,
+        "b",
+        "unknown `type`",
+    );
+}
