@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::config::FuzzableConfig;
 use crate::fuzz::{ConfigFuzzer, Finding, Hunt, Results, Status};
-use crate::value::{ConfigDiff, Value};
+use crate::value::ConfigDiff;
 
 /// The size a page stays under by default: 2 MB, which a browser opens at
 /// once and a CI system keeps as an artifact without complaint.
@@ -425,7 +425,7 @@ impl Report {
     }
 
     /// A field value as this report shows it (see [`json_values`](Self::json_values)).
-    pub(crate) fn show_value(&self, v: &Value) -> String {
+    pub(crate) fn show_value(&self, v: &crate::value::Value) -> String {
         if self.json_values {
             v.to_json()
         } else {
