@@ -42,6 +42,16 @@ Exit status:
   1  failures found
   2  usage error, or files that are not shards of one campaign";
 
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  # The page of an earlier campaign, or of merged shards:
+  config-fuzz report report.html findings.json
+
+Exit status (as the campaign's own, so a CI step can run it last):
+  0  the file holds no failure
+  1  it holds failures
+  2  usage error, or a file not written by --json or merge";
+
 /// Fuzz any program's configuration from a JSON Schema.
 ///
 /// config-fuzz samples configs from a JSON Schema (draft 2020-12) of the
@@ -95,6 +105,7 @@ pub(crate) enum Cmd {
     Merge(MergeArgs),
     /// Write the HTML report of an earlier --json file (of a campaign or
     /// a merge) to OUT.
+    #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
 }
 

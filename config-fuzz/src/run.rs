@@ -509,7 +509,7 @@ mod tests {
             .unwrap();
         let _ = std::fs::remove_file(&pidfile);
         assert!(
-            !crate::child::tests::alive(pid),
+            crate::child::tests::gone(pid),
             "the background sleep {pid} outlived the timeout"
         );
     }

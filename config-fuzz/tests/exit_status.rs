@@ -240,3 +240,24 @@ fn a_whole_schema_error_does_not_advise_marking_a_property() {
     assert_eq!(no_type.matches("x-fuzz").count(), 1, "{no_type}");
     assert_eq!(no_default.matches("x-fuzz").count(), 1, "{no_default}");
 }
+
+#[test]
+fn every_subcommand_s_help_lists_its_exit_statuses() {
+    for sub in [
+        "hunt",
+        "bisect",
+        "n-tuple",
+        "reproduce",
+        "minimize",
+        "merge",
+        "report",
+    ] {
+        let ran = config_fuzz(&[sub, "--help"], false);
+        assert_eq!(ran.code, 0, "{sub}: {}", ran.stderr);
+        assert!(
+            ran.stdout.contains("Exit status") && ran.stdout.contains("  2  usage error"),
+            "{sub} --help:\n{}",
+            ran.stdout
+        );
+    }
+}
