@@ -156,12 +156,8 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
     let path = &common.schema;
     let text = std::fs::read_to_string(path)
         .map_err(|e| usage(format!("cannot read the schema {}: {e}", path.display())))?;
-    let schema = Schema::parse(&text).map_err(|e| {
-        usage(format!(
-            "{}: {e}\nFix the schema, or mark the property `\"x-fuzz\": {{\"skip\": true}}` to leave it out.",
-            path.display()
-        ))
-    })?;
+    let schema = Schema::parse(&text)
+        .map_err(|e| usage(format!("{}: {e}{}", path.display(), skip_hint(&e))))?;
     let fingerprint = schema.fingerprint();
     let field_names: Vec<String> = schema.field_names().into_iter().map(String::from).collect();
     DynConfig::install(schema).map_err(|e| usage(format!("{}: {e}", path.display())))?;
@@ -194,10 +190,14 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
             arg_templates: common.arg_templates.clone(),
             field_names: field_names.clone(),
         };
-        Exec::Once(
-            Runner::new(common.command.clone(), delivery, timeout)
-                .map_err(|e| usage(format!("cannot make a folder for the config files: {e}")))?,
-        )
+        let mut runner = Runner::new(common.command.clone(), delivery, timeout)
+            .map_err(|e| usage(format!("cannot make a folder for the config files: {e}")))?;
+        // Without its own path, runs start directly (and may outlive a
+        // config-fuzz killed by SIGKILL).
+        if let Ok(exe) = std::env::current_exe() {
+            runner = runner.launched_by(exe);
+        }
+        Exec::Once(runner)
     };
     let exec = Arc::new(exec);
     let test_exec = Arc::clone(&exec);
@@ -217,8 +217,9 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
     let reporter = if common.quiet {
         ProgressReporter::quiet()
     } else {
-        // A bar on a terminal, plain lines every few seconds in a log.
-        ProgressReporter::auto()
+        // A bar on a terminal, plain lines every few seconds in a log;
+        // values as JSON, as the schema and the user write them.
+        ProgressReporter::auto().json_values()
     };
     fuzzer = fuzzer.progress(reporter.clone());
     let resume = match cmd {
@@ -581,12 +582,44 @@ fn config_text(config: &ConfigDiff) -> String {
 }
 
 /// `name` must be a field of the schema.
+/// The closing advice of a schema error: to leave the property out of
+/// fuzzing, unless the error is about the whole schema (nothing to mark)
+/// or its message already says so.
+fn skip_hint(e: &fuzzer_core::schema::SchemaError) -> &'static str {
+    if e.path() == "(root)" || e.message().contains("x-fuzz") {
+        ""
+    } else {
+        "\nFix the schema, or mark the property `\"x-fuzz\": {\"skip\": true}` to leave it out."
+    }
+}
+
 fn check_name(name: &str, fields: &[String], flag: &str) -> Result<(), Stop> {
     if fields.iter().any(|f| f == name) {
         return Ok(());
     }
+    // A section's name: say which of its fields there are.
+    let section = format!("{name}.");
+    let inside: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.starts_with(&section))
+        .map(String::as_str)
+        .collect();
+    if !inside.is_empty() {
+        return Err(usage(format!(
+            "{flag}: `{name}` is a section of the schema, not a field; name one of its fields: {}",
+            inside.join(", ")
+        )));
+    }
+    // The config's own lookup suggests the closest name to a typo.
+    let hint = match DynConfig::is_default(name) {
+        Err(fuzzer_core::ConfigError::UnknownField {
+            suggestion: Some(s),
+            ..
+        }) => format!("did you mean `{s}`? "),
+        _ => String::new(),
+    };
     Err(usage(format!(
-        "{flag}: the schema has no field `{name}`; its fields are: {}",
+        "{flag}: the schema has no field `{name}`; {hint}its fields are: {}",
         fields.join(", ")
     )))
 }

@@ -44,6 +44,16 @@ Exit status:
   1  failures found
   2  usage error, or files that are not shards of one campaign";
 
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  # The page of an earlier campaign, or of merged shards:
+  config-fuzz report report.html findings.json
+
+Exit status (as the campaign's own, so a CI step can run it last):
+  0  the file holds no failure
+  1  it holds failures
+  2  usage error, or a file not written by --json or merge";
+
 /// Fuzz any program's configuration from a JSON Schema.
 ///
 /// config-fuzz samples configs from a JSON Schema (draft 2020-12) of the
@@ -97,6 +107,7 @@ pub(crate) enum Cmd {
     Merge(MergeArgs),
     /// Write the HTML report of an earlier --json file (of a campaign or
     /// a merge) to OUT.
+    #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
 }
 
@@ -259,7 +270,8 @@ pub(crate) struct Common {
     pub(crate) config_file: bool,
     /// Append TEMPLATE to COMMAND's arguments once per field that differs
     /// from its default, with {name} and {value} replaced (strings as they
-    /// are, other values as JSON). Repeatable: '--arg --set --arg {name}={value}'.
+    /// are, other values as JSON), and {config} by the --config-file path.
+    /// Repeatable: '--arg --set --arg {name}={value}'.
     #[arg(
         long = "arg",
         value_name = "TEMPLATE",
@@ -361,11 +373,14 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     let (k, n) = text.split_once('/').ok_or_else(bad)?;
     let k: usize = k.trim().parse().map_err(|_| bad())?;
     let n: usize = n.trim().parse().map_err(|_| bad())?;
-    if k == 0 || k > n {
+    if k == 0 {
         return Err(format!(
             "{}; shards count from 1 (with a 0-based index such as $JOB_COMPLETION_INDEX, add 1)",
             bad()
         ));
+    }
+    if k > n {
+        return Err(format!("{}: there is no shard {k} of {n}", bad()));
     }
     Ok((k, n))
 }
@@ -476,7 +491,13 @@ mod tests {
         assert_eq!(parse_shard("2/3"), Ok((2, 3)));
         assert_eq!(parse_shard("3/3"), Ok((3, 3)));
         assert!(parse_shard("0/3").unwrap_err().contains("add 1"));
-        assert!(parse_shard("4/3").is_err());
+        let e = parse_shard("4/3").unwrap_err();
+        assert!(e.contains("there is no shard 4 of 3"), "{e}");
+        assert!(
+            !e.contains("add 1"),
+            "the 0-based hint does not fit 4/3: {e}"
+        );
+        assert!(parse_shard("1/0").unwrap_err().contains("no shard 1 of 0"));
         assert!(parse_shard("2").unwrap_err().contains("e.g. 2/3"));
     }
 

@@ -16,6 +16,10 @@ mod worker;
 use clap::Parser as _;
 
 fn main() -> std::process::ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == run::LAUNCH) {
+        return run::launch(&args[2..]);
+    }
     let cli = cli::Cli::parse();
     if let Err(e) = interrupt::install() {
         eprintln!(

@@ -100,6 +100,7 @@ impl Report {
             .filter(|f| f.status.is_failing())
             .count();
         let mut page = fuzzer_core::Report::new(format!("config-fuzz {}", self.subcommand))
+            .json_values()
             .summary(format!(
                 "{} run{} in {:.1}s, {}",
                 self.runs,
@@ -283,6 +284,16 @@ mod tests {
         assert!(
             html.contains("run-it-again"),
             "each finding's reproduction forms"
+        );
+    }
+
+    #[test]
+    fn the_html_shows_values_as_json_not_rust() {
+        let html = report().to_html(&|_| Vec::new());
+        assert!(!html.contains("String::from"), "{html}");
+        assert!(
+            html.contains("<td>mode</td><td>&quot;exact&quot;</td>"),
+            "{html}"
         );
     }
 

@@ -105,6 +105,12 @@ impl Delivery {
         }
         for (name, value) in candidate {
             for template in &self.arg_templates {
+                // `{config}` in a template is the file too, replaced first
+                // so that a value holding the text `{config}` stays as it is.
+                let template = match file {
+                    Some(f) => template.replace("{config}", &f.to_string_lossy()),
+                    None => template.clone(),
+                };
                 cmd.arg(
                     template
                         .replace("{name}", name)
@@ -115,12 +121,47 @@ impl Delivery {
     }
 }
 
+/// The hidden first argument that makes `config-fuzz` the launcher of one
+/// run (see [`launch`]).
+pub(crate) const LAUNCH: &str = "__config-fuzz-launch";
+
+/// `config-fuzz __config-fuzz-launch PARENT PROGRAM ARGS...`: asks the
+/// kernel to kill this process when the thread that started it ends
+/// (`PR_SET_PDEATHSIG`), then becomes PROGRAM (exec, same pid and process
+/// group). So a run does not outlive a `config-fuzz` killed by SIGKILL,
+/// which has no chance to kill its process groups itself. Setting this up
+/// between fork and exec would need `unsafe` (`pre_exec`); exec'ing
+/// through ourselves does not. Exits 127 when PROGRAM cannot start, saying
+/// why on stderr, and 137 when PARENT is already gone.
+pub(crate) fn launch(args: &[std::ffi::OsString]) -> std::process::ExitCode {
+    use std::os::unix::process::CommandExt as _;
+    let (Some(parent), Some(program)) = (args.first(), args.get(1)) else {
+        eprintln!("config-fuzz: {LAUNCH} is config-fuzz's own; it takes PARENT PROGRAM ARGS...");
+        return std::process::ExitCode::from(2);
+    };
+    let parent: Option<i32> = parent.to_str().and_then(|p| p.parse().ok());
+    if rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::KILL)).is_ok()
+        && rustix::process::getppid().map(|p| p.as_raw_nonzero().get()) != parent
+    {
+        // The parent died before the death signal was armed.
+        return std::process::ExitCode::from(137);
+    }
+    let e = Command::new(program).args(&args[2..]).exec();
+    eprintln!(
+        "config-fuzz: {}",
+        start_error(&program.to_string_lossy(), &e)
+    );
+    std::process::ExitCode::from(127)
+}
+
 /// Starts COMMAND once per run.
 pub(crate) struct Runner {
     command: Vec<String>,
     delivery: Delivery,
     timeout: Option<Duration>,
     files: RunFiles,
+    /// `config-fuzz` itself, to start each run through [`launch`].
+    launcher: Option<PathBuf>,
 }
 
 impl Runner {
@@ -136,7 +177,15 @@ impl Runner {
             delivery,
             timeout,
             files,
+            launcher: None,
         })
+    }
+
+    /// Starts each run through `config_fuzz` (this program's own binary)
+    /// as [`launch`]er, so that no run outlives a killed `config-fuzz`.
+    pub(crate) fn launched_by(mut self, config_fuzz: PathBuf) -> Self {
+        self.launcher = Some(config_fuzz);
+        self
     }
 
     /// Runs COMMAND once with `candidate` and classifies how it ended.
@@ -162,7 +211,16 @@ impl Runner {
     }
 
     fn run_with(&self, candidate: &Candidate, file: Option<&Path>) -> Outcome {
-        let mut cmd = Command::new(&self.command[0]);
+        let mut cmd = match &self.launcher {
+            Some(exe) => {
+                let mut c = Command::new(exe);
+                c.arg(LAUNCH)
+                    .arg(std::process::id().to_string())
+                    .arg(&self.command[0]);
+                c
+            }
+            None => Command::new(&self.command[0]),
+        };
         for arg in &self.command[1..] {
             match file {
                 Some(f) => cmd.arg(arg.replace("{config}", &f.to_string_lossy())),
@@ -380,6 +438,39 @@ mod tests {
     }
 
     #[test]
+    fn config_in_an_arg_template_is_the_file_too() {
+        let delivery = Delivery {
+            config_file: true,
+            arg_templates: vec!["--{name}-from={config}".into()],
+            ..Delivery::default()
+        };
+        let runner = Runner::new(
+            sh(r#"test "$1" = "--a-from=$CONFIG_FUZZ_FILE" || { echo "$1" >&2; exit 1; }"#),
+            delivery,
+            None,
+        )
+        .unwrap();
+        assert_eq!(runner.run(&cand(&[("a", json!(1))])), Outcome::Passed);
+        // A value that holds the text `{config}` is passed as it is.
+        let runner = Runner::new(
+            // (The script spells `{config}` with printf: the command's own
+            // arguments have `{config}` replaced.)
+            sh(r#"test "$1" = "--a-from=$(printf '{%s}' config)" || { echo "$1" >&2; exit 1; }"#),
+            Delivery {
+                config_file: true,
+                arg_templates: vec!["--{name}-from={value}".into()],
+                ..Delivery::default()
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            runner.run(&cand(&[("a", json!("{config}"))])),
+            Outcome::Passed
+        );
+    }
+
+    #[test]
     fn a_signal_is_a_crash_named_by_it() {
         let runner = Runner::new(
             sh("echo dying >&2; kill -ABRT $$"),
@@ -418,7 +509,7 @@ mod tests {
             .unwrap();
         let _ = std::fs::remove_file(&pidfile);
         assert!(
-            !crate::child::tests::alive(pid),
+            crate::child::tests::gone(pid),
             "the background sleep {pid} outlived the timeout"
         );
     }

@@ -18,6 +18,15 @@ use crate::run::{start_error, with_stderr, Candidate, Outcome};
 /// closes, before its group is killed.
 const LEAVE_GRACE: Duration = Duration::from_secs(1);
 
+/// How [`WorkerPool::serve`] ended.
+enum Served {
+    /// The run has its outcome (an answer, or the worker's crash or hang).
+    Answered(Outcome),
+    /// A worker that had served runs before left with exit code 0 without
+    /// answering: the run was not its doing, and goes to a fresh worker.
+    Left,
+}
+
 /// One running worker.
 struct Worker {
     child: Supervised,
@@ -68,15 +77,30 @@ impl WorkerPool {
 
     /// Hands `candidate` to an idle worker (starting one if none is idle)
     /// and reads its answer.
+    ///
+    /// A worker that has served runs before and leaves with exit code 0
+    /// instead of answering has ended by itself (e.g. one that serves a
+    /// single run and exits, racing the next candidate): the run goes to a
+    /// fresh worker, and only a fresh worker's end counts as a crash.
     pub(crate) fn run(&self, candidate: &Candidate) -> Outcome {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut worker = match idle {
-            Some(w) => w,
-            None => match self.start() {
-                Ok(w) => w,
-                Err(outcome) => return outcome,
+        if let Some(worker) = idle {
+            match self.serve(worker, candidate) {
+                Served::Answered(outcome) => return outcome,
+                Served::Left => {}
+            }
+        }
+        match self.start() {
+            Ok(worker) => match self.serve(worker, candidate) {
+                Served::Answered(outcome) => outcome,
+                Served::Left => unreachable!("a fresh worker's end is its run's outcome"),
             },
-        };
+            Err(outcome) => outcome,
+        }
+    }
+
+    /// Runs `candidate` on `worker`.
+    fn serve(&self, mut worker: Worker, candidate: &Candidate) -> Served {
         let fresh = worker.runs == 0;
         worker.child.err.clear();
         let config: serde_json::Map<String, Json> = candidate.iter().cloned().collect();
@@ -99,11 +123,11 @@ impl WorkerPool {
                     Ok(outcome) => {
                         worker.runs += 1;
                         self.put_back(worker);
-                        outcome
+                        Served::Answered(outcome)
                     }
                     Err(why) => {
                         let _ = worker.child.kill();
-                        Outcome::Failed(
+                        Served::Answered(Outcome::Failed(
                             Status::FailedError,
                             with_stderr(
                                 format!(
@@ -113,27 +137,28 @@ impl WorkerPool {
                                 ),
                                 &worker.child.err.text(),
                             ),
-                        )
+                        ))
                     }
                 }
             }
             Ok(Pumped::Exited) => {
-                let how = worker
-                    .child
-                    .exit()
-                    .map_or_else(|| "ended".to_string(), describe_exit);
-                Outcome::Failed(
+                let exit = worker.child.exit();
+                if !fresh && exit.is_some_and(|e| e.success()) && worker.child.out.is_empty() {
+                    return Served::Left;
+                }
+                let how = exit.map_or_else(|| "ended".to_string(), describe_exit);
+                Served::Answered(Outcome::Failed(
                     Status::FailedCrash,
                     with_stderr(
                         format!("the worker {how} during the run; it was restarted"),
                         &worker.child.err.text(),
                     ),
-                )
+                ))
             }
             Ok(Pumped::TimedOut) => {
                 let _ = worker.child.kill();
                 let t = deadline.map_or(Duration::ZERO, |d| d - start);
-                Outcome::Failed(
+                Served::Answered(Outcome::Failed(
                     Status::FailedTimeout,
                     with_stderr(
                         format!(
@@ -143,14 +168,14 @@ impl WorkerPool {
                         ),
                         &worker.child.err.text(),
                     ),
-                )
+                ))
             }
             Err(e) => {
                 let _ = worker.child.kill();
-                Outcome::Failed(
+                Served::Answered(Outcome::Failed(
                     Status::FailedError,
                     format!("could not watch the worker: {e}"),
-                )
+                ))
             }
         }
     }
@@ -367,6 +392,36 @@ done
             })
             .collect();
         assert_eq!(runs, ["run 1", "run 2", "run 1", "run 2", "run 1"]);
+    }
+
+    #[test]
+    fn a_worker_that_exits_after_each_answer_is_replaced_without_a_crash() {
+        // Serves one run, then leaves cleanly: the next candidate races its
+        // exit, and must not be blamed for it.
+        let script = r#"read -r line; case "$line" in *bad*) s=failed ;; *) s=passed ;; esac; echo "{\"status\":\"$s\"}""#;
+        let pool = WorkerPool::new(sh(script), None, Duration::ZERO, None);
+        for i in 0..6 {
+            let v = if i % 2 == 0 { json!(1) } else { json!("bad") };
+            let want = if i % 2 == 0 {
+                Outcome::Passed
+            } else {
+                Outcome::Failed(Status::FailedReturn, String::new())
+            };
+            assert_eq!(pool.run(&cand("a", v)), want, "run {i}");
+        }
+    }
+
+    #[test]
+    fn a_fresh_worker_that_exits_0_without_answering_is_a_crash() {
+        let pool = WorkerPool::new(sh("read -r line; exit 0"), None, Duration::ZERO, None);
+        let Outcome::Failed(status, detail) = pool.run(&cand("a", json!(1))) else {
+            panic!()
+        };
+        assert_eq!(status, Status::FailedCrash);
+        assert!(
+            detail.starts_with("the worker exited with code 0 during the run"),
+            "{detail}"
+        );
     }
 
     #[test]

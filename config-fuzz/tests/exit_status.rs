@@ -164,3 +164,100 @@ fn help_lists_the_exit_statuses_and_examples() {
         );
     }
 }
+
+/// Runs `hunt` on the example schema with one `--pin`, for its message.
+fn pin_error(pin: &str) -> String {
+    let ran = config_fuzz(
+        &[
+            "hunt",
+            "--schema",
+            &schema(),
+            "--env-prefix",
+            "X_",
+            "--pin",
+            pin,
+            "--",
+            "true",
+        ],
+        false,
+    );
+    assert_eq!(ran.code, 2, "--pin {pin}: {}", ran.stderr);
+    ran.stderr
+}
+
+#[test]
+fn a_misspelt_pin_suggests_the_closest_field() {
+    let e = pin_error("cache.enabeld=false");
+    assert!(
+        e.contains("no field `cache.enabeld`; did you mean `cache.enabled`?"),
+        "{e}"
+    );
+    let e = pin_error("fast_maht=true");
+    assert!(e.contains("did you mean `fast_math`?"), "{e}");
+}
+
+#[test]
+fn a_pin_naming_a_section_lists_its_fields() {
+    let e = pin_error("cache=true");
+    assert!(
+        e.contains("`cache` is a section of the schema, not a field; name one of its fields: cache.enabled, cache.compress"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_whole_schema_error_does_not_advise_marking_a_property() {
+    let dir = std::env::temp_dir().join(format!("config-fuzz-root-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let ran = config_fuzz(
+            &[
+                "hunt",
+                "--schema",
+                path.to_str().unwrap(),
+                "--env-prefix",
+                "X_",
+                "--",
+                "true",
+            ],
+            false,
+        );
+        assert_eq!(ran.code, 2, "{}", ran.stderr);
+        ran.stderr
+    };
+    let not_json = run("not-json.json", "not json");
+    let no_type = run("no-type.json", r#"{"properties": {"a": {"default": 1}}}"#);
+    let no_default = run(
+        "no-default.json",
+        r#"{"properties": {"a": {"type": "integer"}}}"#,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(not_json.contains("not valid JSON"), "{not_json}");
+    assert!(!not_json.contains("x-fuzz"), "nothing to mark: {not_json}");
+    // The message already says how to skip the property: once is enough.
+    assert_eq!(no_type.matches("x-fuzz").count(), 1, "{no_type}");
+    assert_eq!(no_default.matches("x-fuzz").count(), 1, "{no_default}");
+}
+
+#[test]
+fn every_subcommand_s_help_lists_its_exit_statuses() {
+    for sub in [
+        "hunt",
+        "bisect",
+        "n-tuple",
+        "reproduce",
+        "minimize",
+        "merge",
+        "report",
+    ] {
+        let ran = config_fuzz(&[sub, "--help"], false);
+        assert_eq!(ran.code, 0, "{sub}: {}", ran.stderr);
+        assert!(
+            ran.stdout.contains("Exit status") && ran.stdout.contains("  2  usage error"),
+            "{sub} --help:\n{}",
+            ran.stdout
+        );
+    }
+}

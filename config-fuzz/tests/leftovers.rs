@@ -16,6 +16,19 @@ fn alive(pid: u32) -> bool {
     }
 }
 
+/// Whether `pid` is gone, waiting a little: SIGKILL is delivered
+/// asynchronously, so a process killed a moment ago may still be running
+/// on a loaded machine. (This bounds the wait; it measures nothing.)
+fn gone(pid: u32) -> bool {
+    for _ in 0..200 {
+        if !alive(pid) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    false
+}
+
 fn pids(file: &std::path::Path) -> Vec<u32> {
     std::fs::read_to_string(file)
         .unwrap_or_default()
@@ -66,7 +79,7 @@ fn campaign_leaves_nothing(worker: bool) {
         ran.json
     );
     assert!(!pids.is_empty(), "the runs recorded their processes");
-    let left: Vec<u32> = pids.into_iter().filter(|&p| alive(p)).collect();
+    let left: Vec<u32> = pids.into_iter().filter(|&p| !gone(p)).collect();
     assert_eq!(left, [] as [u32; 0], "processes outlived the campaign");
 }
 
@@ -78,6 +91,56 @@ fn timeouts_leave_no_process_behind() {
 #[test]
 fn hung_workers_leave_no_process_behind() {
     campaign_leaves_nothing(true);
+}
+
+#[test]
+fn a_run_does_not_outlive_a_config_fuzz_killed_by_sigkill() {
+    let dir = std::env::temp_dir().join(format!("config-fuzz-sigkill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pids");
+    // Each run records its pid, then hangs in its own process.
+    let script = format!("echo $$ >> {}; while :; do sleep 1; done", file.display());
+    let schema = schema();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_config-fuzz"))
+        .args([
+            "hunt",
+            "--schema",
+            &schema,
+            "--env-prefix",
+            "SUBJ_",
+            "--timeout",
+            "10m",
+            "--quiet",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ])
+        .spawn()
+        .unwrap();
+    // Wait for the first run to start (its pid in the file), then kill -9.
+    let mut recorded = Vec::new();
+    for _ in 0..600 {
+        recorded = pids(&file);
+        if !recorded.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(recorded.len(), 1, "one run had started");
+    // The kernel kills the run when config-fuzz is gone; give it time to
+    // get there (this bounds the wait, it does not measure anything).
+    let pid = recorded[0];
+    let still = !gone(pid);
+    if still {
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!still, "the run {pid} outlived the killed config-fuzz");
 }
 
 /// Ctrl-C (SIGINT to `config-fuzz` alone, as a terminal sends it to the
@@ -131,7 +194,7 @@ fn interrupted_campaign_leaves_nothing(signal: &str, code: i32) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(code), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    let left: Vec<u32> = pids.into_iter().filter(|&p| alive(p)).collect();
+    let left: Vec<u32> = pids.into_iter().filter(|&p| !gone(p)).collect();
     assert_eq!(
         left,
         [] as [u32; 0],

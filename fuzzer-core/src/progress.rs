@@ -4,6 +4,7 @@
 
 use std::fmt::{self, Write as _};
 use std::io::{IsTerminal as _, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -68,6 +69,8 @@ struct Inner {
     clock: Clock,
     every: Duration,
     state: Mutex<Seen>,
+    /// Field values shown as JSON rather than Rust ([`ProgressReporter::json_values`]).
+    json_values: AtomicBool,
 }
 
 enum Form {
@@ -139,6 +142,7 @@ impl ProgressReporter {
                 clock: Arc::new(move || origin.elapsed()),
                 every,
                 state: Mutex::new(Seen::default()),
+                json_values: AtomicBool::new(false),
             }),
         }
     }
@@ -217,6 +221,23 @@ impl ProgressReporter {
         Arc::get_mut(&mut self.inner)
             .expect("a fresh reporter has no clones")
             .clock = Arc::new(clock);
+        self
+    }
+
+    /// Shows the values of a finding's fields as JSON (`mode = "exact"`)
+    /// instead of the Rust expressions that build them (`mode =
+    /// String::from("exact")`): for front ends whose users write JSON, such
+    /// as `config-fuzz`. Clones of this reporter show them the same way.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use fuzzer_core::ProgressReporter;
+    ///
+    /// let progress = ProgressReporter::lines(Duration::from_secs(5)).json_values();
+    /// # let _ = progress;
+    /// ```
+    pub fn json_values(self) -> Self {
+        self.inner.json_values.store(true, Ordering::Relaxed);
         self
     }
 
@@ -345,7 +366,13 @@ impl ProgressReporter {
         let config: Vec<String> = finding
             .config()
             .iter()
-            .map(|(k, v)| format!("{k} = {v}"))
+            .map(|(k, v)| {
+                if self.inner.json_values.load(Ordering::Relaxed) {
+                    format!("{k} = {}", v.to_json())
+                } else {
+                    format!("{k} = {v}")
+                }
+            })
             .collect();
         let mut text = format!("found: {}  {}", finding.status(), config.join(", "));
         if let Some(first) = finding
@@ -367,7 +394,8 @@ impl ProgressReporter {
             let elapsed = self.elapsed(&seen);
             let runs = seen.runs - seen.runs_before.min(seen.runs);
             format!(
-                "done: {runs} runs in {} ({}), {} finding{}",
+                "done: {runs} run{} in {} ({}), {} finding{}",
+                plural(runs),
                 duration_text(elapsed),
                 rate_text(runs, elapsed),
                 seen.findings,
@@ -640,6 +668,33 @@ mod tests {
     }
 
     #[derive(crate::FuzzableConfig, Clone, Debug, PartialEq)]
+    struct Named {
+        #[config(default = String::from("safe"))]
+        mode: String,
+    }
+
+    #[test]
+    fn json_values_show_a_finding_as_json_and_one_run_is_singular() {
+        let (r, log, _) = reporter(Duration::from_secs(60));
+        let r = r.json_values();
+        let fuzzer = ConfigFuzzer::<Named>::new(|| Named::read(|c| c.mode == "safe"), 0);
+        let diff = ConfigDiff::from([("mode".to_string(), Value::Str("exact".into()))]);
+        let finding = fuzzer.try_minimize(&diff).unwrap().expect("it fails");
+        r.found(&finding);
+        assert_eq!(
+            log.text(),
+            "found: failed: returned false  mode = \"exact\"\n    the test returned false\n"
+        );
+        r.update(&progress(1, 1, 1, 0));
+        r.finish();
+        let text = log.text();
+        assert!(
+            text.lines().last().unwrap().starts_with("done: 1 run in "),
+            "{text}"
+        );
+    }
+
+    #[derive(crate::FuzzableConfig, Clone, Debug, PartialEq)]
     struct Flags {
         #[config(default = true)]
         fuse: bool,
@@ -749,7 +804,7 @@ mod tests {
             .lines()
             .find(|l| l.starts_with("done: "));
         assert!(
-            done.is_some_and(|l| l.starts_with("done: 1 runs in ")),
+            done.is_some_and(|l| l.starts_with("done: 1 run in ")),
             "{drawn}"
         );
     }

@@ -590,3 +590,58 @@ fn remaining_error_paths() {
         format!(r#"{{"properties": {{"x": {{"type": "array", "items": {ty}, "default": []}}}}}}"#);
     error(&text, "x", "nested too deeply");
 }
+
+#[test]
+fn a_default_outside_a_non_string_enum_is_refused() {
+    prop_error(
+        r#"{"type": "integer", "enum": [1, 2], "default": 3}"#,
+        "`default` 3 is not one of its `enum` values [1,2]",
+    );
+    prop_error(
+        r#"{"type": "number", "enum": [0.5, 1.5], "default": 1.0}"#,
+        "is not one of its `enum` values",
+    );
+    // Inside it, or a nullable field with no `default` (null), is fine.
+    Schema::parse(r#"{"properties": {"x": {"type": "integer", "enum": [1, 2], "default": 2}}}"#)
+        .unwrap();
+    Schema::parse(r#"{"properties": {"x": {"type": ["integer", "null"], "enum": [1, 2]}}}"#)
+        .unwrap();
+}
+
+#[test]
+fn every_property_without_a_default_is_named_at_once() {
+    // A Helm chart's values.schema.json: types and bounds, no defaults.
+    let err = error(
+        r#"{"properties": {
+            "replicaCount": {"type": "integer", "minimum": 1},
+            "image": {"type": "object", "properties": {
+                "tag": {"type": "string"},
+                "pullPolicy": {"type": "string", "enum": ["Always", "Never"], "default": "Never"}
+            }},
+            "debug": {"type": "boolean"}
+        }}"#,
+        "replicaCount",
+        "no `default`",
+    );
+    assert!(
+        err.message()
+            .ends_with("; 2 more properties need one too: `image.tag`, `debug`"),
+        "{err}"
+    );
+    let err = error(
+        r#"{"properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}}"#,
+        "a",
+        "no `default`",
+    );
+    assert!(
+        err.message()
+            .ends_with("; 1 more property needs one too: `b`"),
+        "{err}"
+    );
+    // Another mistake after a missing default is still reported as itself.
+    error(
+        r#"{"properties": {"a": {"type": "integer"}, "b": {"type": "strng", "default": 1}}}"#,
+        "b",
+        "unknown `type`",
+    );
+}

@@ -133,14 +133,21 @@ Name fields with <code>Report::grid_fields</code> to draw their pairs anyway.</p
                 html.push_str("<td class=\"none\"></td>");
                 continue;
             }
-            cell(html, row, col, cells.get(&(r, c)).copied(), results);
+            cell(html, report, row, col, cells.get(&(r, c)).copied(), results);
         }
         html.push_str("</tr>\n");
     }
     html.push_str("</table>\n</section>\n");
 }
 
-fn cell(html: &mut String, row: &str, col: &str, entry: Option<&Entry>, results: &Results) {
+fn cell(
+    html: &mut String,
+    report: &Report,
+    row: &str,
+    col: &str,
+    entry: Option<&Entry>,
+    results: &Results,
+) {
     let Some(e) = entry else {
         let names: BTreeSet<&str> = [row, col].into_iter().collect();
         if results.sweep_skipped(&names) {
@@ -176,7 +183,7 @@ fn cell(html: &mut String, row: &str, col: &str, entry: Option<&Entry>, results:
                 let _ = write!(
                     html,
                     "<span class=\"v\">{}</span>",
-                    escape(&clip(&v.to_string(), 24))
+                    escape(&clip(&report.show_value(v), 24))
                 );
             }
         }

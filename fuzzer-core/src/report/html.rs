@@ -127,7 +127,7 @@ pub(super) fn render(report: &Report) -> String {
             index(&mut html, report, budget);
         }
         for (i, f) in report.findings.iter().enumerate() {
-            let one = finding(i, f);
+            let one = finding(report, i, f);
             if html.len() + one.len() > budget {
                 let left = report.findings.len() - i;
                 let _ = writeln!(
@@ -219,7 +219,7 @@ fn index(html: &mut String, report: &Report, budget: usize) {
         let config: Vec<String> = f
             .config
             .iter()
-            .map(|(k, v)| format!("{k} = {}", clip(&v.to_string(), 80)))
+            .map(|(k, v)| format!("{k} = {}", clip(&report.show_value(v), 80)))
             .collect();
         let _ = writeln!(
             html,
@@ -234,7 +234,7 @@ fn index(html: &mut String, report: &Report, budget: usize) {
 }
 
 /// One finding: status and hits, config, detail, reproduction forms.
-fn finding(i: usize, f: &ReportFinding) -> String {
+fn finding(report: &Report, i: usize, f: &ReportFinding) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -256,7 +256,7 @@ fn finding(i: usize, f: &ReportFinding) -> String {
             out,
             "<tr><td>{}</td><td>{}</td></tr>",
             escape(k),
-            escape(&v.to_string())
+            escape(&report.show_value(v))
         );
     }
     if f.config.is_empty() {

@@ -74,6 +74,7 @@ pub struct Report {
     grid_fields: Vec<String>,
     max_bytes: usize,
     max_grid_cells: usize,
+    json_values: bool,
 }
 
 /// One distinct failure in a [`Report`]: its config (fields and values),
@@ -214,6 +215,7 @@ impl Report {
             grid_fields: Vec::new(),
             max_bytes: DEFAULT_REPORT_MAX_BYTES,
             max_grid_cells: DEFAULT_REPORT_MAX_GRID_CELLS,
+            json_values: false,
         }
     }
 
@@ -399,6 +401,36 @@ impl Report {
     pub fn max_grid_cells(mut self, cells: usize) -> Self {
         self.max_grid_cells = cells;
         self
+    }
+
+    /// Shows field values as JSON (`"debug"`, `null`, `["a"]`) instead of
+    /// the Rust expressions that build them (`String::from("debug")`,
+    /// `None`, `vec![..]`): for reports of programs configured from a JSON
+    /// Schema (such as `config-fuzz`'s), whose readers write JSON.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    /// use fuzzer_core::{Report, ReportFinding};
+    ///
+    /// let config = ConfigDiff::from([("mode".to_string(), Value::Str("exact".into()))]);
+    /// let finding = ReportFinding::new(config, Status::FailedError);
+    /// let rust = Report::new("t").finding(finding.clone()).to_html();
+    /// assert!(rust.contains("String::from(&quot;exact&quot;)"));
+    /// let json = Report::new("t").json_values().finding(finding).to_html();
+    /// assert!(json.contains("&quot;exact&quot;") && !json.contains("String::from"));
+    /// ```
+    pub fn json_values(mut self) -> Self {
+        self.json_values = true;
+        self
+    }
+
+    /// A field value as this report shows it (see [`json_values`](Self::json_values)).
+    pub(crate) fn show_value(&self, v: &crate::value::Value) -> String {
+        if self.json_values {
+            v.to_json()
+        } else {
+            v.to_string()
+        }
     }
 
     /// The page.

@@ -168,6 +168,7 @@ impl Schema {
         let mut p = Parser {
             root: &root,
             fields: Vec::new(),
+            no_default: Vec::new(),
         };
         let node = p.resolve("", obj, 0)?;
         if let Some(t) = node.get("type") {
@@ -185,6 +186,9 @@ impl Schema {
             ));
         }
         p.object("", &node, 0)?;
+        if let Some((first, others)) = p.no_default.split_first() {
+            return Err(SchemaError::new(first, no_default_message(others)));
+        }
         if p.fields.is_empty() {
             return Err(SchemaError::new(
                 "",
@@ -320,6 +324,30 @@ impl SchemaField {
 struct Parser<'a> {
     root: &'a Json,
     fields: Vec<SchemaField>,
+    /// The properties met so far that have no `default` (and need one).
+    no_default: Vec<String>,
+}
+
+/// How the error about a property without a `default` starts.
+const NO_DEFAULT: &str = "no `default`";
+
+/// The error about a property without a `default`, naming `others` that
+/// have none either.
+fn no_default_message(others: &[String]) -> String {
+    let mut m = format!(
+        "{NO_DEFAULT}: the fuzzer changes fields from their defaults; add a `default`, {SKIP_HINT}"
+    );
+    if !others.is_empty() {
+        let names: Vec<String> = others.iter().map(|o| format!("`{o}`")).collect();
+        m.push_str(&format!(
+            "; {} more propert{} need{} one too: {}",
+            others.len(),
+            if others.len() == 1 { "y" } else { "ies" },
+            if others.len() == 1 { "s" } else { "" },
+            names.join(", ")
+        ));
+    }
+    m
 }
 
 /// The deepest chain of `$ref`s and nested objects followed.
@@ -430,8 +458,12 @@ impl<'a> Parser<'a> {
                 }
                 self.object(&p, &prop, depth + 1)?;
             } else {
-                let field = self.field(&p, &prop)?;
-                self.fields.push(field);
+                match self.field(&p, &prop) {
+                    // Go on, to name every property without a default at
+                    // once (a Helm chart's schema often has none).
+                    Err(e) if e.message.starts_with(NO_DEFAULT) => self.no_default.push(p),
+                    field => self.fields.push(field?),
+                }
             }
         }
         Ok(())
@@ -734,12 +766,7 @@ impl<'a> Parser<'a> {
             (Some(d), _) => read("`default`", d)?,
             (None, Some(c)) => read("`const`", c)?,
             (None, None) if ty.is_nullable() => Value::None,
-            (None, None) => {
-                return Err(SchemaError::new(
-                    path,
-                    format!("no `default`: the fuzzer changes fields from their defaults; add a `default`, {SKIP_HINT}"),
-                ))
-            }
+            (None, None) => return Err(SchemaError::new(path, no_default_message(&[]))),
         };
         let mut role = Role::Fuzzed;
         if node.contains_key("const") {
@@ -754,11 +781,20 @@ impl<'a> Parser<'a> {
         let mut domain = Domain::Type;
         if let Some(Json::Array(vs)) = node.get("enum") {
             if !matches!(ty.inner(), DynType::Enum(_)) {
-                domain = Domain::Values(
-                    vs.iter()
-                        .map(|v| read("`enum` value", v))
-                        .collect::<Result<_, _>>()?,
-                );
+                let values: Vec<Value> = vs
+                    .iter()
+                    .map(|v| read("`enum` value", v))
+                    .collect::<Result<_, _>>()?;
+                // A string enum's type already refuses such a default.
+                if let Some(d) = node.get("default") {
+                    if !values.contains(&default) {
+                        return Err(SchemaError::new(
+                            path,
+                            format!("`default` {d} is not one of its `enum` values {}; add it to the `enum` or change the `default`", Json::Array(vs.clone())),
+                        ));
+                    }
+                }
+                domain = Domain::Values(values);
             }
         }
         if let Some(r) = self.range(path, node, &ty)? {
