@@ -677,7 +677,10 @@ mod tests {
     fn json_values_show_a_finding_as_json_and_one_run_is_singular() {
         let (r, log, _) = reporter(Duration::from_secs(60));
         let r = r.json_values();
-        let fuzzer = ConfigFuzzer::<Named>::new(|| Named::read(|c| c.mode == "safe"), 0);
+        // Drawn values kept, so the finding shows `"exact"` (value shrinking
+        // would report the simplest failing string, `""`).
+        let fuzzer = ConfigFuzzer::<Named>::new(|| Named::read(|c| c.mode == "safe"), 0)
+            .shrink_values(false);
         let diff = ConfigDiff::from([("mode".to_string(), Value::Str("exact".into()))]);
         let finding = fuzzer.try_minimize(&diff).unwrap().expect("it fails");
         r.found(&finding);
