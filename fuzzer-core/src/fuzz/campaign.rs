@@ -236,7 +236,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
 
     /// Shrinks a failing config and settles the result: the minimal config,
     /// whether a limit cut shrinking short, and its final status and detail.
-    fn shrink_and_settle<'a>(
+    pub(crate) fn shrink_and_settle<'a>(
         &self,
         call: &mut Call,
         changes: &[ChangeRef<'a>],

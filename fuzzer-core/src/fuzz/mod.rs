@@ -14,9 +14,11 @@
 
 mod campaign;
 mod candidate;
+mod covering;
 mod engine;
 mod exec;
 mod hunt;
+mod levels;
 mod memo;
 mod minimize;
 mod regressions;
