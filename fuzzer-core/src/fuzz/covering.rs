@@ -68,6 +68,76 @@ use crate::error::ConfigError;
 use crate::sample::{rng, FuzzRng};
 use crate::value::ConfigDiff;
 
+/// How [`ConfigFuzzer::fuzz_n_tuple`] picks the values of each
+/// combination of fields. Set with
+/// [`ConfigFuzzer::n_tuple_draw`]; part of the campaign's identity in
+/// state files and shards.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NTupleDraw {
+    /// Every combination of the fields' non-default levels (the default):
+    /// a pair of `bool`s is one config (both toggled), a `bool` and a
+    /// three-variant enum two, so a bug at one value of a small domain is
+    /// never missed by an unlucky draw. `max_combinations` still counts
+    /// combinations of fields, not configs.
+    #[default]
+    AllLevels,
+    /// One value per field, drawn with the fuzzer's
+    /// [`SamplingMethod`](crate::SamplingMethod): PyTorch's
+    /// `fuzz_n_tuple`, one config per combination of fields.
+    Single,
+}
+
+impl NTupleDraw {
+    /// The name in campaign options.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            NTupleDraw::AllLevels => "all-levels",
+            NTupleDraw::Single => "single",
+        }
+    }
+}
+
+impl<C: FuzzableConfig> ConfigFuzzer<C> {
+    /// How [`fuzz_n_tuple`](Self::fuzz_n_tuple) picks each combination's
+    /// values: every combination of the fields' non-default levels
+    /// ([`NTupleDraw::AllLevels`], the default), or one sampled value per
+    /// field ([`NTupleDraw::Single`], PyTorch's shape).
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    /// use fuzzer_core::NTupleDraw;
+    ///
+    /// #[derive(FuzzValue, Clone, Copy, Debug, PartialEq, Eq)]
+    /// pub enum Mode { Fast, Safe, Debug }
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Knobs {
+    ///     pub trace: bool,
+    ///     #[config(default = Mode::Fast)]
+    ///     pub mode: Mode,
+    /// }
+    ///
+    /// let test = || Knobs::read(|c| !(c.trace && c.mode == Mode::Debug));
+    /// let all = ConfigFuzzer::<Knobs>::new(test, 0).fuzz_n_tuple(2, 10);
+    /// assert_eq!(all.num_ran(), 2);      // trace on with Safe, and with Debug
+    /// assert_eq!(all.lookup(&["trace", "mode"]), Some(Status::FailedReturn));
+    /// let one = ConfigFuzzer::<Knobs>::new(test, 0)
+    ///     .n_tuple_draw(NTupleDraw::Single)
+    ///     .fuzz_n_tuple(2, 10);
+    /// assert_eq!(one.num_ran(), 1);      // one drawn value of `mode`
+    /// ```
+    pub fn n_tuple_draw(mut self, draw: NTupleDraw) -> Self {
+        self.opts.n_tuple_draw = draw;
+        self
+    }
+
+    /// The configured [`NTupleDraw`].
+    pub(crate) fn draw(&self) -> NTupleDraw {
+        self.opts.n_tuple_draw
+    }
+}
+
 /// An interaction no passing row has held yet.
 const OPEN: u8 = 0;
 /// Held by a passing row.
