@@ -229,7 +229,12 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
             }
             Some(&a.resume)
         }
-        Cmd::NTuple(a) => Some(&a.resume),
+        Cmd::NTuple(a) => {
+            // One config per combination, as `combinations_run`, the
+            // shards and `merge` count them.
+            fuzzer = fuzzer.n_tuple_draw(fuzzer_core::NTupleDraw::Single);
+            Some(&a.resume)
+        }
         _ => None,
     };
     if let Some(resume) = resume {
@@ -301,6 +306,20 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
                 Err(e) => baseline_or_stop(e)?,
             }
         }
+        Cmd::Cover(a) => match fuzzer.try_fuzz_covering(a.t as usize) {
+            Ok(results) => {
+                campaign.insert("rows_run".into(), json!(results.num_ran()));
+                campaign.insert("results".into(), saved_json(&results.save_json()));
+                results
+                    .culprits()
+                    .map(|(config, status)| {
+                        let message = results.get(config).and_then(|e| e.detail.message.clone());
+                        Found::new(config, status, 1, detail_text(&message))
+                    })
+                    .collect()
+            }
+            Err(e) => baseline_or_stop(e)?,
+        },
         Cmd::Merge(_) | Cmd::Report(_) => unreachable!("merge and report run nothing"),
     };
     let elapsed = start.elapsed();
@@ -699,6 +718,9 @@ fn campaign_json(cmd: &Cmd, fingerprint: u64) -> Map<String, Json> {
             m.insert("n".into(), json!(a.n));
             m.insert("max_combinations".into(), json!(a.max_combinations));
             m.insert("shard".into(), shard(&a.resume));
+        }
+        Cmd::Cover(a) => {
+            m.insert("t".into(), json!(a.t));
         }
         Cmd::Reproduce(_) | Cmd::Minimize(_) | Cmd::Merge(_) | Cmd::Report(_) => {}
     }

@@ -109,6 +109,13 @@ pub(crate) enum Cmd {
     /// a merge) to OUT.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
+    /// A covering-array sweep: every combination of levels of every --t
+    /// fields (pairs, triples) in a few runs instead of one per combination;
+    /// each failing run is shrunk, and the minimal failing configs are the
+    /// findings. It assumes one failure does not hide another (re-run the
+    /// findings with `reproduce --findings` to check).
+    #[command(after_help = EXAMPLES)]
+    Cover(CoverArgs),
 }
 
 impl Cmd {
@@ -119,6 +126,7 @@ impl Cmd {
             Cmd::NTuple(a) => Some(&a.common),
             Cmd::Reproduce(a) => Some(&a.common),
             Cmd::Minimize(a) => Some(&a.common),
+            Cmd::Cover(a) => Some(&a.common),
             Cmd::Merge(_) | Cmd::Report(_) => None,
         }
     }
@@ -133,6 +141,7 @@ impl Cmd {
             Cmd::Minimize(_) => "minimize",
             Cmd::Merge(_) => "merge",
             Cmd::Report(_) => "report",
+            Cmd::Cover(_) => "cover",
         }
     }
 }
@@ -550,4 +559,15 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.kind(), clap::error::ErrorKind::ArgumentConflict);
     }
+}
+
+/// `cover`.
+#[derive(Debug, Args)]
+pub(crate) struct CoverArgs {
+    /// Strength: every combination of levels of every T fields is covered
+    /// (2: pairs, 3: triples).
+    #[arg(long = "t", default_value_t = 2, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=3), help_heading = "Campaign")]
+    pub(crate) t: u64,
+    #[command(flatten)]
+    pub(crate) common: Common,
 }

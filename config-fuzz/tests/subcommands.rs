@@ -271,3 +271,47 @@ fn report_renders_an_earlier_json_file() {
         bad.stderr
     );
 }
+
+#[test]
+fn cover_reports_the_minimal_failing_pairs() {
+    require_python();
+    let (schema, subject) = (schema(), subject());
+    let ran = config_fuzz(
+        &[
+            "cover",
+            "--schema",
+            &schema,
+            "--env-prefix",
+            "SUBJ_",
+            "--t",
+            "2",
+            "--timeout",
+            "3s",
+            "--confirm",
+            "0",
+            "--",
+            "python3",
+            &subject,
+        ],
+        true,
+    );
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    let json = ran.json.unwrap();
+    assert_eq!(json["t"], 2, "{json:#}");
+    let found = findings(&json);
+    let names = |c: &serde_json::Value| {
+        let mut names: Vec<String> = c.as_object().unwrap().keys().cloned().collect();
+        names.sort();
+        names
+    };
+    let crash = found
+        .iter()
+        .find(|f| f.1 == "FailedCrash")
+        .expect("the crash");
+    assert_eq!(names(&crash.0), ["cache.compress", "cache.enabled"]);
+    let hang = found
+        .iter()
+        .find(|f| f.1 == "FailedTimeout")
+        .expect("the hang");
+    assert_eq!(names(&hang.0), ["log_level", "verbose"]);
+}

@@ -35,6 +35,7 @@ pub use config::{ConfigSection, FuzzableConfig};
 pub use error::ConfigError;
 pub use field::{Domain, FieldMeta, FuzzRole, PRIVATE_FIELD, TESTING_ONLY};
 pub use fuzz::Campaign;
+pub use fuzz::NTupleDraw;
 pub use fuzz::{
     ConfigFuzzer, Detail, Entry, Finding, FuzzError, Hunt, Isolation, Phase, Progress, Results,
     ShrinkLimit, Status, TestOutcome, DEFAULT_CONFIRM, DEFAULT_MAX_SHRINK_RUNS,

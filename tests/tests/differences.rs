@@ -20,8 +20,17 @@ fn spec_273_fuzz_n_tuple_with_zero_combinations_runs_none() {
     assert_eq!(results.num_ran(), 0);
     assert_eq!(results.len(), 0);
     assert_eq!(fuzzer.num_runs(), 0);
-    // One more allowed runs exactly one.
-    assert_eq!(fuzzer.fuzz_n_tuple(2, 1).num_ran(), 1);
+    // One more allowed runs exactly one: one config in PyTorch's
+    // single-draw shape, ...
+    let single =
+        ConfigFuzzer::<FakeConfig>::new(|| true, 0).n_tuple_draw(fuzzer_core::NTupleDraw::Single);
+    assert_eq!(single.fuzz_n_tuple(2, 1).num_ran(), 1);
+    // ... and one combination of fields, at each of its levels, by default.
+    let all = fuzzer.fuzz_n_tuple(2, 1);
+    let names: std::collections::BTreeSet<Vec<&String>> =
+        all.iter().map(|(c, _)| c.keys().collect()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(all.num_ran() >= 1);
 }
 
 /// BIS-268: `minimize` of a config that passes is `None`, whatever its

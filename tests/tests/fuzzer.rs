@@ -49,8 +49,9 @@ fn test_config_fuzzer_bisector_exception() {
 
 #[test]
 fn test_config_fuzzer_n_tuple() {
-    // spec 240, 241, 271-274.
-    let fuzzer = ConfigFuzzer::<FakeConfig>::new(planted, 100);
+    // spec 240, 241, 271-274: PyTorch's one draw per pair.
+    let fuzzer =
+        ConfigFuzzer::<FakeConfig>::new(planted, 100).n_tuple_draw(fuzzer_core::NTupleDraw::Single);
     let results = fuzzer.fuzz_n_tuple(2, 100);
     assert_eq!(results.num_ran(), 100);
     assert_eq!(
@@ -296,7 +297,9 @@ fn pin_and_keep_default_check_names_and_types() {
 
 #[test]
 fn results_print_a_terminal_summary() {
-    let fuzzer = ConfigFuzzer::<FakeConfig>::new(planted, 100);
+    // One config per pair, as the counts below say.
+    let fuzzer =
+        ConfigFuzzer::<FakeConfig>::new(planted, 100).n_tuple_draw(fuzzer_core::NTupleDraw::Single);
     let text = fuzzer.fuzz_n_tuple(2, 30).to_string();
     // 4 of the first 34 pairs hold a field the fuzzer must not change: the
     // private `_e_ignored`, and `e_env_force`, which ENV_TRUE=1 (set for

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use fake_config::{FakeConfig, InductorConfig, Wide100};
 use fuzzer_core::prelude::*;
+use fuzzer_core::NTupleDraw;
 
 /// What `lookup` must say for each combination of `n` fields of `C`, as
 /// the sweep defines it: in lexicographic order of field index, a
@@ -52,7 +53,8 @@ fn inductor_triples_store_only_the_combinations_run() {
     // InductorConfig n = 3, max 10: 218,130 skipped combinations come
     // before the tenth that runs (220,780 before its 4 aliases left
     // `fields()`). They used to be an entry each (+269 MB).
-    let fuzzer = ConfigFuzzer::<InductorConfig>::new(|| true, 0);
+    // One config per combination (the storage this test is about).
+    let fuzzer = ConfigFuzzer::<InductorConfig>::new(|| true, 0).n_tuple_draw(NTupleDraw::Single);
     let pinned: BTreeSet<String> = fuzzer.pinned().into_keys().collect();
     let results = fuzzer.fuzz_n_tuple(3, 10);
     let (reached, skipped) = model::<InductorConfig>(&pinned, 3, 10);
@@ -90,7 +92,8 @@ fn inductor_triples_store_only_the_combinations_run() {
 fn inductor_quadruples_count_their_skipped_combinations() {
     // n = 4 used to abort on allocation: about 48 million skipped
     // combinations come before the tenth that runs.
-    let fuzzer = ConfigFuzzer::<InductorConfig>::new(|| true, 0);
+    // One config per combination (the storage this test is about).
+    let fuzzer = ConfigFuzzer::<InductorConfig>::new(|| true, 0).n_tuple_draw(NTupleDraw::Single);
     let pinned: BTreeSet<String> = fuzzer.pinned().into_keys().collect();
     let results = fuzzer.fuzz_n_tuple(4, 10);
     assert_eq!(results.len(), 10);
@@ -125,7 +128,8 @@ fn inductor_quadruples_count_their_skipped_combinations() {
 
 #[test]
 fn lookup_answers_every_combination_as_the_sweep_defines_it() {
-    let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| true, 3);
+    // The model has one config per combination: the single-draw shape.
+    let fuzzer = ConfigFuzzer::<FakeConfig>::new(|| true, 3).n_tuple_draw(NTupleDraw::Single);
     let pinned: BTreeSet<String> = fuzzer.pinned().into_keys().collect();
     let count = FakeConfig::fields().len();
     for (n, max) in [(1, 100), (2, 40), (2, 10_000), (3, 300)] {

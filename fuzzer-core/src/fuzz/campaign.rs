@@ -254,7 +254,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// With [`shrink_values`](ConfigFuzzer::shrink_values) on, the values
     /// of a settled failure are shrunk too, and the simpler config settled
     /// in turn (if it does not hold up, the field-minimal one stands).
-    fn shrink_and_settle(
+    pub(crate) fn shrink_and_settle(
         &self,
         call: &mut Call,
         changes: &[ChangeRef<'_>],
@@ -660,6 +660,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                     "max_combinations".to_string(),
                     serde_json::json!(max_combinations),
                 ),
+                ("draw".to_string(), serde_json::json!(self.draw().name())),
             ]
             .into(),
         );
@@ -678,6 +679,21 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         results.begin_sweep(fields, fixed.clone(), n);
         let mut combo: Vec<usize> = (0..n).collect();
         let mut ran = 0;
+        // With every level drawn: each field's non-default levels (its one
+        // level if it has no other).
+        let all_levels = (self.draw() == super::NTupleDraw::AllLevels).then(|| {
+            super::levels::levels::<C>(&self.pins, self.seed)
+                .into_iter()
+                .map(|mut l| {
+                    if l.len() > 1 {
+                        l.remove(0);
+                    }
+                    l
+                })
+                .collect::<Vec<_>>()
+        });
+        // Configs sampled to run, by every shard (shards split configs).
+        let mut drawn = 0;
         // Combinations sampled to run, by every shard.
         let mut taken = 0;
         let mut more = true;
@@ -692,6 +708,40 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 for (j, slot) in combo.iter_mut().enumerate().skip(p + 1) {
                     *slot = count - n + j;
                 }
+            } else if let Some(levels) = &all_levels {
+                // Every combination of the fields' levels, in order; one
+                // that breaks an implication or a validator is recorded as
+                // skipped, with the reason, and not run.
+                let mut at = vec![0usize; n];
+                loop {
+                    let tuple: Vec<Change> = combo
+                        .iter()
+                        .zip(&at)
+                        .map(|(&i, &l)| (i as u32, levels[i][l].clone()))
+                        .collect();
+                    match self.tuple_check(&tuple) {
+                        Err(e) => results.record(Entry {
+                            config: to_diff::<C>(&borrowed(&tuple)),
+                            status: Status::Skipped,
+                            detail: skipped(e.to_string()),
+                        }),
+                        Ok(()) => {
+                            if self.owns(drawn) {
+                                pending.push(tuple);
+                            }
+                            drawn += 1;
+                        }
+                    }
+                    if pending.len() == jobs {
+                        self.flush_n_tuple(&mut call, &mut pending, &mut results, &mut ran)?;
+                    }
+                    let Some(j) = (0..n).rev().find(|&j| at[j] + 1 < levels[combo[j]].len()) else {
+                        break;
+                    };
+                    at[j] += 1;
+                    at[j + 1..].iter_mut().for_each(|a| *a = 0);
+                }
+                taken += 1;
             } else {
                 let mut tuple: Vec<Change> = combo
                     .iter()
@@ -719,10 +769,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 if tries <= N_TUPLE_RESAMPLES {
                     // Every shard samples every combination (one stream of
                     // values); each runs its own.
-                    if self.owns(taken) {
+                    if self.owns(drawn) {
                         pending.push(tuple);
                     }
                     taken += 1;
+                    drawn += 1;
                 }
                 if pending.len() == jobs {
                     self.flush_n_tuple(&mut call, &mut pending, &mut results, &mut ran)?;

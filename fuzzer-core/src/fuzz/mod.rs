@@ -14,9 +14,11 @@
 
 mod campaign;
 mod candidate;
+mod covering;
 mod engine;
 mod exec;
 mod hunt;
+mod levels;
 mod memo;
 mod minimize;
 mod regressions;
@@ -32,6 +34,7 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use covering::NTupleDraw;
 pub use engine::{Phase, Progress};
 pub use exec::{Isolation, TestOutcome};
 pub use hunt::{Finding, FuzzError, Hunt, ShrinkLimit};
@@ -88,6 +91,7 @@ struct Options {
     max_shrink_time: Option<Duration>,
     /// Shrink the values of a minimal failing config's fields.
     shrink_values: bool,
+    n_tuple_draw: NTupleDraw,
 }
 
 impl Default for Options {
@@ -101,6 +105,7 @@ impl Default for Options {
             max_shrink_runs: DEFAULT_MAX_SHRINK_RUNS,
             max_shrink_time: Some(DEFAULT_MAX_SHRINK_TIME),
             shrink_values: true,
+            n_tuple_draw: NTupleDraw::default(),
         }
     }
 }
@@ -654,8 +659,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     }
 
     /// PyTorch's `fuzz_n_tuple`: every combination of `n` fields in
-    /// declaration order, each field sampled, until `max_combinations`
-    /// combinations have run. A combination with a field the fuzzer must not
+    /// declaration order, until `max_combinations` combinations have run;
+    /// each combination runs at every combination of its fields'
+    /// non-default levels (see [`NTupleDraw::AllLevels`]; for `bool`s that
+    /// is one config, all toggled), or, with
+    /// [`n_tuple_draw(NTupleDraw::Single)`](Self::n_tuple_draw), once with
+    /// each field sampled, as PyTorch does. A combination with a field the fuzzer must not
     /// change (skipped or pinned) is recorded as [`Status::Skipped`] and does
     /// not count. `max_combinations = 0` runs none.
     ///

@@ -106,12 +106,34 @@ impl Replay for Results {
             .iter()
             .map(|e| json!([e.config.encode(), e.status.encode(), e.detail.encode()]))
             .collect();
-        json!({ "entries": entries, "sweep": self.sweep_to_json(), "campaign": self.campaign })
+        // A covering sweep's rule, its culprits in their typed form.
+        let cover = self.cover.as_ref().map(|c| {
+            let culprits: Vec<Json> = c
+                .culprits
+                .iter()
+                .map(|(d, s)| json!([d.encode(), s.encode()]))
+                .collect();
+            json!({ "rule": c, "culprits": culprits })
+        });
+        json!({ "entries": entries, "sweep": self.sweep_to_json(), "campaign": self.campaign, "cover": cover })
     }
     fn decode(j: &Json) -> Option<Self> {
         let mut r = Results::new();
         r.sweep_from_json(j.get("sweep")?)?;
         r.campaign = serde_json::from_value(j.get("campaign")?.clone()).ok()?;
+        if let Some(cover) = j.get("cover").filter(|c| !c.is_null()) {
+            let mut rule: super::results::CoverRule =
+                serde_json::from_value(cover.get("rule")?.clone()).ok()?;
+            rule.culprits = Vec::new();
+            for c in cover.get("culprits")?.as_array()? {
+                let [diff, status] = c.as_array()?.as_slice() else {
+                    return None;
+                };
+                rule.culprits
+                    .push((ConfigDiff::decode(diff)?, Status::decode(status)?));
+            }
+            r.cover = Some(rule);
+        }
         for e in j.get("entries")?.as_array()? {
             let [config, status, detail] = e.as_array()?.as_slice() else {
                 return None;

@@ -215,6 +215,8 @@ pub struct Results {
     pub(crate) sweep: Option<SweepSkips>,
     /// The campaign that made them (an n-tuple sweep's).
     pub(crate) campaign: Option<super::state::Campaign>,
+    /// How a covering sweep answers `lookup` for its t-sets.
+    pub(crate) cover: Option<CoverRule>,
 }
 
 /// The combinations of `n` fields, in lexicographic order of field index,
@@ -290,6 +292,7 @@ impl fmt::Display for Results {
 impl PartialEq for Results {
     fn eq(&self, other: &Self) -> bool {
         self.sweep == other.sweep
+            && self.cover == other.cover
             && self.entries.len() == other.entries.len()
             && self.entries.iter().zip(&other.entries).all(|(a, b)| {
                 a.status == b.status
@@ -364,16 +367,19 @@ impl serde::Serialize for Results {
                 s.collect_seq(self.0.iter().map(SavedEntry::from))
             }
         }
-        if self.sweep.is_none() && self.campaign.is_none() {
+        if self.sweep.is_none() && self.campaign.is_none() && self.cover.is_none() {
             return AllEntries(&self.entries).serialize(s);
         }
-        let mut st = s.serialize_struct("Results", 3)?;
+        let mut st = s.serialize_struct("Results", 4)?;
         if let Some(campaign) = &self.campaign {
             st.serialize_field("campaign", campaign)?;
         }
         st.serialize_field("entries", &AllEntries(&self.entries))?;
         if let Some(sweep) = &self.sweep {
             st.serialize_field("skipped", sweep)?;
+        }
+        if let Some(cover) = &self.cover {
+            st.serialize_field("covering", cover)?;
         }
         st.end()
     }
@@ -410,6 +416,7 @@ impl<'de> serde::Deserialize<'de> for Results {
                 let mut results: Option<Results> = None;
                 let mut sweep: Option<SweepSkips> = None;
                 let mut campaign: Option<super::state::Campaign> = None;
+                let mut cover: Option<CoverRule> = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "entries" if results.is_none() => {
@@ -417,7 +424,8 @@ impl<'de> serde::Deserialize<'de> for Results {
                         }
                         "skipped" if sweep.is_none() => sweep = Some(map.next_value()?),
                         "campaign" if campaign.is_none() => campaign = Some(map.next_value()?),
-                        "entries" | "skipped" | "campaign" => {
+                        "covering" if cover.is_none() => cover = Some(map.next_value()?),
+                        "entries" | "skipped" | "campaign" | "covering" => {
                             return Err(serde::de::Error::custom(format_args!(
                                 "`{key}` is given twice; keep one"
                             )))
@@ -425,7 +433,7 @@ impl<'de> serde::Deserialize<'de> for Results {
                         other => {
                             return Err(serde::de::Error::unknown_field(
                                 other,
-                                &["entries", "skipped", "campaign"],
+                                &["entries", "skipped", "campaign", "covering"],
                             ))
                         }
                     }
@@ -434,6 +442,7 @@ impl<'de> serde::Deserialize<'de> for Results {
                     results.ok_or_else(|| serde::de::Error::missing_field("entries"))?;
                 results.sweep = sweep;
                 results.campaign = campaign;
+                results.cover = cover;
                 Ok(results)
             }
         }
@@ -591,6 +600,9 @@ impl Results {
     /// ```
     pub fn lookup<S: AsRef<str>>(&self, names: &[S]) -> Option<Status> {
         let want: BTreeSet<&str> = names.iter().map(AsRef::as_ref).collect();
+        if let Some(answer) = self.cover.as_ref().and_then(|c| c.answer(&want)) {
+            return Some(answer);
+        }
         let mut matching = self.entries.iter().filter(|e| {
             e.config.len() == want.len() && e.config.keys().all(|k| want.contains(k.as_str()))
         });
@@ -697,5 +709,95 @@ impl Results {
     /// Whether the sweep reached and skipped the combination of `names`.
     pub(crate) fn sweep_skipped(&self, names: &BTreeSet<&str>) -> bool {
         self.sweep.as_ref().is_some_and(|s| s.skipped(names))
+    }
+}
+
+/// How the results of a covering sweep
+/// ([`ConfigFuzzer::fuzz_covering`](crate::ConfigFuzzer::fuzz_covering))
+/// answer [`Results::lookup`] for a set of `t` field names: skipped if it
+/// holds a field the fuzzer must not change, failing (as the culprit
+/// failed) if it contains a culprit the sweep found, skipped if no config
+/// holding it could run, else passed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CoverRule {
+    /// The config's field names, in order.
+    names: Vec<String>,
+    /// The fields the fuzzer could not change, by index.
+    fixed: Vec<bool>,
+    /// The strength: fields per t-set.
+    t: usize,
+    /// The minimal failing configs the sweep found, with their status.
+    pub(crate) culprits: Vec<(ConfigDiff, Status)>,
+    /// The t-sets no config could hold (each broke an implication or a
+    /// validator at every level).
+    pub(crate) not_coverable: Vec<BTreeSet<String>>,
+}
+
+impl CoverRule {
+    pub(crate) fn new(fields: &[FieldMeta], fixed: Vec<bool>, t: usize) -> Self {
+        CoverRule {
+            names: fields.iter().map(|f| f.name().to_string()).collect(),
+            fixed,
+            t,
+            culprits: Vec::new(),
+            not_coverable: Vec::new(),
+        }
+    }
+
+    /// The answer for the t-set `want`; `None` if it is not a t-set of the
+    /// config's fields.
+    fn answer(&self, want: &BTreeSet<&str>) -> Option<Status> {
+        if want.len() != self.t {
+            return None;
+        }
+        let mut fixed = false;
+        for name in want {
+            let i = self.names.iter().position(|f| f == name)?;
+            fixed |= self.fixed[i];
+        }
+        if fixed {
+            return Some(Status::Skipped);
+        }
+        let mut flaky = None;
+        for (culprit, status) in &self.culprits {
+            if culprit.keys().all(|k| want.contains(k.as_str())) {
+                if *status != Status::Flaky {
+                    return Some(*status);
+                }
+                flaky = Some(*status);
+            }
+        }
+        if flaky.is_some() {
+            return flaky;
+        }
+        if self
+            .not_coverable
+            .iter()
+            .any(|n| n.iter().map(String::as_str).eq(want.iter().copied()))
+        {
+            return Some(Status::Skipped);
+        }
+        Some(Status::Passed)
+    }
+}
+
+impl Results {
+    /// The culprits of a covering sweep
+    /// ([`ConfigFuzzer::fuzz_covering`](crate::ConfigFuzzer::fuzz_covering)):
+    /// the minimal failing configs it found, with how each failed, in the
+    /// order found. Other results have none. Use them to see *why* the
+    /// t-sets [`lookup`](Self::lookup) reports failing fail (each such
+    /// t-set contains a culprit), and to re-run them with
+    /// [`ConfigFuzzer::verify`](crate::ConfigFuzzer::verify).
+    ///
+    /// ```
+    /// # use fuzzer_core::Results;
+    /// assert_eq!(Results::new().culprits().count(), 0);
+    /// ```
+    pub fn culprits(&self) -> impl Iterator<Item = (&ConfigDiff, Status)> + '_ {
+        self.cover
+            .iter()
+            .flat_map(|c| c.culprits.iter().map(|(d, s)| (d, *s)))
     }
 }

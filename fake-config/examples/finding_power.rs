@@ -1,0 +1,161 @@
+//! The finding-power table of `BENCHMARKS.md`: covering-array sizes against
+//! exhaustive sweeps, and what a covering campaign spends to find planted
+//! bugs. Run it in release mode (it is CPU heavy):
+//!
+//! ```sh
+//! cargo run --release -p fake-config --example finding_power
+//! ```
+//!
+//! Sizes: `fuzz_covering(t)` over a test that always passes, so every row
+//! is a covering row (the first run is the pins alone). "t-sets" is what
+//! `fuzz_n_tuple(t)` runs, one config per t-set; "interactions" counts
+//! every combination of levels of every t-set. 666 fields is
+//! `InductorConfig` (mixed types, so more levels per field); the others are
+//! the `bool`-only `WideN` fixtures. t = 3 at 666 fields is left out: its
+//! 49 million t-sets do not fit the generator's bookkeeping in memory.
+//!
+//! Campaigns: bugs planted at fields chosen per seed, `fuzz_covering`
+//! against `fuzz_n_tuple` (all t-sets), runs counted by
+//! `ConfigFuzzer::num_runs` (shrinking and confirmation included).
+
+use std::time::Instant;
+
+use fake_config::{InductorConfig, Wide100, Wide20, Wide300, Wide50};
+use fuzzer_core::prelude::*;
+
+/// `C(n, k)`.
+fn binomial(n: u128, k: u128) -> u128 {
+    (0..k).fold(1, |c, i| c * (n - i) / (i + 1))
+}
+
+/// Rows of a covering sweep of `C` over an always-passing test, and the
+/// time it took.
+fn size<C: FuzzableConfig>(t: usize) -> (usize, f64) {
+    let started = Instant::now();
+    let fuzzer = ConfigFuzzer::<C>::new(|| true, 0);
+    let results = fuzzer.fuzz_covering(t);
+    (results.num_ran() - 1, started.elapsed().as_secs_f64())
+}
+
+fn size_row<C: FuzzableConfig>(name: &str, t: usize) {
+    let k = C::fields()
+        .iter()
+        .filter(|f| matches!(f.fuzz_role(), fuzzer_core::FuzzRole::Fuzzed))
+        .count() as u128;
+    let (rows, secs) = size::<C>(t);
+    println!(
+        "| {name} | {k} | {t} | {} | **{rows}** | {:.0}× | {secs:.2} s |",
+        binomial(k, t as u128),
+        binomial(k, t as u128) as f64 / rows.max(1) as f64
+    );
+}
+
+/// A test over `Wide100` failing on field `single` off, or on both fields
+/// of either pair off.
+fn planted_wide100(seed: u64) -> (impl Fn() -> bool + Send + Sync + 'static, Vec<Vec<usize>>) {
+    let mut rng = fuzzer_core::rng(seed);
+    let mut picked: Vec<usize> = Vec::new();
+    while picked.len() < 5 {
+        let f = rng.below(100) as usize;
+        if !picked.contains(&f) {
+            picked.push(f);
+        }
+    }
+    let bugs = vec![
+        vec![picked[0]],
+        vec![picked[1], picked[2]],
+        vec![picked[3], picked[4]],
+    ];
+    let planted = bugs.clone();
+    let test = move || {
+        let values = Wide100::to_values();
+        !planted.iter().any(|bug| {
+            bug.iter()
+                .all(|&f| values[&format!("f{f:03}")] == Value::Bool(false))
+        })
+    };
+    (test, bugs)
+}
+
+/// A test over `Wide50` with a single-field, a pair and a triple bug.
+fn planted_wide50(seed: u64) -> (impl Fn() -> bool + Send + Sync + 'static, Vec<Vec<usize>>) {
+    let mut rng = fuzzer_core::rng(seed);
+    let mut picked: Vec<usize> = Vec::new();
+    while picked.len() < 6 {
+        let f = rng.below(50) as usize;
+        if !picked.contains(&f) {
+            picked.push(f);
+        }
+    }
+    let bugs = vec![
+        vec![picked[0]],
+        vec![picked[1], picked[2]],
+        vec![picked[3], picked[4], picked[5]],
+    ];
+    let planted = bugs.clone();
+    let test = move || {
+        let values = Wide50::to_values();
+        !planted.iter().any(|bug| {
+            bug.iter()
+                .all(|&f| values[&format!("f{f:03}")] == Value::Bool(false))
+        })
+    };
+    (test, bugs)
+}
+
+/// How many of the planted bugs are among the culprits.
+fn found(results: &Results, bugs: &[Vec<usize>]) -> usize {
+    bugs.iter()
+        .filter(|bug| {
+            results.culprits().any(|(c, _)| {
+                c.len() == bug.len()
+                    && bug
+                        .iter()
+                        .all(|f| c.get(&format!("f{f:03}")) == Some(&Value::Bool(false)))
+            })
+        })
+        .count()
+}
+
+fn main() {
+    println!("## Covering sizes (no bugs)\n");
+    println!(
+        "| config | fields | t | t-sets (`fuzz_n_tuple`) | covering rows | fewer runs | time |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    size_row::<Wide20>("Wide20", 2);
+    size_row::<Wide50>("Wide50", 2);
+    size_row::<Wide100>("Wide100", 2);
+    size_row::<Wide300>("Wide300", 2);
+    size_row::<InductorConfig>("InductorConfig", 2);
+    size_row::<Wide20>("Wide20", 3);
+    size_row::<Wide50>("Wide50", 3);
+    size_row::<Wide100>("Wide100", 3);
+    size_row::<Wide300>("Wide300", 3);
+
+    println!("\n## Campaigns with planted bugs\n");
+    println!("| campaign | seed | bugs planted | bugs found | runs | exhaustive runs |");
+    println!("|---|---|---|---|---|---|");
+    for seed in 0..5 {
+        let (test, bugs) = planted_wide100(seed);
+        let fuzzer = ConfigFuzzer::<Wide100>::new(test, seed);
+        let results = fuzzer.fuzz_covering(2);
+        println!(
+            "| Wide100, t = 2, bugs of 1, 2, 2 fields | {seed} | {} | {} | {} | 4,950 |",
+            bugs.len(),
+            found(&results, &bugs),
+            fuzzer.num_runs()
+        );
+    }
+    for seed in 0..5 {
+        let (test, bugs) = planted_wide50(seed);
+        let fuzzer = ConfigFuzzer::<Wide50>::new(test, seed);
+        let results = fuzzer.fuzz_covering(3);
+        println!(
+            "| Wide50, t = 3, bugs of 1, 2, 3 fields | {seed} | {} | {} | {} | 19,600 |",
+            bugs.len(),
+            found(&results, &bugs),
+            fuzzer.num_runs()
+        );
+    }
+}

@@ -1,0 +1,902 @@
+//! Covering sweeps: `fuzz_covering(t)` runs a covering array over each
+//! field's [levels](super::levels) instead of one config per t-set.
+//!
+//! # The generator
+//!
+//! A greedy one-row-at-a-time construction in the style of AETG (Cohen,
+//! Dalal, Fredman and Patton, "The AETG System", IEEE TSE 23(7), 1997),
+//! seeded and deterministic:
+//!
+//! 1. Every *interaction* (a t-set of fields and one level of each) starts
+//!    open. The next row starts from the first open interaction (scanning on
+//!    from where the last row's scan stopped), which fixes t fields.
+//! 2. The other fields are taken in an order shuffled by the seed; each gets
+//!    the level that closes the most open interactions with the fields set
+//!    so far (ties broken by the seed), skipping a level that would complete
+//!    a culprit found earlier (the default never does).
+//! 3. Several candidate rows are built this way (up to 16, fewer for wide
+//!    configs, so a row costs about the same at any width) and the one
+//!    closing the most interactions is run.
+//!
+//! A passing row closes every interaction it holds. A failing row is
+//! shrunk by the campaign's minimizer to a culprit; every interaction that
+//! contains the culprit is *explained* (the sweep reports it failing), and
+//! no later row contains the culprit. The interactions of the failing row
+//! that do not contain it stay open and are covered again by later rows.
+//! The sweep ends when no interaction is open.
+//!
+//! A row that breaks an implication or a validator is repaired by setting
+//! fields back to their defaults (the last chosen first, the seed
+//! interaction's fields never); if the seed interaction alone cannot run,
+//! it is recorded as [`Status::Skipped`] with the reason and never run.
+//!
+//! # Sizes
+//!
+//! Published sizes for comparison, for `k` two-level factors: the smallest
+//! strength-2 covering array is known exactly (Kleitman and Spencer 1973;
+//! Katona 1973): the least `N` with `C(N-1, ceil(N/2)) >= k`, which is 10
+//! rows for `k = 100` and 12 for `k = 300`. Greedy tools land a little
+//! above: AETG reports 10–15 for `2^100` in its paper's tables, and
+//! PICT/ACTS (IPOG) come out near 10–16 for the same input. For strength 3
+//! the best known binary arrays (Colbourn's covering-array tables) are 12
+//! rows for `k = 12`, and grow like `log k`: around 20–30 rows for `k` in
+//! the tens to hundreds. This generator gives the sizes listed in
+//! `BENCHMARKS.md` (the `finding_power` example prints them).
+//!
+//! # The no-masking assumption
+//!
+//! A covering sweep answers a t-set from the rows that contain it, not from
+//! a run of the t-set alone. That is sound when failures do not mask each
+//! other: an interaction that fails, fails in every config that contains
+//! it, and a config passes only if every interaction in it passes. A test
+//! where one field's value hides another's bug (an early return, a fallback
+//! path) can break this: a t-set can then be reported passing while it
+//! fails alone. [`ConfigFuzzer::verify`] re-runs each reported culprit
+//! alone; [`ConfigFuzzer::fuzz_n_tuple`] runs each t-set alone.
+
+use std::collections::BTreeSet;
+
+use super::campaign::next_combination;
+use super::candidate::{borrowed, check_changes, owned, to_diff, Change};
+use super::engine::{Call, Judge, Phase};
+use super::hunt::FuzzError;
+use super::levels::levels;
+use super::results::{CoverRule, Detail, Entry, Results, Status};
+use super::ConfigFuzzer;
+use crate::config::FuzzableConfig;
+use crate::error::ConfigError;
+use crate::sample::{rng, FuzzRng};
+use crate::value::ConfigDiff;
+
+/// How [`ConfigFuzzer::fuzz_n_tuple`] picks the values of each
+/// combination of fields. Set with
+/// [`ConfigFuzzer::n_tuple_draw`]; part of the campaign's identity in
+/// state files and shards.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NTupleDraw {
+    /// Every combination of the fields' non-default levels (the default):
+    /// a pair of `bool`s is one config (both toggled), a `bool` and a
+    /// three-variant enum two, so a bug at one value of a small domain is
+    /// never missed by an unlucky draw. `max_combinations` still counts
+    /// combinations of fields, not configs.
+    #[default]
+    AllLevels,
+    /// One value per field, drawn with the fuzzer's
+    /// [`SamplingMethod`](crate::SamplingMethod): PyTorch's
+    /// `fuzz_n_tuple`, one config per combination of fields.
+    Single,
+}
+
+impl NTupleDraw {
+    /// The name in campaign options.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            NTupleDraw::AllLevels => "all-levels",
+            NTupleDraw::Single => "single",
+        }
+    }
+}
+
+impl<C: FuzzableConfig> ConfigFuzzer<C> {
+    /// How [`fuzz_n_tuple`](Self::fuzz_n_tuple) picks each combination's
+    /// values: every combination of the fields' non-default levels
+    /// ([`NTupleDraw::AllLevels`], the default), or one sampled value per
+    /// field ([`NTupleDraw::Single`], PyTorch's shape).
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    /// use fuzzer_core::NTupleDraw;
+    ///
+    /// #[derive(FuzzValue, Clone, Copy, Debug, PartialEq, Eq)]
+    /// pub enum Mode { Fast, Safe, Debug }
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Knobs {
+    ///     pub trace: bool,
+    ///     #[config(default = Mode::Fast)]
+    ///     pub mode: Mode,
+    /// }
+    ///
+    /// let test = || Knobs::read(|c| !(c.trace && c.mode == Mode::Debug));
+    /// let all = ConfigFuzzer::<Knobs>::new(test, 0).fuzz_n_tuple(2, 10);
+    /// assert_eq!(all.num_ran(), 2);      // trace on with Safe, and with Debug
+    /// assert_eq!(all.lookup(&["trace", "mode"]), Some(Status::FailedReturn));
+    /// let one = ConfigFuzzer::<Knobs>::new(test, 0)
+    ///     .n_tuple_draw(NTupleDraw::Single)
+    ///     .fuzz_n_tuple(2, 10);
+    /// assert_eq!(one.num_ran(), 1);      // one drawn value of `mode`
+    /// ```
+    pub fn n_tuple_draw(mut self, draw: NTupleDraw) -> Self {
+        self.opts.n_tuple_draw = draw;
+        self
+    }
+
+    /// The configured [`NTupleDraw`].
+    pub(crate) fn draw(&self) -> NTupleDraw {
+        self.opts.n_tuple_draw
+    }
+}
+
+/// An interaction no passing row has held yet.
+const OPEN: u8 = 0;
+/// Held by a passing row.
+const COVERED: u8 = 1;
+/// Contains a culprit: reported failing.
+const EXPLAINED: u8 = 2;
+/// Cannot run (breaks an implication or a validator).
+const NO_RUN: u8 = 3;
+
+/// The cost, in interaction look-ups, that the candidate rows of one step
+/// share (more candidates for narrow configs).
+const CANDIDATE_BUDGET: usize = 8_000_000;
+/// The most candidate rows one step builds.
+const MAX_CANDIDATES: usize = 16;
+
+/// The bookkeeping of a covering array: the state of every interaction.
+pub(crate) struct Coverage {
+    t: usize,
+    /// Levels per position (varied fields only).
+    levels: Vec<usize>,
+    /// `C(n, j)` for `n <= k`, `j <= t`.
+    binom: Vec<Vec<usize>>,
+    /// Start of each t-set's block of interactions, by the t-set's rank.
+    offsets: Vec<usize>,
+    state: Vec<u8>,
+    open: usize,
+    /// Where the search for the next open interaction goes on.
+    cursor: usize,
+}
+
+impl Coverage {
+    /// The interactions of `t`-sets over positions with these level counts.
+    /// `None` if there are more than `usize` can count or memory could hold.
+    pub(crate) fn new(levels: Vec<usize>, t: usize) -> Option<Self> {
+        let k = levels.len();
+        let mut binom = vec![vec![0usize; t + 1]; k + 1];
+        for n in 0..=k {
+            binom[n][0] = 1;
+            for j in 1..=t.min(n) {
+                binom[n][j] =
+                    binom[n - 1][j - 1].checked_add(if j < n { binom[n - 1][j] } else { 0 })?;
+            }
+        }
+        let sets = binom[k][t];
+        let mut sizes = vec![0usize; sets];
+        if k >= t {
+            let mut combo: Vec<usize> = (0..t).collect();
+            loop {
+                let rank = rank(&binom, &combo);
+                sizes[rank] = combo
+                    .iter()
+                    .try_fold(1usize, |acc, &p| acc.checked_mul(levels[p]))?;
+                if !next_combination(&mut combo, k) {
+                    break;
+                }
+            }
+        }
+        let mut offsets = Vec::with_capacity(sets + 1);
+        let mut total = 0usize;
+        for s in sizes {
+            offsets.push(total);
+            total = total.checked_add(s)?;
+        }
+        offsets.push(total);
+        Some(Coverage {
+            t,
+            levels,
+            binom,
+            offsets,
+            state: vec![OPEN; total],
+            open: total,
+            cursor: 0,
+        })
+    }
+
+    /// The number of interactions.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.state.len()
+    }
+
+    /// The index of the interaction of sorted positions `pos` at `lv`.
+    fn index(&self, pos: &[usize], lv: &[usize]) -> usize {
+        let mut at = 0;
+        for (&p, &l) in pos.iter().zip(lv) {
+            at = at * self.levels[p] + l;
+        }
+        self.offsets[rank(&self.binom, pos)] + at
+    }
+
+    fn set(&mut self, i: usize, state: u8) {
+        if self.state[i] == OPEN && state != OPEN {
+            self.open -= 1;
+        }
+        self.state[i] = state;
+    }
+
+    /// The first open interaction at or after the cursor, as positions and
+    /// levels.
+    fn next_open(&mut self) -> Option<(Vec<usize>, Vec<usize>)> {
+        if self.open == 0 {
+            return None;
+        }
+        let len = self.state.len();
+        let start = self.cursor;
+        let i = (start..len)
+            .chain(0..start)
+            .find(|&i| self.state[i] == OPEN)?;
+        self.cursor = i;
+        Some(self.decode(i))
+    }
+
+    /// The positions and levels of interaction `i`.
+    fn decode(&self, i: usize) -> (Vec<usize>, Vec<usize>) {
+        let rank = self.offsets.partition_point(|&o| o <= i) - 1;
+        // Unrank in the combinatorial number system (colex order).
+        let mut pos = vec![0; self.t];
+        let mut r = rank;
+        let mut n = self.levels.len();
+        for j in (1..=self.t).rev() {
+            n -= 1;
+            while self.binom[n][j] > r {
+                n -= 1;
+            }
+            pos[j - 1] = n;
+            r -= self.binom[n][j];
+        }
+        let mut at = i - self.offsets[rank];
+        let mut lv = vec![0; self.t];
+        for j in (0..self.t).rev() {
+            lv[j] = at % self.levels[pos[j]];
+            at /= self.levels[pos[j]];
+        }
+        (pos, lv)
+    }
+
+    /// Calls `f` with the sorted positions and levels of every interaction
+    /// a full `row` holds that contains all of `fixed` (sorted positions).
+    fn each_in_row(&self, row: &[usize], fixed: &[usize], mut f: impl FnMut(usize)) {
+        let others: Vec<usize> = (0..row.len()).filter(|p| !fixed.contains(p)).collect();
+        let extra = self.t - fixed.len();
+        let mut pick: Vec<usize> = (0..extra).collect();
+        if extra > others.len() {
+            return;
+        }
+        let mut pos = Vec::with_capacity(self.t);
+        let mut lv = Vec::with_capacity(self.t);
+        loop {
+            pos.clear();
+            pos.extend(fixed.iter().copied());
+            pos.extend(pick.iter().map(|&j| others[j]));
+            pos.sort_unstable();
+            lv.clear();
+            lv.extend(pos.iter().map(|&p| row[p]));
+            f(self.index(&pos, &lv));
+            if extra == 0 || !next_combination(&mut pick, others.len()) {
+                break;
+            }
+        }
+    }
+
+    /// How many open interactions setting position `p` to level `v` would
+    /// close, with the positions in `set` (levels in `row`) already set.
+    fn gain(&self, row: &[usize], set: &[usize], p: usize, v: usize) -> usize {
+        let need = self.t - 1;
+        if set.len() < need {
+            return 0;
+        }
+        let mut pick: Vec<usize> = (0..need).collect();
+        let mut pos = Vec::with_capacity(self.t);
+        let mut lv = Vec::with_capacity(self.t);
+        let mut count = 0;
+        loop {
+            pos.clear();
+            pos.extend(pick.iter().map(|&j| set[j]));
+            pos.push(p);
+            pos.sort_unstable();
+            lv.clear();
+            lv.extend(pos.iter().map(|&q| if q == p { v } else { row[q] }));
+            count += usize::from(self.state[self.index(&pos, &lv)] == OPEN);
+            if need == 0 || !next_combination(&mut pick, set.len()) {
+                break;
+            }
+        }
+        count
+    }
+}
+
+/// The rank of sorted positions in the combinatorial number system.
+fn rank(binom: &[Vec<usize>], pos: &[usize]) -> usize {
+    pos.iter().enumerate().map(|(j, &p)| binom[p][j + 1]).sum()
+}
+
+/// A culprit as positions and the levels it forbids together.
+struct Culprit {
+    members: Vec<(usize, usize)>,
+}
+
+/// One candidate row: a level for every position, and the positions the
+/// generator chose (after the seed interaction's), in order.
+struct Row {
+    levels: Vec<usize>,
+    order: Vec<usize>,
+}
+
+impl<C: FuzzableConfig> ConfigFuzzer<C> {
+    /// A covering-array sweep of strength `t` (2: pairs, 3: triples): far
+    /// fewer runs than [`fuzz_n_tuple`](Self::fuzz_n_tuple), whose
+    /// [`Results::lookup`] answers every t-set of fields as `fuzz_n_tuple(t)`
+    /// would: failing (with the culprit's status) if it contains a culprit
+    /// the sweep found, [`Status::Skipped`] if it holds a field the fuzzer
+    /// must not change, else passed. Use it where an exhaustive sweep is too
+    /// long (100 fields: 4,950 pairs; 666 fields: 221,445 pairs).
+    ///
+    /// Each field varies over its levels (the default and its toggle for a
+    /// `bool`, every variant of a small enum, boundaries and a few interior
+    /// values of a range; see the module docs of `levels`), and the rows
+    /// together hold every combination of levels of every t-set
+    /// (*interaction*). A failing row is shrunk to a culprit (a minimal
+    /// failing config, as [`minimize`](Self::minimize) gives), every
+    /// interaction containing it is reported failing, and no later row
+    /// contains it; the sweep goes on until every interaction is held by a
+    /// passing row or contains a culprit. Rows run one at a time (each
+    /// depends on the rows before), so [`jobs`](Self::jobs) only speeds up
+    /// shrinking's confirmations; a sharded fuzzer cannot run it.
+    ///
+    /// The entries are the rows run (the first is the pins alone), the
+    /// culprits, and any interaction that could not run (skipped, with the
+    /// reason); [`Results::culprits`] lists the culprits.
+    ///
+    /// **The no-masking assumption**: an interaction that fails, fails in
+    /// every config that holds it, and a config that passes shows every
+    /// interaction in it passes. A test where one field's value hides
+    /// another's failure can break this; [`verify`](Self::verify) re-runs
+    /// each culprit alone, and `fuzz_n_tuple` runs each t-set alone.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     pub a: bool,
+    ///     pub b: bool,
+    ///     pub c: bool,
+    ///     pub d: bool,
+    ///     pub e: bool,
+    /// }
+    ///
+    /// // Fails when `b` and `d` are both on.
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| !(c.b && c.d)), 0);
+    /// let pairs = fuzzer.fuzz_covering(2);
+    /// assert_eq!(pairs.lookup(&["d", "b"]), Some(Status::FailedReturn));
+    /// assert_eq!(pairs.lookup(&["a", "b"]), Some(Status::Passed));
+    /// assert_eq!(pairs.culprits().count(), 1);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `t` is not 1, 2 or 3, the fuzzer is sharded, the pins alone fail,
+    /// or process isolation cannot bring a child to the test;
+    /// [`try_fuzz_covering`](Self::try_fuzz_covering) returns these as
+    /// errors.
+    pub fn fuzz_covering(&self, t: usize) -> Results {
+        self.try_fuzz_covering(t).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`fuzz_covering`](Self::fuzz_covering), returning what stopped it as
+    /// an error: [`FuzzError::Config`] for an unsupported `t`,
+    /// [`FuzzError::Shard`] on a sharded fuzzer,
+    /// [`FuzzError::FailsAtBaseline`] when the pins alone fail.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     pub a: bool,
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| true, 0);
+    /// assert!(matches!(fuzzer.try_fuzz_covering(4), Err(FuzzError::Config(_))));
+    /// ```
+    pub fn try_fuzz_covering(&self, t: usize) -> Result<Results, FuzzError> {
+        self.logged("fuzz_covering", || self.covering(t))
+    }
+
+    /// Re-runs each culprit of a covering sweep's `results` alone (the pins
+    /// plus the culprit, always afresh), to check the sweep's no-masking
+    /// assumption held: a culprit that does not fail the same way alone
+    /// was reported wrongly. Results of other campaigns have no culprits,
+    /// and give empty results.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     pub a: bool,
+    ///     pub b: bool,
+    ///     pub c: bool,
+    /// }
+    ///
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| !(c.a && c.c)), 3);
+    /// let pairs = fuzzer.fuzz_covering(2);
+    /// let check = fuzzer.verify(&pairs);
+    /// for (culprit, status) in pairs.culprits() {
+    ///     assert_eq!(check.get(culprit).map(|e| e.status), Some(status));
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If process isolation cannot bring a child to the test.
+    pub fn verify(&self, results: &Results) -> Results {
+        let culprits: Vec<ConfigDiff> = results.culprits().map(|(c, _)| c.clone()).collect();
+        self.reproduce(&culprits)
+    }
+
+    /// `fuzz_covering`, with errors.
+    pub(crate) fn covering(&self, t: usize) -> Result<Results, FuzzError> {
+        if !(1..=3).contains(&t) {
+            return Err(FuzzError::Config(ConfigError::Invalid {
+                message: format!(
+                    "a covering sweep of strength {t} is not supported; use t = 2 (pairs) or 3 (triples)"
+                ),
+            }));
+        }
+        if self.shard.is_some() {
+            return Err(FuzzError::Shard {
+                message:
+                    "a covering sweep cannot be sharded: each row depends on the results of the \
+                          rows before it; run it without `.shard(..)`"
+                        .to_string(),
+            });
+        }
+        let campaign = self.campaign("covering", [("t".to_string(), serde_json::json!(t))].into());
+        let _journal = self.open_journal(&campaign)?;
+        let fields = C::fields();
+        let all_levels = levels::<C>(&self.pins, self.seed);
+        // Positions: the fields with more than one level.
+        let varied: Vec<usize> = (0..fields.len())
+            .filter(|&i| all_levels[i].len() > 1 && self.pins.fuzzable::<C>(i))
+            .collect();
+        let fixed: Vec<bool> = (0..fields.len())
+            .map(|i| !self.pins.fuzzable::<C>(i))
+            .collect();
+        let mut results = Results::new();
+        results.campaign = Some(campaign);
+        let mut rule = CoverRule::new(fields, fixed, t);
+        let mut call = Call::new(Phase::Baseline);
+        let baseline = self.verdict(&call, &[], Judge::CAMPAIGN)??;
+        if baseline.status.is_failing() {
+            return Err(FuzzError::FailsAtBaseline {
+                status: baseline.status,
+                detail: baseline.into(),
+            });
+        }
+        results.record(Entry {
+            config: ConfigDiff::new(),
+            status: baseline.status,
+            detail: baseline.into(),
+        });
+        let counts: Vec<usize> = varied.iter().map(|&i| all_levels[i].len()).collect();
+        let Some(mut cover) = Coverage::new(counts, t) else {
+            return Err(FuzzError::Config(ConfigError::Invalid {
+                message: format!(
+                    "a covering sweep of strength {t} over {} fields has more interactions than this machine can count; \
+                     use a smaller t, or pin fields",
+                    varied.len()
+                ),
+            }));
+        };
+        let mut rng = rng(self.seed);
+        let mut culprits: Vec<Culprit> = Vec::new();
+        let mut by_pos: Vec<Vec<usize>> = vec![Vec::new(); varied.len()];
+        let per_row = varied
+            .len()
+            .saturating_pow(t as u32)
+            .saturating_mul(counts_mean(&all_levels, &varied))
+            .max(1);
+        let candidates = (CANDIDATE_BUDGET / per_row).clamp(1, MAX_CANDIDATES);
+        let base =
+            crate::constraint::constrained::<C>().then(|| C::__registry().declared_with_force());
+        call.phase(Phase::NTuple);
+        while let Some((seed_pos, seed_lv)) = cover.next_open() {
+            let mut best: Option<(usize, Row)> = None;
+            for _ in 0..candidates {
+                let row = build_row(&cover, &seed_pos, &seed_lv, &culprits, &by_pos, &mut rng);
+                let gain = row_gain(&cover, &row.levels);
+                if best.as_ref().is_none_or(|(g, _)| gain > *g) {
+                    best = Some((gain, row));
+                }
+            }
+            let Some((_, mut row)) = best else { break };
+            let to_changes = |levels: &[usize]| -> Vec<Change> {
+                levels
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &l)| l != 0)
+                    .map(|(p, &l)| (varied[p] as u32, all_levels[varied[p]][l].clone()))
+                    .collect()
+            };
+            // Repair a row that may not run: fields back to their defaults,
+            // the last chosen first.
+            if let Some(base) = &base {
+                let mut order = row.order.clone();
+                loop {
+                    let changes = to_changes(&row.levels);
+                    match check_changes(base, &self.pins.active, &borrowed(&changes)) {
+                        Ok(()) => break,
+                        Err(e) => match order.pop() {
+                            Some(p) => row.levels[p] = 0,
+                            None => {
+                                // The seed interaction alone may not run.
+                                let config = interaction_diff::<C>(
+                                    &varied,
+                                    &all_levels,
+                                    &seed_pos,
+                                    &seed_lv,
+                                );
+                                results.record(Entry {
+                                    config,
+                                    status: Status::Skipped,
+                                    detail: Detail {
+                                        message: Some(e.to_string()),
+                                        duration: Default::default(),
+                                    },
+                                });
+                                let i = cover.index(&seed_pos, &seed_lv);
+                                cover.set(i, NO_RUN);
+                                row.levels.clear();
+                                break;
+                            }
+                        },
+                    }
+                }
+                if row.levels.is_empty() {
+                    continue;
+                }
+            }
+            let changes = to_changes(&row.levels);
+            let refs = borrowed(&changes);
+            let record = match self.verdict(&call, &refs, Judge::CAMPAIGN)? {
+                Ok(record) => record,
+                Err(e) => {
+                    let i = cover.index(&seed_pos, &seed_lv);
+                    cover.set(i, NO_RUN);
+                    results.record(Entry {
+                        config: interaction_diff::<C>(&varied, &all_levels, &seed_pos, &seed_lv),
+                        status: Status::Skipped,
+                        detail: Detail {
+                            message: Some(e.to_string()),
+                            duration: Default::default(),
+                        },
+                    });
+                    continue;
+                }
+            };
+            results.record(Entry {
+                config: to_diff::<C>(&refs),
+                status: record.status,
+                detail: record.clone().into(),
+            });
+            if !record.status.is_failing() {
+                close_row(&mut cover, &row.levels);
+                continue;
+            }
+            call.failures += 1;
+            let (minimal, _limit, status, detail) =
+                self.shrink_and_settle(&mut call, &refs, record, None)?;
+            let minimal: Vec<Change> = if minimal.is_empty() {
+                // Nothing smaller fails alone (a flaky test): forbid the row.
+                owned(&refs)
+            } else {
+                minimal
+            };
+            // Forbid the culprit at the row's levels (the minimizer may
+            // report a simpler value than the row held).
+            let mut members: Vec<(usize, usize)> = minimal
+                .iter()
+                .filter_map(|(i, _)| varied.iter().position(|&f| f == *i as usize))
+                .map(|p| (p, row.levels[p]))
+                .collect();
+            members.sort_unstable();
+            let config = to_diff::<C>(&borrowed(&minimal));
+            rule.culprits.push((config.clone(), status));
+            results.record(Entry {
+                config,
+                status,
+                detail,
+            });
+            if members.is_empty() {
+                let i = cover.index(&seed_pos, &seed_lv);
+                cover.set(i, EXPLAINED);
+                continue;
+            }
+            if members.len() <= t {
+                explain(&mut cover, &members);
+            }
+            let id = culprits.len();
+            for &(p, _) in &members {
+                by_pos[p].push(id);
+            }
+            culprits.push(Culprit { members });
+        }
+        // The t-sets that no row could hold at any of their levels.
+        rule.not_coverable = not_coverable(&cover, &varied, fields);
+        results.cover = Some(rule);
+        Ok(results)
+    }
+}
+
+/// The mean level count of the varied fields, rounded up.
+fn counts_mean(all: &[Vec<crate::value::Value>], varied: &[usize]) -> usize {
+    if varied.is_empty() {
+        return 1;
+    }
+    varied
+        .iter()
+        .map(|&i| all[i].len())
+        .sum::<usize>()
+        .div_ceil(varied.len())
+}
+
+/// Closes every open interaction of a passing row.
+fn close_row(cover: &mut Coverage, row: &[usize]) {
+    let mut hit = Vec::new();
+    cover.each_in_row(row, &[], |i| hit.push(i));
+    for i in hit {
+        if cover.state[i] == OPEN {
+            cover.set(i, COVERED);
+        }
+    }
+}
+
+/// Marks every interaction that contains the culprit `members` (at most t
+/// positions with levels) as explained.
+fn explain(cover: &mut Coverage, members: &[(usize, usize)]) {
+    let t = cover.t;
+    let k = cover.levels.len();
+    let fixed: Vec<usize> = members.iter().map(|m| m.0).collect();
+    let others: Vec<usize> = (0..k).filter(|p| !fixed.contains(p)).collect();
+    let extra = t - members.len();
+    if extra > others.len() {
+        return;
+    }
+    let mut pick: Vec<usize> = (0..extra).collect();
+    let mut hit = Vec::new();
+    loop {
+        let mut pos: Vec<usize> = fixed.clone();
+        pos.extend(pick.iter().map(|&j| others[j]));
+        pos.sort_unstable();
+        // Every level combination of the extra positions.
+        let free: Vec<usize> = pos.iter().copied().filter(|p| !fixed.contains(p)).collect();
+        let mut lv_free = vec![0usize; free.len()];
+        loop {
+            let lv: Vec<usize> = pos
+                .iter()
+                .map(|p| match members.iter().find(|m| m.0 == *p) {
+                    Some(m) => m.1,
+                    None => lv_free[free.iter().position(|f| f == p).unwrap_or(0)],
+                })
+                .collect();
+            hit.push(cover.index(&pos, &lv));
+            // Next level combination.
+            let mut j = free.len();
+            let mut done = true;
+            while j > 0 {
+                j -= 1;
+                lv_free[j] += 1;
+                if lv_free[j] < cover.levels[free[j]] {
+                    done = false;
+                    break;
+                }
+                lv_free[j] = 0;
+            }
+            if done {
+                break;
+            }
+        }
+        if extra == 0 || !next_combination(&mut pick, others.len()) {
+            break;
+        }
+    }
+    for i in hit {
+        if cover.state[i] != NO_RUN {
+            if cover.state[i] == OPEN {
+                cover.open -= 1;
+            }
+            cover.state[i] = EXPLAINED;
+        }
+    }
+}
+
+/// How many open interactions a full row closes.
+fn row_gain(cover: &Coverage, row: &[usize]) -> usize {
+    let mut n = 0;
+    cover.each_in_row(row, &[], |i| n += usize::from(cover.state[i] == OPEN));
+    n
+}
+
+/// Builds one candidate row around the seed interaction.
+fn build_row(
+    cover: &Coverage,
+    seed_pos: &[usize],
+    seed_lv: &[usize],
+    culprits: &[Culprit],
+    by_pos: &[Vec<usize>],
+    rng: &mut FuzzRng,
+) -> Row {
+    let k = cover.levels.len();
+    let mut levels = vec![0usize; k];
+    let mut set: Vec<usize> = Vec::with_capacity(k);
+    let mut is_set = vec![false; k];
+    for (&p, &l) in seed_pos.iter().zip(seed_lv) {
+        levels[p] = l;
+        set.push(p);
+        is_set[p] = true;
+    }
+    let mut rest: Vec<usize> = (0..k).filter(|p| !is_set[*p]).collect();
+    rng.shuffle(&mut rest);
+    let mut order = Vec::with_capacity(rest.len());
+    for p in rest {
+        let mut best_gain = 0;
+        let mut best: Vec<usize> = Vec::new();
+        for v in 0..cover.levels[p] {
+            let completes = v != 0
+                && by_pos[p].iter().any(|&c| {
+                    culprits[c].members.iter().all(|&(q, l)| {
+                        if q == p {
+                            l == v
+                        } else {
+                            is_set[q] && levels[q] == l
+                        }
+                    })
+                });
+            if completes {
+                continue;
+            }
+            let g = cover.gain(&levels, &set, p, v);
+            if best.is_empty() || g > best_gain {
+                best_gain = g;
+                best.clear();
+                best.push(v);
+            } else if g == best_gain {
+                best.push(v);
+            }
+        }
+        let v = best[rng.below(best.len() as u64) as usize];
+        levels[p] = v;
+        // Keep `set` sorted for the combination walk.
+        let at = set.partition_point(|&q| q < p);
+        set.insert(at, p);
+        is_set[p] = true;
+        order.push(p);
+    }
+    Row { levels, order }
+}
+
+/// The config of one interaction (every field of it, defaults included),
+/// as `fuzz_n_tuple` records a t-set.
+fn interaction_diff<C: FuzzableConfig>(
+    varied: &[usize],
+    all: &[Vec<crate::value::Value>],
+    pos: &[usize],
+    lv: &[usize],
+) -> ConfigDiff {
+    pos.iter()
+        .zip(lv)
+        .map(|(&p, &l)| {
+            (
+                C::fields()[varied[p]].name().to_string(),
+                all[varied[p]][l].clone(),
+            )
+        })
+        .collect()
+}
+
+/// The t-sets (as field names) whose every interaction could not run.
+fn not_coverable(
+    cover: &Coverage,
+    varied: &[usize],
+    fields: &[crate::field::FieldMeta],
+) -> Vec<BTreeSet<String>> {
+    let mut out = Vec::new();
+    if !cover.state.contains(&NO_RUN) {
+        return out;
+    }
+    for r in 0..cover.offsets.len() - 1 {
+        let block = &cover.state[cover.offsets[r]..cover.offsets[r + 1]];
+        if !block.is_empty() && block.iter().all(|&s| s == NO_RUN) {
+            let (pos, _) = cover.decode(cover.offsets[r]);
+            out.push(
+                pos.iter()
+                    .map(|&p| fields[varied[p]].name().to_string())
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interactions_decode_to_what_they_encode() {
+        for t in 1..=3 {
+            let cover = Coverage::new(vec![2, 3, 2, 4, 2], t).unwrap();
+            for i in 0..cover.len() {
+                let (pos, lv) = cover.decode(i);
+                assert!(pos.windows(2).all(|w| w[0] < w[1]), "{pos:?}");
+                assert_eq!(cover.index(&pos, &lv), i);
+            }
+        }
+        // 10 pairs of two-level fields: 40 interactions.
+        assert_eq!(Coverage::new(vec![2; 5], 2).unwrap().len(), 40);
+    }
+
+    #[test]
+    fn greedy_rows_cover_every_pair_of_100_bool_fields_in_few_rows() {
+        let mut cover = Coverage::new(vec![2; 100], 2).unwrap();
+        let mut rng = rng(7);
+        let mut rows = 0;
+        while let Some((pos, lv)) = cover.next_open() {
+            let row = build_row(&cover, &pos, &lv, &[], &vec![Vec::new(); 100], &mut rng);
+            close_row(&mut cover, &row.levels);
+            rows += 1;
+            assert!(rows < 100, "the generator does not converge");
+        }
+        assert_eq!(cover.open, 0);
+        assert!(cover.state.iter().all(|&s| s == COVERED));
+        // The optimum is 10 rows; a greedy without candidates stays near it.
+        assert!(rows <= 20, "{rows} rows");
+    }
+
+    #[test]
+    fn a_forbidden_culprit_is_in_no_row_and_explains_its_interactions() {
+        let mut cover = Coverage::new(vec![2; 6], 2).unwrap();
+        let culprit = Culprit {
+            members: vec![(1, 1), (4, 1)],
+        };
+        explain(&mut cover, &culprit.members);
+        let mut by_pos = vec![Vec::new(); 6];
+        by_pos[1].push(0);
+        by_pos[4].push(0);
+        let culprits = [culprit];
+        let mut rng = rng(3);
+        while let Some((pos, lv)) = cover.next_open() {
+            let row = build_row(&cover, &pos, &lv, &culprits, &by_pos, &mut rng);
+            assert!(
+                !(row.levels[1] == 1 && row.levels[4] == 1),
+                "{:?}",
+                row.levels
+            );
+            close_row(&mut cover, &row.levels);
+        }
+        assert_eq!(cover.state[cover.index(&[1, 4], &[1, 1])], EXPLAINED);
+        assert_eq!(cover.state.iter().filter(|&&s| s == EXPLAINED).count(), 1);
+    }
+}
