@@ -35,13 +35,12 @@
 //! Published sizes for comparison, for `k` two-level factors: the smallest
 //! strength-2 covering array is known exactly (Kleitman and Spencer 1973;
 //! Katona 1973): the least `N` with `C(N-1, ceil(N/2)) >= k`, which is 10
-//! rows for `k = 100` and 12 for `k = 300`. Greedy tools land a little
-//! above: AETG reports 10–15 for `2^100` in its paper's tables, and
-//! PICT/ACTS (IPOG) come out near 10–16 for the same input. For strength 3
-//! the best known binary arrays (Colbourn's covering-array tables) are 12
-//! rows for `k = 12`, and grow like `log k`: around 20–30 rows for `k` in
-//! the tens to hundreds. This generator gives the sizes listed in
-//! `BENCHMARKS.md` (the `finding_power` example prints them).
+//! rows for `k = 100` and 12 for `k = 300`. Greedy one-row-at-a-time
+//! constructions such as AETG and IPOG-based tools (PICT, ACTS) land a few
+//! rows above that optimum. For strength 3 no closed form is known; compare
+//! with the published covering-array tables rather than with a figure
+//! quoted here. The `finding_power` example prints this generator's sizes
+//! against the exhaustive counts.
 //!
 //! # The no-masking assumption
 //!
