@@ -351,28 +351,8 @@ pub(crate) fn describe_exit(status: ExitStatus) -> String {
 
 /// `SIGSEGV (11)` for the common signals; `signal 42` otherwise.
 pub(crate) fn signal_name(sig: i32) -> String {
-    const NAMES: &[(Signal, &str)] = &[
-        (Signal::ABORT, "SIGABRT"),
-        (Signal::SEGV, "SIGSEGV"),
-        (Signal::BUS, "SIGBUS"),
-        (Signal::ILL, "SIGILL"),
-        (Signal::FPE, "SIGFPE"),
-        (Signal::KILL, "SIGKILL"),
-        (Signal::TERM, "SIGTERM"),
-        (Signal::INT, "SIGINT"),
-        (Signal::HUP, "SIGHUP"),
-        (Signal::QUIT, "SIGQUIT"),
-        (Signal::PIPE, "SIGPIPE"),
-        (Signal::TRAP, "SIGTRAP"),
-        (Signal::SYS, "SIGSYS"),
-        (Signal::ALARM, "SIGALRM"),
-        (Signal::USR1, "SIGUSR1"),
-        (Signal::USR2, "SIGUSR2"),
-        (Signal::XCPU, "SIGXCPU"),
-        (Signal::XFSZ, "SIGXFSZ"),
-    ];
-    match NAMES.iter().find(|(s, _)| s.as_raw() == sig) {
-        Some((_, name)) => format!("{name} ({sig})"),
+    match fuzzer_core::__private::signal_abbrev(sig) {
+        Some(name) => format!("{name} ({sig})"),
         None => format!("signal {sig}"),
     }
 }

@@ -84,6 +84,9 @@ pub mod prelude {
     };
 }
 
+#[cfg(unix)]
+mod signals;
+
 /// Support for the code the derives generate. Not public API.
 #[doc(hidden)]
 pub mod __private {
@@ -102,6 +105,8 @@ pub mod __private {
     pub use crate::registry::{Fast, Local, Registry};
     pub use crate::sample::{sample_field, SampleCtx};
     pub use crate::schema::ty::DynType as SchemaType;
+    #[cfg(unix)]
+    pub use crate::signals::signal_abbrev;
     pub use crate::value::{FuzzValue, Value};
 
     /// Whether two values of one field type are the same (floats by their

@@ -382,29 +382,8 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
 /// `SIGABRT (6)` for the signals a test can die of; the number otherwise.
 #[cfg(unix)]
 fn signal_name(sig: i32) -> String {
-    use rustix::process::Signal;
-    const NAMES: &[(Signal, &str)] = &[
-        (Signal::ABORT, "SIGABRT"),
-        (Signal::SEGV, "SIGSEGV"),
-        (Signal::BUS, "SIGBUS"),
-        (Signal::ILL, "SIGILL"),
-        (Signal::FPE, "SIGFPE"),
-        (Signal::KILL, "SIGKILL"),
-        (Signal::TERM, "SIGTERM"),
-        (Signal::INT, "SIGINT"),
-        (Signal::HUP, "SIGHUP"),
-        (Signal::QUIT, "SIGQUIT"),
-        (Signal::PIPE, "SIGPIPE"),
-        (Signal::TRAP, "SIGTRAP"),
-        (Signal::SYS, "SIGSYS"),
-        (Signal::ALARM, "SIGALRM"),
-        (Signal::USR1, "SIGUSR1"),
-        (Signal::USR2, "SIGUSR2"),
-        (Signal::XCPU, "SIGXCPU"),
-        (Signal::XFSZ, "SIGXFSZ"),
-    ];
-    match NAMES.iter().find(|(s, _)| s.as_raw() == sig) {
-        Some((_, name)) => format!("{name} ({sig})"),
+    match crate::signals::signal_abbrev(sig) {
+        Some(name) => format!("{name} ({sig})"),
         None => format!("{sig}"),
     }
 }
