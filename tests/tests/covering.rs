@@ -135,20 +135,58 @@ fn wide50_triples_match_the_exhaustive_sweep_in_at_most_600_runs() {
 }
 
 #[test]
-#[ignore = "over 7 minutes in a debug build (666 fields, about 2 million interactions); run with `cargo test --release -p tests --test covering -- --ignored`"]
 fn inductor_pairs_complete() {
     let fuzzer = ConfigFuzzer::<InductorConfig>::new(|| true, 0);
     let pairs = fuzzer.fuzz_covering(2);
-    assert!(pairs.num_ran() > 1);
     assert_eq!(pairs.culprits().count(), 0);
     let fields = InductorConfig::fields();
-    // A pair of fuzzed fields passed; a pair with a skipped field is skipped.
     let fuzzed: Vec<&str> = fields
         .iter()
         .filter(|f| matches!(f.fuzz_role(), FuzzRole::Fuzzed))
         .map(|f| f.name())
         .collect();
-    assert_eq!(pairs.lookup(&fuzzed[..2]), Some(Status::Passed));
+    let t_sets = fuzzed.len() * (fuzzed.len() - 1) / 2;
+    assert!(t_sets > 150_000, "{t_sets} pairs");
+    // Far fewer rows than pairs: the fields with the most levels (ten or
+    // so) need about a hundred rows for their pairs alone.
+    let rows: Vec<&ConfigDiff> = pairs
+        .iter()
+        .filter(|(_, s)| *s == Status::Passed)
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(rows.len(), pairs.num_ran());
+    assert!(rows.len() > 1 && rows.len() < 1_000, "{} rows", rows.len());
+    // Every pair of fields of a sample holds every combination of the
+    // values each takes in some row (a missing key is the default).
+    let sample: Vec<&str> = fuzzed.iter().copied().step_by(9).collect();
+    assert!(sample.len() > 60);
+    let values = |name: &str| -> Vec<Option<&Value>> {
+        let mut seen: Vec<Option<&Value>> = Vec::new();
+        for row in &rows {
+            let v = row.get(name);
+            if !seen.contains(&v) {
+                seen.push(v);
+            }
+        }
+        seen
+    };
+    for (i, a) in sample.iter().enumerate() {
+        let va = values(a);
+        assert!(va.len() >= 2, "{a} never changes");
+        for b in &sample[i + 1..] {
+            let vb = values(b);
+            let mut both: Vec<(Option<&Value>, Option<&Value>)> = Vec::new();
+            for row in &rows {
+                let pair = (row.get(*a), row.get(*b));
+                if !both.contains(&pair) {
+                    both.push(pair);
+                }
+            }
+            assert_eq!(both.len(), va.len() * vb.len(), "({a}, {b})");
+            assert_eq!(pairs.lookup(&[a, b]), Some(Status::Passed));
+        }
+    }
+    // A pair with a skipped field is skipped.
     if let Some(skipped) = fields
         .iter()
         .find(|f| !matches!(f.fuzz_role(), FuzzRole::Fuzzed))

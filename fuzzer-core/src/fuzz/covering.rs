@@ -306,6 +306,16 @@ impl Coverage {
         Some((self.offsets[rank] + at, stride))
     }
 
+    /// [`line`](Self::line) for pairs: position `p` with `q` at `w`.
+    fn line2(&self, p: usize, q: usize, w: usize) -> Option<(usize, usize)> {
+        let (rank, at, stride) = if p < q {
+            (self.binom[q][2] + p, w, self.levels[q])
+        } else {
+            (self.binom[p][2] + q, w * self.levels[p], 1)
+        };
+        (self.open_in[rank] > 0).then(|| (self.offsets[rank] + at, stride))
+    }
+
     /// The first open interaction at or after the cursor, as positions and
     /// levels.
     fn next_open(&mut self) -> Option<(Vec<usize>, Vec<usize>)> {
@@ -354,22 +364,24 @@ impl Coverage {
     /// Calls `f` with the sorted positions of every t-set that still has an
     /// open interaction, and the index of the one a full `row` holds.
     fn each_open_set_in_row(&self, row: &[usize], mut f: impl FnMut(&[usize], usize)) {
-        let k = row.len();
         let t = self.t;
-        if k < t || t == 0 {
+        // Only positions that some open interaction holds.
+        let live: Vec<usize> = (0..row.len()).filter(|&p| self.open_at[p] > 0).collect();
+        if live.len() < t || t == 0 {
             return;
         }
-        let mut pos: Vec<usize> = (0..t).collect();
+        let mut pick: Vec<usize> = (0..t).collect();
+        let mut pos = vec![0usize; t];
         let mut lv = vec![0usize; t];
         loop {
-            let r = rank(&self.binom, &pos);
-            if self.open_in[r] > 0 {
-                for (l, &p) in lv.iter_mut().zip(&pos) {
-                    *l = row[p];
-                }
+            for j in 0..t {
+                pos[j] = live[pick[j]];
+                lv[j] = row[pos[j]];
+            }
+            if self.open_in[rank(&self.binom, &pos)] > 0 {
                 f(&pos, self.index(&pos, &lv));
             }
-            if !next_combination(&mut pos, k) {
+            if !next_combination(&mut pick, live.len()) {
                 break;
             }
         }
@@ -565,16 +577,16 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         let mut rng = rng(self.seed);
         let mut culprits: Vec<Culprit> = Vec::new();
         let mut by_pos: Vec<Vec<usize>> = vec![Vec::new(); varied.len()];
-        // What building one row costs: about one look-up per level of
-        // every t-set.
-        let per_row = cover.binom[varied.len()][t]
-            .saturating_mul(counts_mean(&all_levels, &varied))
-            .max(1);
-        let candidates = (CANDIDATE_BUDGET / per_row).clamp(1, MAX_CANDIDATES);
+        let mean = counts_mean(&all_levels, &varied);
         let base =
             crate::constraint::constrained::<C>().then(|| C::__registry().declared_with_force());
         call.phase(Phase::NTuple);
         while let Some((seed_pos, seed_lv)) = cover.next_open() {
+            // What building one row costs: about one look-up per level of
+            // every t-set that some open interaction holds all of.
+            let live = cover.open_at.iter().filter(|&&n| n > 0).count();
+            let per_row = cover.binom[live][t].saturating_mul(mean).max(1);
+            let candidates = (CANDIDATE_BUDGET / per_row).clamp(1, MAX_CANDIDATES);
             let mut best: Option<Row> = None;
             for _ in 0..candidates {
                 let row = build_row(&cover, &seed_pos, &seed_lv, &culprits, &by_pos, &mut rng);
@@ -856,14 +868,18 @@ impl<'a> Builder<'a> {
     /// positions set before it.
     fn spread(&mut self, q: usize, w: usize) {
         let cover = self.cover;
+        if cover.open_at[q] == 0 {
+            // No open interaction holds `q`.
+            return;
+        }
         let before = &self.set[..self.set.len() - 1];
         for p in 0..self.levels.len() {
             if self.is_set[p] || cover.open_at[p] == 0 {
                 continue;
             }
             let base = cover.level_base[p];
-            let mut add = |others: &[(usize, usize)]| {
-                if let Some((start, stride)) = cover.line(p, others) {
+            let mut add = |line: Option<(usize, usize)>| {
+                if let Some((start, stride)) = line {
                     for v in 0..cover.levels[p] {
                         if cover.state[start + v * stride] == OPEN {
                             self.gains[base + v] += 1;
@@ -872,10 +888,10 @@ impl<'a> Builder<'a> {
                 }
             };
             match cover.t {
-                2 => add(&[(q, w)]),
+                2 => add(cover.line2(p, q, w)),
                 3 => {
-                    for &r in before {
-                        add(&[(q, w), (r, self.levels[r])]);
+                    for &r in before.iter().filter(|&&r| cover.open_at[r] > 0) {
+                        add(cover.line(p, &[(q, w), (r, self.levels[r])]));
                     }
                 }
                 _ => {}
@@ -900,8 +916,8 @@ fn held(cover: &Coverage, levels: &[usize], p: usize, out: &mut [u32]) {
     if cover.open_at[p] == 0 {
         return;
     }
-    let mut add = |others: &[(usize, usize)]| {
-        if let Some((start, stride)) = cover.line(p, others) {
+    let mut add = |line: Option<(usize, usize)>| {
+        if let Some((start, stride)) = line {
             for (v, n) in out.iter_mut().enumerate() {
                 *n += u32::from(cover.state[start + v * stride] == OPEN);
             }
@@ -909,16 +925,19 @@ fn held(cover: &Coverage, levels: &[usize], p: usize, out: &mut [u32]) {
     };
     let k = levels.len();
     match cover.t {
-        1 => add(&[]),
+        1 => add(cover.line(p, &[])),
         2 => {
-            for q in (0..k).filter(|&q| q != p) {
-                add(&[(q, levels[q])]);
+            for q in (0..k).filter(|&q| q != p && cover.open_at[q] > 0) {
+                add(cover.line2(p, q, levels[q]));
             }
         }
         _ => {
-            for q in (0..k).filter(|&q| q != p) {
-                for r in (q + 1..k).filter(|&r| r != p) {
-                    add(&[(q, levels[q]), (r, levels[r])]);
+            let live: Vec<usize> = (0..k)
+                .filter(|&q| q != p && cover.open_at[q] > 0)
+                .collect();
+            for (j, &q) in live.iter().enumerate() {
+                for &r in &live[j + 1..] {
+                    add(cover.line(p, &[(q, levels[q]), (r, levels[r])]));
                 }
             }
         }
@@ -975,6 +994,10 @@ fn build_row(
     }
     let mut rest: Vec<usize> = (0..k).filter(|p| !b.is_set[*p]).collect();
     rng.shuffle(&mut rest);
+    // A position no open interaction holds gains nothing at any level: it
+    // takes a seeded level after the others.
+    let (mut rest, dead): (Vec<usize>, Vec<usize>) =
+        rest.into_iter().partition(|&p| cover.open_at[p] > 0);
     let mut order = Vec::with_capacity(rest.len());
     let mut ties: Vec<usize> = Vec::new();
     while !rest.is_empty() {
@@ -1005,6 +1028,16 @@ fn build_row(
         } else {
             ties[rng.below(ties.len() as u64) as usize]
         };
+        b.assign(p, v);
+        order.push(p);
+    }
+    for p in dead {
+        ties.clear();
+        ties.extend(
+            (0..cover.levels[p])
+                .filter(|&v| !completes(culprits, by_pos, &b.levels, &b.is_set, p, v)),
+        );
+        let v = ties[rng.below(ties.len() as u64) as usize];
         b.assign(p, v);
         order.push(p);
     }
