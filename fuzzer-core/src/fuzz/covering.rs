@@ -149,7 +149,7 @@ const NO_RUN: u8 = 3;
 /// The work, in interaction look-ups, that the candidate rows of one step
 /// share: a narrow config gets up to [`MAX_CANDIDATES`] candidate rows, a
 /// wide one fewer, so a step costs about the same at any width.
-const CANDIDATE_BUDGET: usize = 2_000_000;
+const CANDIDATE_BUDGET: usize = 200_000;
 /// The most candidate rows one step builds.
 const MAX_CANDIDATES: usize = 16;
 
@@ -368,6 +368,18 @@ impl Coverage {
         // Only positions that some open interaction holds.
         let live: Vec<usize> = (0..row.len()).filter(|&p| self.open_at[p] > 0).collect();
         if live.len() < t || t == 0 {
+            return;
+        }
+        if t == 2 {
+            // Pairs, without the general walk.
+            for (j, &q) in live.iter().enumerate() {
+                for &p in &live[..j] {
+                    let r = self.binom[q][2] + p;
+                    if self.open_in[r] > 0 {
+                        f(&[p, q], self.offsets[r] + row[p] * self.levels[q] + row[q]);
+                    }
+                }
+            }
             return;
         }
         let mut pick: Vec<usize> = (0..t).collect();
@@ -932,9 +944,7 @@ fn held(cover: &Coverage, levels: &[usize], p: usize, out: &mut [u32]) {
             }
         }
         _ => {
-            let live: Vec<usize> = (0..k)
-                .filter(|&q| q != p && cover.open_at[q] > 0)
-                .collect();
+            let live: Vec<usize> = (0..k).filter(|&q| q != p && cover.open_at[q] > 0).collect();
             for (j, &q) in live.iter().enumerate() {
                 for &r in &live[j + 1..] {
                     add(cover.line(p, &[(q, levels[q]), (r, levels[r])]));
@@ -1166,9 +1176,17 @@ mod tests {
                     break;
                 };
                 let mut row = build_row(&cover, &pos, &lv, &[], &none, &mut rng);
-                assert_eq!(row.closes, row_gain(&cover, &row.levels), "t = {t}, row {step}");
+                assert_eq!(
+                    row.closes,
+                    row_gain(&cover, &row.levels),
+                    "t = {t}, row {step}"
+                );
                 improve(&cover, &mut row, &[], &none);
-                assert_eq!(row.closes, row_gain(&cover, &row.levels), "t = {t}, row {step}");
+                assert_eq!(
+                    row.closes,
+                    row_gain(&cover, &row.levels),
+                    "t = {t}, row {step}"
+                );
                 let open = cover.open;
                 close_row(&mut cover, &row.levels);
                 assert_eq!(open - cover.open, row.closes);
@@ -1199,7 +1217,11 @@ mod tests {
         while let Some((pos, lv)) = cover.next_open() {
             let mut row = build_row(&cover, &pos, &lv, &culprits, &by_pos, &mut rng);
             improve(&cover, &mut row, &culprits, &by_pos);
-            assert!(!(row.levels[2] == 1 && row.levels[5] == 1), "{:?}", row.levels);
+            assert!(
+                !(row.levels[2] == 1 && row.levels[5] == 1),
+                "{:?}",
+                row.levels
+            );
             close_row(&mut cover, &row.levels);
         }
         assert_eq!(cover.open, 0);
