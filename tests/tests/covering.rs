@@ -94,6 +94,48 @@ fn the_same_seed_gives_the_same_sweep() {
 }
 
 #[test]
+fn jobs_give_the_same_sweep_as_one_job() {
+    let configs = |r: &Results| {
+        r.entries()
+            .iter()
+            .map(|e| (e.config.clone(), e.status))
+            .collect::<Vec<_>>()
+    };
+    for seed in [5, 8] {
+        let one = ConfigFuzzer::<Wide100>::new(wide100_bugs, seed).fuzz_covering(2);
+        let four = ConfigFuzzer::<Wide100>::new(wide100_bugs, seed)
+            .jobs(4)
+            .fuzz_covering(2);
+        assert_eq!(configs(&one), configs(&four), "seed {seed}");
+        assert_eq!(four.culprits().count(), 3);
+    }
+    // Triples, rows that must be repaired or skipped, enums and ranges.
+    let one = ConfigFuzzer::<Wide50>::new(wide50_bugs, 3).fuzz_covering(3);
+    let three = ConfigFuzzer::<Wide50>::new(wide50_bugs, 3)
+        .jobs(3)
+        .fuzz_covering(3);
+    assert_eq!(configs(&one), configs(&three));
+    let one = ConfigFuzzer::<ImplicationConfig>::new(|| true, 0).fuzz_covering(2);
+    let two = ConfigFuzzer::<ImplicationConfig>::new(|| true, 0)
+        .jobs(2)
+        .fuzz_covering(2);
+    assert_eq!(configs(&one), configs(&two));
+    let one = ConfigFuzzer::<Image>::new(image_bugs, 1).fuzz_covering(2);
+    let two = ConfigFuzzer::<Image>::new(image_bugs, 1)
+        .jobs(2)
+        .fuzz_covering(2);
+    assert_eq!(configs(&one), configs(&two));
+    // Over an always-passing test nothing is planned twice: the same runs.
+    let one = ConfigFuzzer::<Wide100>::new(|| true, 0);
+    let four = ConfigFuzzer::<Wide100>::new(|| true, 0).jobs(4);
+    assert_eq!(
+        configs(&one.fuzz_covering(2)),
+        configs(&four.fuzz_covering(2))
+    );
+    assert_eq!(one.num_runs(), four.num_runs());
+}
+
+#[test]
 fn no_row_after_a_culprit_contains_it() {
     let pairs = ConfigFuzzer::<Wide100>::new(wide100_bugs, 2).fuzz_covering(2);
     let culprits: Vec<ConfigDiff> = pairs.culprits().map(|(d, _)| d.clone()).collect();

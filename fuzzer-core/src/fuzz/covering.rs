@@ -40,6 +40,13 @@
 //! that do not contain it stay open and are covered again by later rows.
 //! The sweep ends when no interaction is open.
 //!
+//! With `jobs(n)`, up to `n` rows are planned ahead, each on a copy of the
+//! bookkeeping where the rows before it passed, and run together. They are
+//! taken in order; at the first that fails or cannot run, the generator's
+//! state (its scan position and seeded generator) goes back to just after
+//! that row was planned, and the rows after it are dropped and planned
+//! again. So the rows, culprits and results are those of `jobs(1)`.
+//!
 //! A row that breaks an implication or a validator is repaired by setting
 //! fields back to their defaults (the last chosen first, the seed
 //! interaction's fields never); if the seed interaction alone cannot run,
@@ -87,7 +94,7 @@
 use std::collections::BTreeSet;
 
 use super::campaign::next_combination;
-use super::candidate::{borrowed, check_changes, owned, to_diff, Change};
+use super::candidate::{borrowed, check_changes, owned, to_diff, Change, ChangeRef};
 use super::engine::{Call, Judge, Phase};
 use super::hunt::FuzzError;
 use super::levels::levels;
@@ -187,6 +194,7 @@ const MAX_CANDIDATES: usize = 16;
 /// The bookkeeping of a covering array: the state of every interaction,
 /// and how many are open per position and per t-set (so the generator
 /// skips what is already covered).
+#[derive(Clone)]
 pub(crate) struct Coverage {
     t: usize,
     /// Levels per position (varied fields only).
@@ -436,6 +444,24 @@ fn rank(binom: &[Vec<usize>], pos: &[usize]) -> usize {
     pos.iter().enumerate().map(|(j, &p)| binom[p][j + 1]).sum()
 }
 
+/// One planned step of a sweep.
+enum Step {
+    /// A row to run, built around the seed interaction.
+    Row {
+        seed_pos: Vec<usize>,
+        seed_lv: Vec<usize>,
+        row: Row,
+        changes: Vec<Change>,
+    },
+    /// The seed interaction cannot run (it breaks an implication or a
+    /// validator), with the reason.
+    Skip {
+        seed_pos: Vec<usize>,
+        seed_lv: Vec<usize>,
+        message: String,
+    },
+}
+
 /// A culprit as positions and the levels it forbids together.
 struct Culprit {
     members: Vec<(usize, usize)>,
@@ -467,9 +493,13 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// failing config, as [`minimize`](Self::minimize) gives), every
     /// interaction containing it is reported failing, and no later row
     /// contains it; the sweep goes on until every interaction is held by a
-    /// passing row or contains a culprit. Rows run one at a time (each
-    /// depends on the rows before), so [`jobs`](Self::jobs) only speeds up
-    /// shrinking's confirmations; a sharded fuzzer cannot run it.
+    /// passing row or contains a culprit. Each row depends on the rows
+    /// before it, so with [`jobs`](Self::jobs)`(n)` the sweep plans `n`
+    /// rows at a time, each as if the ones before it pass, and runs them
+    /// together; when one fails (or cannot run) the rows after it are
+    /// dropped and planned again with its culprit forbidden. The results
+    /// are the same as with `jobs(1)`; only [`num_runs`](Self::num_runs)
+    /// also counts the dropped rows' runs. A sharded fuzzer cannot run it.
     ///
     /// The entries are the rows run (the first is the pins alone), the
     /// culprits, and any interaction that could not run (skipped, with the
@@ -624,7 +654,23 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         let base =
             crate::constraint::constrained::<C>().then(|| C::__registry().declared_with_force());
         call.phase(Phase::NTuple);
-        while let Some((seed_pos, seed_lv)) = cover.next_open() {
+        let to_changes = |levels: &[usize]| -> Vec<Change> {
+            levels
+                .iter()
+                .enumerate()
+                .filter(|(_, &l)| l != 0)
+                .map(|(p, &l)| (varied[p] as u32, all_levels[varied[p]][l].clone()))
+                .collect()
+        };
+        // Plans the next step on `cover`: the row to run around its first
+        // open interaction, or that interaction, which cannot run (marked
+        // so on `cover`).
+        let plan = |cover: &mut Coverage,
+                    rng: &mut FuzzRng,
+                    culprits: &[Culprit],
+                    by_pos: &[Vec<usize>]|
+         -> Option<Step> {
+            let (seed_pos, seed_lv) = cover.next_open()?;
             // What building one row costs: about one look-up per level of
             // every t-set that some open interaction holds all of.
             let live = cover.open_at.iter().filter(|&&n| n > 0).count();
@@ -632,21 +678,13 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             let candidates = (CANDIDATE_BUDGET / per_row).clamp(1, MAX_CANDIDATES);
             let mut best: Option<Row> = None;
             for _ in 0..candidates {
-                let row = build_row(&cover, &seed_pos, &seed_lv, &culprits, &by_pos, &mut rng);
+                let row = build_row(cover, &seed_pos, &seed_lv, culprits, by_pos, rng);
                 if best.as_ref().is_none_or(|b| row.closes > b.closes) {
                     best = Some(row);
                 }
             }
-            let Some(mut row) = best else { break };
-            improve(&cover, &mut row, &culprits, &by_pos);
-            let to_changes = |levels: &[usize]| -> Vec<Change> {
-                levels
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &l)| l != 0)
-                    .map(|(p, &l)| (varied[p] as u32, all_levels[varied[p]][l].clone()))
-                    .collect()
-            };
+            let mut row = best?;
+            improve(cover, &mut row, culprits, by_pos);
             // Repair a row that may not run: fields back to their defaults,
             // the last chosen first.
             if let Some(base) = &base {
@@ -659,96 +697,179 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                             Some(p) => row.levels[p] = 0,
                             None => {
                                 // The seed interaction alone may not run.
-                                let config = interaction_diff::<C>(
-                                    &varied,
-                                    &all_levels,
-                                    &seed_pos,
-                                    &seed_lv,
-                                );
-                                results.record(Entry {
-                                    config,
-                                    status: Status::Skipped,
-                                    detail: Detail {
-                                        message: Some(e.to_string()),
-                                        duration: Default::default(),
-                                    },
-                                });
                                 let i = cover.index(&seed_pos, &seed_lv);
                                 cover.mark(i, &seed_pos, NO_RUN);
-                                row.levels.clear();
-                                break;
+                                return Some(Step::Skip {
+                                    seed_pos,
+                                    seed_lv,
+                                    message: e.to_string(),
+                                });
                             }
                         },
                     }
                 }
-                if row.levels.is_empty() {
-                    continue;
-                }
             }
             let changes = to_changes(&row.levels);
-            let refs = borrowed(&changes);
-            let record = match self.verdict(&call, &refs, Judge::CAMPAIGN)? {
-                Ok(record) => record,
-                Err(e) => {
-                    let i = cover.index(&seed_pos, &seed_lv);
-                    cover.mark(i, &seed_pos, NO_RUN);
-                    results.record(Entry {
-                        config: interaction_diff::<C>(&varied, &all_levels, &seed_pos, &seed_lv),
-                        status: Status::Skipped,
-                        detail: Detail {
-                            message: Some(e.to_string()),
-                            duration: Default::default(),
-                        },
-                    });
+            Some(Step::Row {
+                seed_pos,
+                seed_lv,
+                row,
+                changes,
+            })
+        };
+        let jobs = self.opts.jobs.max(1);
+        loop {
+            // Up to `jobs` rows, each planned as if the rows before it
+            // pass; the generator's state after each, to go back to when
+            // one of them does not.
+            let mut ahead = cover.clone();
+            let mut ahead_rng = rng.clone();
+            let mut batch: Vec<(Step, usize, FuzzRng)> = Vec::new();
+            while batch
+                .iter()
+                .filter(|b| matches!(b.0, Step::Row { .. }))
+                .count()
+                < jobs
+            {
+                let Some(step) = plan(&mut ahead, &mut ahead_rng, &culprits, &by_pos) else {
+                    break;
+                };
+                if let Step::Row { row, .. } = &step {
+                    close_row(&mut ahead, &row.levels);
+                }
+                batch.push((step, ahead.cursor, ahead_rng.clone()));
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let runs: Vec<Vec<ChangeRef<'_>>> = batch
+                .iter()
+                .filter_map(|(step, _, _)| match step {
+                    Step::Row { changes, .. } => Some(borrowed(changes)),
+                    Step::Skip { .. } => None,
+                })
+                .collect();
+            let mut verdicts = if runs.is_empty() {
+                Vec::new()
+            } else if runs.len() == 1 {
+                vec![self.verdict(&call, &runs[0], Judge::CAMPAIGN)?]
+            } else {
+                let slices: Vec<&[ChangeRef<'_>]> = runs.iter().map(Vec::as_slice).collect();
+                self.verdicts(&call, &slices, Judge::CAMPAIGN)?
+            }
+            .into_iter();
+            for (step, cursor, after) in batch {
+                // The state the next step is planned from, as if this step
+                // were the only one planned.
+                cover.cursor = cursor;
+                rng = after;
+                let (seed_pos, seed_lv, row, changes) = match step {
+                    Step::Skip {
+                        seed_pos,
+                        seed_lv,
+                        message,
+                    } => {
+                        let i = cover.index(&seed_pos, &seed_lv);
+                        cover.mark(i, &seed_pos, NO_RUN);
+                        results.record(Entry {
+                            config: interaction_diff::<C>(
+                                &varied,
+                                &all_levels,
+                                &seed_pos,
+                                &seed_lv,
+                            ),
+                            status: Status::Skipped,
+                            detail: Detail {
+                                message: Some(message),
+                                duration: Default::default(),
+                            },
+                        });
+                        continue;
+                    }
+                    Step::Row {
+                        seed_pos,
+                        seed_lv,
+                        row,
+                        changes,
+                    } => (seed_pos, seed_lv, row, changes),
+                };
+                let refs = borrowed(&changes);
+                let verdict = verdicts
+                    .next()
+                    .expect("a verdict for every row of the batch");
+                let record = match verdict {
+                    Ok(record) => record,
+                    Err(e) => {
+                        let i = cover.index(&seed_pos, &seed_lv);
+                        cover.mark(i, &seed_pos, NO_RUN);
+                        results.record(Entry {
+                            config: interaction_diff::<C>(
+                                &varied,
+                                &all_levels,
+                                &seed_pos,
+                                &seed_lv,
+                            ),
+                            status: Status::Skipped,
+                            detail: Detail {
+                                message: Some(e.to_string()),
+                                duration: Default::default(),
+                            },
+                        });
+                        // The later rows assumed this one ran: plan again.
+                        break;
+                    }
+                };
+                results.record(Entry {
+                    config: to_diff::<C>(&refs),
+                    status: record.status,
+                    detail: record.clone().into(),
+                });
+                if !record.status.is_failing() {
+                    close_row(&mut cover, &row.levels);
                     continue;
                 }
-            };
-            results.record(Entry {
-                config: to_diff::<C>(&refs),
-                status: record.status,
-                detail: record.clone().into(),
-            });
-            if !record.status.is_failing() {
-                close_row(&mut cover, &row.levels);
-                continue;
+                call.failures += 1;
+                let (minimal, _limit, status, detail) =
+                    self.shrink_and_settle(&mut call, &refs, record, None)?;
+                let minimal: Vec<Change> = if minimal.is_empty() {
+                    // Nothing smaller fails alone (a flaky test): forbid the row.
+                    owned(&refs)
+                } else {
+                    minimal
+                };
+                // Forbid the culprit at the row's levels (the minimizer may
+                // report a simpler value than the row held).
+                let mut members: Vec<(usize, usize)> = minimal
+                    .iter()
+                    .filter_map(|(i, _)| varied.iter().position(|&f| f == *i as usize))
+                    .map(|p| (p, row.levels[p]))
+                    .collect();
+                members.sort_unstable();
+                let config = to_diff::<C>(&borrowed(&minimal));
+                rule.culprits.push((config.clone(), status));
+                results.record(Entry {
+                    config,
+                    status,
+                    detail,
+                });
+                if members.is_empty() {
+                    let i = cover.index(&seed_pos, &seed_lv);
+                    cover.mark(i, &seed_pos, EXPLAINED);
+                } else {
+                    if members.len() <= t {
+                        explain(&mut cover, &members);
+                    }
+                    let id = culprits.len();
+                    for &(p, _) in &members {
+                        by_pos[p].push(id);
+                    }
+                    culprits.push(Culprit { members });
+                }
+                // The later rows of the batch were planned without this
+                // culprit: drop them (their runs are not reported) and plan
+                // again.
+                break;
             }
-            call.failures += 1;
-            let (minimal, _limit, status, detail) =
-                self.shrink_and_settle(&mut call, &refs, record, None)?;
-            let minimal: Vec<Change> = if minimal.is_empty() {
-                // Nothing smaller fails alone (a flaky test): forbid the row.
-                owned(&refs)
-            } else {
-                minimal
-            };
-            // Forbid the culprit at the row's levels (the minimizer may
-            // report a simpler value than the row held).
-            let mut members: Vec<(usize, usize)> = minimal
-                .iter()
-                .filter_map(|(i, _)| varied.iter().position(|&f| f == *i as usize))
-                .map(|p| (p, row.levels[p]))
-                .collect();
-            members.sort_unstable();
-            let config = to_diff::<C>(&borrowed(&minimal));
-            rule.culprits.push((config.clone(), status));
-            results.record(Entry {
-                config,
-                status,
-                detail,
-            });
-            if members.is_empty() {
-                let i = cover.index(&seed_pos, &seed_lv);
-                cover.mark(i, &seed_pos, EXPLAINED);
-                continue;
-            }
-            if members.len() <= t {
-                explain(&mut cover, &members);
-            }
-            let id = culprits.len();
-            for &(p, _) in &members {
-                by_pos[p].push(id);
-            }
-            culprits.push(Culprit { members });
         }
         // The t-sets that no row could hold at any of their levels.
         rule.not_coverable = not_coverable(&cover, &varied, fields);
