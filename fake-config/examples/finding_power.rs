@@ -16,7 +16,7 @@
 //! Wide300 at t = 3 runs only when asked for (`Wide300:3`). "Best known" is
 //! the smallest published binary covering array CAN(t, k, 2) for the
 //! `WideN` rows (exact for t = 2; Colbourn's tables for t = 3); none is
-//! given for `InductorConfig`, whose fields have up to ten levels.
+//! given for `InductorConfig`, whose fields have up to eleven levels.
 //!
 //! Arguments pick parts: `sizes` and `covering-campaigns` pick sections,
 //! `config:t` pairs (`Wide50:3`, `InductorConfig:2`) pick size rows:

@@ -76,9 +76,10 @@
 //! table lists tools from 10 rows (AETG, CTS, TestCover, IPO-s) to 18
 //! (JCUnit), with PICT, IPO and DDA at 15 and Jenny at 16. At strength 3
 //! NIST's IPOG-F arrays have 36 rows for 49 two-level factors and 38 for
-//! 60. `InductorConfig` (588 fuzzed fields of
-//! mixed types, up to ten levels each, 172,578 pairs) takes 295 rows; no
-//! published figure fits its mix of levels.
+//! 60. `InductorConfig` (588 fuzzed fields of mixed types, 172,578 pairs)
+//! takes 295 rows; three of its fields have 11 levels and 70 have 10, so
+//! no array has fewer than 121 rows, and no published figure fits its mix
+//! of levels.
 //!
 //! # The no-masking assumption
 //!
