@@ -46,8 +46,9 @@ pub(crate) struct Pins {
     explicit: Vec<Option<Value>>,
     /// Every pin that differs from the declared default, sorted by index.
     pub(crate) active: Vec<Change>,
-    /// The key term of each active pin, by field index.
-    terms: Vec<Option<u128>>,
+    /// The key term of each active pin, by field index (0 for a field
+    /// without one: subtracting it changes nothing).
+    terms: Vec<u128>,
     /// The sum of the active pins' key terms.
     key: u128,
     /// Each field's key terms for `false`, `true` and `None`, the commonest
@@ -63,7 +64,7 @@ impl Pins {
             forced,
             explicit: vec![None; C::__field_count()],
             active: Vec::new(),
-            terms: vec![None; C::__field_count()],
+            terms: vec![0; C::__field_count()],
             key: 0,
             small_terms: (0..C::__field_count() as u32)
                 .map(|i| {
@@ -97,11 +98,11 @@ impl Pins {
                     .map(|v| (i as u32, v.clone()))
             })
             .collect();
-        self.terms = vec![None; C::__field_count()];
+        self.terms = vec![0; C::__field_count()];
         self.key = 0;
         for (i, v) in &self.active {
             let t = key_term(*i, v);
-            self.terms[*i as usize] = Some(t);
+            self.terms[*i as usize] = t;
             self.key = self.key.wrapping_add(t);
         }
     }
@@ -137,9 +138,7 @@ impl Pins {
     pub(crate) fn key(&self, changes: &[ChangeRef<'_>]) -> u128 {
         let mut key = self.key;
         for &(i, v) in changes {
-            if let Some(t) = self.terms[i as usize] {
-                key = key.wrapping_sub(t);
-            }
+            key = key.wrapping_sub(self.terms[i as usize]);
             let term = match v {
                 Value::Bool(b) => self.small_terms[i as usize][usize::from(*b)],
                 Value::None => self.small_terms[i as usize][2],
@@ -371,9 +370,11 @@ pub(crate) fn resolve_pinned<'d, C: FuzzableConfig>(
 pub(crate) fn resolve<C: FuzzableConfig>(
     diff: &ConfigDiff,
 ) -> Result<Vec<ChangeRef<'_>>, ConfigError> {
-    diff.iter()
-        .map(|(name, value)| Ok((C::field_index(name)? as u32, value)))
-        .collect()
+    let mut out = Vec::with_capacity(diff.len());
+    for (name, value) in diff {
+        out.push((C::field_index(name)? as u32, value));
+    }
+    Ok(out)
 }
 
 /// Changes back into a diff by name.
