@@ -457,28 +457,35 @@ impl<C: FuzzableConfig> Buffers<C> {
         built.touched.extend(pins.iter().map(|(i, _)| *i));
         built.touched.extend(changes.iter().map(|(i, _)| *i));
         let c = Arc::get_mut(&mut built.config).expect("fresh or checked unique");
-        let applied = pins
-            .iter()
-            .map(|(i, v)| (*i, v))
-            .chain(changes.iter().copied())
-            .try_for_each(|(i, v)| {
-                c.__set_index(i as usize, v)
-                    .map_err(|e| e.for_field(C::fields()[i as usize].name()))
-            })
-            .and_then(|()| {
-                // No run sees a config that breaks an implication or a
-                // validator, or whose pins an implication overrides.
-                if crate::constraint::constrained::<C>() {
-                    let all: Vec<ChangeRef<'_>> = pins
-                        .iter()
-                        .map(|(i, v)| (*i, v))
-                        .chain(changes.iter().copied())
-                        .collect();
-                    check_candidate(&*c, &all)
-                } else {
-                    Ok(())
-                }
-            });
+        // Two plain loops rather than a chained iterator: this is the
+        // per-field work of every run.
+        let set = |c: &mut C, i: u32, v: &Value| {
+            c.__set_index(i as usize, v)
+                .map_err(|e| e.for_field(C::fields()[i as usize].name()))
+        };
+        let applied = (|| {
+            for (i, v) in pins {
+                set(c, *i, v)?;
+            }
+            for &(i, v) in changes {
+                set(c, i, v)?;
+            }
+            Ok(())
+        })()
+        .and_then(|()| {
+            // No run sees a config that breaks an implication or a
+            // validator, or whose pins an implication overrides.
+            if crate::constraint::constrained::<C>() {
+                let all: Vec<ChangeRef<'_>> = pins
+                    .iter()
+                    .map(|(i, v)| (*i, v))
+                    .chain(changes.iter().copied())
+                    .collect();
+                check_candidate(&*c, &all)
+            } else {
+                Ok(())
+            }
+        });
         match applied {
             Ok(()) => Ok(built),
             Err(e) => {
