@@ -234,7 +234,7 @@ fn role_words(role: &crate::field::FuzzRole) -> String {
     use crate::field::FuzzRole;
     match role {
         FuzzRole::Fuzzed => "fuzzed".to_string(),
-        FuzzRole::Skip { reason } if reason.is_empty() => "skipped".to_string(),
+        FuzzRole::Skip { reason: "" } => "skipped".to_string(),
         FuzzRole::Skip { reason } => format!("skipped: {}", Json::from(*reason)),
         FuzzRole::Pin(v) => format!("pinned by #[fuzz(pin)] at {}", v.to_json()),
     }

@@ -893,7 +893,7 @@ impl<'a> Parser<'a> {
                 let said: Vec<String> =
                     ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]
                         .iter()
-                        .filter_map(|k| node.get(*k).map(|v| format!("`{k}`: {v}")))
+                        .filter_map(|k| node.get(k).map(|v| format!("`{k}`: {v}")))
                         .collect();
                 bounds.push(Bound::Range {
                     lo: lo.clone(),
