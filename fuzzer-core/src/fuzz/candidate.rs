@@ -370,9 +370,16 @@ pub(crate) fn resolve_pinned<'d, C: FuzzableConfig>(
 pub(crate) fn resolve<C: FuzzableConfig>(
     diff: &ConfigDiff,
 ) -> Result<Vec<ChangeRef<'_>>, ConfigError> {
+    let meta = C::__registry().meta();
     let mut out = Vec::with_capacity(diff.len());
     for (name, value) in diff {
-        out.push((C::field_index(name)? as u32, value));
+        // Field names straight from the table; aliases and unknown names
+        // (with their error) through `field_index`.
+        let i = match meta.field_named(name) {
+            Some(i) => i,
+            None => C::field_index(name)?,
+        };
+        out.push((i as u32, value));
     }
     Ok(out)
 }
