@@ -308,10 +308,7 @@ fn expand_config(cfg: &Config<'_>) -> TokenStream {
         } else {
             let v = as_value(p, f.ty);
             get_arms.push(quote!(#k => #v::to_value(&self.#id),));
-            set_arms.push(quote!(#k => {
-                self.#id = #v::from_value(__value)?;
-                ::core::result::Result::Ok(())
-            }));
+            set_arms.push(quote!(#k => #v::set_from_value(&mut self.#id, __value),));
             copy_arms
                 .push(quote!(#k => ::core::clone::Clone::clone_from(&mut self.#id, &__src.#id),));
             eq_arms.push(quote!(#k => #v::same(&self.#id, &__other.#id),));

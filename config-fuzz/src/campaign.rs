@@ -213,6 +213,19 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
         fuzzer = fuzzer
             .pin(name, Value::from_json(value))
             .map_err(|e| usage(format!("--pin {name}={value}: {e}")))?;
+        // A value the schema's bounds (`minimum`, `maximum`, `enum`, ..)
+        // make invalid is refused before any run (its type was
+        // checked by `pin`).
+        if let Some(field) =
+            DynConfig::schema().and_then(|s| s.fields().iter().find(|f| f.name() == name))
+        {
+            field.check(&Value::from_json(value)).map_err(|e| {
+                usage(format!(
+                    "--pin {name}={value}: {}; pin a value the schema allows",
+                    e.message()
+                ))
+            })?;
+        }
     }
     let reporter = if common.quiet {
         ProgressReporter::quiet()

@@ -334,7 +334,8 @@ pub(crate) struct Common {
     #[arg(long, value_name = "N", default_value_t = fuzzer_core::DEFAULT_CONFIRM, help_heading = "Running")]
     pub(crate) confirm: usize,
     /// Keep field NAME at VALUE in every run (VALUE is read as JSON, else
-    /// taken as a string). Repeatable.
+    /// taken as a string; it must be within the schema's bounds for NAME:
+    /// `minimum`, `maximum`, `enum`, ...). Repeatable.
     #[arg(long = "pin", value_name = "NAME=VALUE", value_parser = parse_pin, help_heading = "Running")]
     pub(crate) pins: Vec<(String, Json)>,
 

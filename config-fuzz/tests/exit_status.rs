@@ -261,3 +261,20 @@ fn every_subcommand_s_help_lists_its_exit_statuses() {
         );
     }
 }
+
+#[test]
+fn a_pin_outside_the_schema_bounds_is_a_usage_error_naming_them() {
+    let e = pin_error("unroll=9");
+    assert!(
+        e.contains(
+            "--pin unroll=9: 9 is outside the bounds the schema gives `unroll` (`minimum`: 1, `maximum`: 8); \
+             JSON Schema makes such a value invalid; pin a value the schema allows"
+        ),
+        "{e}"
+    );
+    let e = pin_error("threads=0");
+    assert!(e.contains("(`minimum`: 1, `maximum`: 64)"), "{e}");
+    let e = pin_error("mode=turbo");
+    assert!(e.contains("--pin mode="), "{e}");
+    assert!(e.contains("safe"), "{e}");
+}

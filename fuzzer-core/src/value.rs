@@ -256,6 +256,17 @@ pub trait FuzzValue: Clone + PartialEq + Debug + Send + Sync + 'static {
     /// The type's name as a user would write it, e.g. `Option<bool>`.
     fn type_name() -> String;
 
+    /// Sets `self` to the value `v` stands for: what
+    /// `*self = Self::from_value(v)?` does (the same value, the same error,
+    /// and `self` unchanged on an error), reusing `self`'s memory where the
+    /// type can (a `String`'s buffer). The fuzzer builds every run's config
+    /// this way, over a config it reuses.
+    #[doc(hidden)]
+    fn set_from_value(&mut self, v: &Value) -> Result<(), ConfigError> {
+        *self = Self::from_value(v)?;
+        Ok(())
+    }
+
     /// Parses the text of an environment variable. `bool` takes
     /// `1/0/true/false/yes/no/on/off`, `Option<T>` takes `none` or a `T`,
     /// strings are taken as they are, numbers as numbers, and other types as
@@ -533,6 +544,15 @@ impl FuzzValue for String {
             other => Err(wrong("String", other)),
         }
     }
+    fn set_from_value(&mut self, v: &Value) -> Result<(), ConfigError> {
+        match v {
+            Value::Str(s) => {
+                self.clone_from(s);
+                Ok(())
+            }
+            other => Err(wrong("String", other)),
+        }
+    }
     fn type_name() -> String {
         "String".into()
     }
@@ -575,6 +595,16 @@ impl<T: FuzzValue> FuzzValue for Option<T> {
             other => T::from_value(other)
                 .map(Some)
                 .map_err(|_| wrong(Self::type_name(), other)),
+        }
+    }
+    fn set_from_value(&mut self, v: &Value) -> Result<(), ConfigError> {
+        match (self, v) {
+            // `T::from_value(inner).map(Some)`, into the `T` already here.
+            (Some(x), Value::Some(inner)) => x.set_from_value(inner),
+            (this, v) => {
+                *this = Self::from_value(v)?;
+                Ok(())
+            }
         }
     }
     fn rust_expr(&self) -> String {
@@ -765,38 +795,51 @@ set_impl!(HashSet, Eq, Hash);
 /// with other keys are written).
 fn map_entries<K: FuzzValue, V: FuzzValue>(
     v: &Value,
-    ty: String,
+    ty: fn() -> String,
 ) -> Result<Vec<(K, V)>, ConfigError> {
-    let pairs: Vec<(&Value, &Value)> = match v {
-        Value::Map(pairs) => pairs.iter().map(|(k, x)| (k, x)).collect(),
-        Value::List(items) => items
+    // The type's name is built only for an error: maps sit on the
+    // fuzzer's per-run path.
+    let entry = |k: &Value, val: &Value| -> Result<(K, V), ConfigError> {
+        let key = K::from_value(k).or_else(|e| match k {
+            // JSON object keys are text; read `"1"` as the key `1`.
+            Value::Str(s) => crate::json::wide_int(s)
+                .or_else(|| s.parse::<bool>().ok().map(Value::Bool))
+                .ok_or(e)
+                .and_then(|kv| K::from_value(&kv)),
+            _ => Err(e),
+        });
+        Ok((key?, V::from_value(val)?))
+    };
+    match v {
+        Value::Map(pairs) => pairs
             .iter()
-            .map(|pair| match pair {
-                Value::List(kv) | Value::Tuple(kv) if kv.len() == 2 => Ok((&kv[0], &kv[1])),
-                _ => Err(wrong_because(
-                    ty.clone(),
+            .map(|(k, x)| entry(k, x))
+            .collect::<Result<_, ConfigError>>()
+            .map_err(|_| wrong(ty(), v)),
+        Value::List(items) => {
+            fn pair(item: &Value) -> Option<(&Value, &Value)> {
+                match item {
+                    Value::List(kv) | Value::Tuple(kv) if kv.len() == 2 => Some((&kv[0], &kv[1])),
+                    _ => None,
+                }
+            }
+            // The shape first, so a list that is not of pairs says so.
+            if !items.iter().all(|item| pair(item).is_some()) {
+                return Err(wrong_because(
+                    ty(),
                     v,
                     "a map is an object or an array of [key, value] pairs",
-                )),
-            })
-            .collect::<Result<_, _>>()?,
-        _ => return Err(wrong(ty, v)),
-    };
-    pairs
-        .into_iter()
-        .map(|(k, val)| {
-            let key = K::from_value(k).or_else(|e| match k {
-                // JSON object keys are text; read `"1"` as the key `1`.
-                Value::Str(s) => crate::json::wide_int(s)
-                    .or_else(|| s.parse::<bool>().ok().map(Value::Bool))
-                    .ok_or(e)
-                    .and_then(|kv| K::from_value(&kv)),
-                _ => Err(e),
-            });
-            Ok((key?, V::from_value(val)?))
-        })
-        .collect::<Result<_, ConfigError>>()
-        .map_err(|_| wrong(ty, v))
+                ));
+            }
+            items
+                .iter()
+                .filter_map(pair)
+                .map(|(k, x)| entry(k, x))
+                .collect::<Result<_, ConfigError>>()
+                .map_err(|_| wrong(ty(), v))
+        }
+        _ => Err(wrong(ty(), v)),
+    }
 }
 
 macro_rules! map_impl {
@@ -816,7 +859,7 @@ macro_rules! map_impl {
                 }
             }
             fn from_value(v: &Value) -> Result<Self, ConfigError> {
-                let entries = map_entries::<K, V>(v, Self::type_name())?;
+                let entries = map_entries::<K, V>(v, Self::type_name)?;
                 let n = entries.len();
                 let map: Self = entries.into_iter().collect();
                 if map.len() < n {
@@ -987,5 +1030,78 @@ mod tests {
         assert_eq!(v, Value::UInt(u128::MAX));
         assert_eq!(u128::from_value(&v).unwrap(), u128::MAX);
         assert!(i128::from_value(&v).is_err());
+    }
+
+    /// `set_from_value` must do what `*x = from_value(v)?` does: the same
+    /// value or the same error, and nothing changed on an error.
+    fn sets_like_from_value<T: FuzzValue + Clone + PartialEq + std::fmt::Debug>(
+        start: T,
+        v: &Value,
+    ) {
+        let mut set = start.clone();
+        let got = set.set_from_value(v);
+        match T::from_value(v) {
+            Ok(want) => {
+                assert_eq!(got.map_err(|e| e.to_string()), Ok(()), "{v:?}");
+                assert_eq!(set, want, "{v:?}");
+            }
+            Err(e) => {
+                assert_eq!(got.map_err(|e| e.to_string()), Err(e.to_string()), "{v:?}");
+                assert_eq!(set, start, "unchanged after {v:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn set_from_value_is_from_value_in_place() {
+        let values = [
+            Value::Str("longer than the buffer it replaces".into()),
+            Value::Str(String::new()),
+            Value::Int(3),
+            Value::None,
+            Value::Some(Box::new(Value::Str("x".into()))),
+            Value::Some(Box::new(Value::Int(1))),
+            Value::List(vec![Value::Str("y".into())]),
+        ];
+        for v in &values {
+            sets_like_from_value(String::from("abc"), v);
+            sets_like_from_value(Some(String::from("abc")), v);
+            sets_like_from_value(None::<String>, v);
+            sets_like_from_value(Some(Some(String::from("abc"))), v);
+            sets_like_from_value(7i64, v);
+            sets_like_from_value(BTreeMap::from([(1i64, true)]), v);
+        }
+        let map = Value::Map(vec![(Value::Str("2".into()), Value::Bool(false))]);
+        sets_like_from_value(BTreeMap::from([(1i64, true)]), &map);
+        let pairs = Value::List(vec![Value::List(vec![Value::Int(2), Value::Bool(false)])]);
+        sets_like_from_value(BTreeMap::from([(1i64, true)]), &pairs);
+        // A String keeps its buffer when the new value fits.
+        let mut s = String::with_capacity(64);
+        s.push_str("abc");
+        let at = s.as_ptr();
+        s.set_from_value(&Value::Str("def".into())).unwrap();
+        assert_eq!((s.as_str(), s.as_ptr()), ("def", at));
+    }
+
+    #[test]
+    fn a_map_that_is_neither_object_nor_pairs_says_how_to_write_it() {
+        let not_pairs = Value::List(vec![
+            Value::List(vec![Value::Str("x".into()), Value::Bool(true)]),
+            Value::Int(1),
+        ]);
+        let e = BTreeMap::<i64, bool>::from_value(&not_pairs)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("BTreeMap<i64, bool>"), "{e}");
+        assert!(e.contains("array of [key, value] pairs"), "{e}");
+        let bad_key = Value::List(vec![Value::List(vec![
+            Value::Str("x".into()),
+            Value::Bool(true),
+        ])]);
+        let e = BTreeMap::<i64, bool>::from_value(&bad_key)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("BTreeMap<i64, bool>"), "{e}");
+        assert!(!e.contains("pairs"), "{e}");
     }
 }

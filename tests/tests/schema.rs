@@ -645,3 +645,108 @@ fn every_property_without_a_default_is_named_at_once() {
         "unknown `type`",
     );
 }
+
+#[test]
+fn a_default_outside_the_bounds_is_an_error_naming_value_and_bounds() {
+    prop_error(
+        r#"{"type": "integer", "default": 100, "minimum": 1, "maximum": 64}"#,
+        "`default` 100 is outside the bounds the schema gives `x` (`minimum`: 1, `maximum`: 64); \
+         JSON Schema makes such a value invalid; change the `default` or the bounds",
+    );
+    prop_error(
+        r#"{"type": "integer", "default": 0, "minimum": 1}"#,
+        "`default` 0 is outside the bounds the schema gives `x` (`minimum`: 1)",
+    );
+    prop_error(
+        r#"{"type": "number", "default": 1.5, "maximum": 1}"#,
+        "`default` 1.5 is outside the bounds the schema gives `x` (`maximum`: 1)",
+    );
+    prop_error(
+        r#"{"type": ["integer", "null"], "default": 9, "maximum": 8}"#,
+        "`default` 9 is outside",
+    );
+    prop_error(
+        r#"{"type": "integer", "const": 9, "maximum": 8}"#,
+        "`const` 9 is outside the bounds the schema gives `x` (`maximum`: 8)",
+    );
+    prop_error(
+        r#"{"type": "integer", "default": 1, "maximum": 8, "x-fuzz": {"pin": 9}}"#,
+        "`x-fuzz.pin` 9 is outside the bounds the schema gives `x` (`maximum`: 8); \
+         JSON Schema makes such a value invalid; pin a value within the bounds",
+    );
+}
+
+#[test]
+fn exclusive_bounds_leave_out_the_bound_itself() {
+    prop_error(
+        r#"{"type": "integer", "default": 4, "exclusiveMaximum": 4}"#,
+        "`default` 4 is outside the bounds the schema gives `x` (`exclusiveMaximum`: 4)",
+    );
+    prop_error(
+        r#"{"type": "number", "default": 0, "exclusiveMinimum": 0}"#,
+        "`default` 0.0 is outside the bounds the schema gives `x` (`exclusiveMinimum`: 0)",
+    );
+    // Draft 4's form: a flag beside `minimum`.
+    prop_error(
+        r#"{"type": "number", "default": 0, "minimum": 0, "exclusiveMinimum": true}"#,
+        "(`minimum`: 0, `exclusiveMinimum`: true)",
+    );
+    // On the bounds, and inside exclusive ones, is fine.
+    for ok in [
+        r#"{"type": "integer", "default": 64, "minimum": 1, "maximum": 64}"#,
+        r#"{"type": "integer", "default": 1, "minimum": 1, "maximum": 64}"#,
+        r#"{"type": "integer", "default": 3, "exclusiveMaximum": 4}"#,
+        r#"{"type": "number", "default": 0.001, "exclusiveMinimum": 0}"#,
+        r#"{"type": ["integer", "null"], "default": null, "minimum": 1}"#,
+    ] {
+        let text = format!(r#"{{"properties": {{"x": {ok}}}}}"#);
+        Schema::parse(&text).unwrap_or_else(|e| panic!("{ok}: {e}"));
+    }
+}
+
+#[test]
+fn check_refuses_values_outside_the_bounds_or_enum() {
+    let schema = Schema::parse(
+        r#"{"properties": {
+            "tile": {"type": "integer", "default": 16, "minimum": 1, "maximum": 64},
+            "level": {"type": "integer", "default": 1, "enum": [1, 2, 4]},
+            "ratio": {"type": ["number", "null"], "default": 0.5, "minimum": 0, "maximum": 1},
+            "free": {"type": "integer", "default": 0}
+        }}"#,
+    )
+    .unwrap();
+    let field = |n: &str| {
+        schema
+            .fields()
+            .iter()
+            .find(|f| f.name() == n)
+            .unwrap()
+            .clone()
+    };
+    let tile = field("tile");
+    assert!(tile.check(&Value::Int(1)).is_ok());
+    assert!(tile.check(&Value::Int(64)).is_ok());
+    let e = tile.check(&Value::Int(65)).unwrap_err();
+    assert_eq!(e.path(), "tile");
+    assert!(
+        e.message().contains(
+            "65 is outside the bounds the schema gives `tile` (`minimum`: 1, `maximum`: 64)"
+        ),
+        "{e}"
+    );
+    assert!(tile.check(&Value::Int(0)).is_err());
+    let level = field("level");
+    assert!(level.check(&Value::Int(4)).is_ok());
+    let e = level.check(&Value::Int(3)).unwrap_err();
+    assert!(e.message().contains("(`enum`: [1,2,4])"), "{e}");
+    let ratio = field("ratio");
+    assert!(ratio.check(&Value::None).is_ok());
+    assert!(ratio.check(&Value::Float(1.0)).is_ok());
+    assert!(ratio.check(&Value::Float(1.5)).is_err());
+    assert!(ratio.check(&Value::Float(f64::NAN)).is_err());
+    assert!(field("free")
+        .check(&Value::Int(i128::from(i64::MAX)))
+        .is_ok());
+    // A value of another type is refused too.
+    assert!(tile.check(&Value::Str("x".into())).is_err());
+}

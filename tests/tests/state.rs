@@ -226,7 +226,10 @@ fn a_state_file_of_another_campaign_is_refused_with_what_differs() {
     );
     refused(
         fuzzer().pin("b", Value::Bool(true)).unwrap().hunt(10, 0.5),
-        &["fields or pins differ", "b: bool", "pinned at true"],
+        &[
+            "fields or pins differ",
+            "field `b`: it was not pinned, is now pinned at true",
+        ],
     );
     refused(
         fuzzer().shard(1, 2).unwrap().hunt(10, 0.5),
@@ -237,9 +240,8 @@ fn a_state_file_of_another_campaign_is_refused_with_what_differs() {
             .state(&path)
             .hunt(10, 0.5),
         &[
-            "a field changed",
-            "unroll: bool = false",
-            "unroll: bool = true",
+            "fields or pins differ",
+            "field `unroll`: the default was false, is now true",
         ],
     );
     // An n-tuple sweep is another kind of campaign; it panics as
@@ -254,6 +256,7 @@ fn a_state_file_of_another_campaign_is_refused_with_what_differs() {
         message.contains("it is a campaign of kind `hunt`, this one is of kind `n-tuple`"),
         "{message}"
     );
+    assert!(message.contains("delete it"), "{message}");
     // Nothing refused touched the file.
     assert_eq!(std::fs::read(&path).unwrap(), before);
     // What is allowed to change: jobs, isolation, timeout.
@@ -348,5 +351,60 @@ fn a_shard_with_a_state_file_resumes_as_that_shard() {
             .hunt(30, 0.5),
         &["it is shard 2/3, this is shard 3/3"],
     );
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// A fuzz range as the state file knew it, and as it is now.
+pub mod tiles {
+    /// Before: `tile_size` fuzzed over `1..=64`.
+    pub mod before {
+        use fuzzer_core::prelude::*;
+
+        /// One ranged knob.
+        #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+        pub struct Tiles {
+            /// `tile_size`.
+            #[config(default = 16)]
+            #[fuzz(range = 1..=64)]
+            pub tile_size: i64,
+        }
+    }
+
+    /// After: `tile_size` fuzzed over `1..=128`.
+    pub mod after {
+        use fuzzer_core::prelude::*;
+
+        /// One ranged knob, with a wider range.
+        #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+        pub struct Tiles {
+            /// `tile_size`.
+            #[config(default = 16)]
+            #[fuzz(range = 1..=128)]
+            pub tile_size: i64,
+        }
+    }
+}
+
+#[test]
+fn a_changed_fuzz_range_is_refused_in_plain_words() {
+    let path = temp("tiles");
+    ConfigFuzzer::<tiles::before::Tiles>::new(|| true, 1)
+        .state(&path)
+        .hunt(3, 0.5)
+        .unwrap();
+    let result = ConfigFuzzer::<tiles::after::Tiles>::new(|| true, 1)
+        .state(&path)
+        .hunt(3, 0.5);
+    refused(
+        result,
+        &["field `tile_size`: the fuzz range was 1..=64, is now 1..=128"],
+    );
+    let text = ConfigFuzzer::<tiles::after::Tiles>::new(|| true, 1)
+        .state(&path)
+        .hunt(3, 0.5)
+        .unwrap_err()
+        .to_string();
+    assert!(!text.contains("Range {"), "{text}");
+    assert!(!text.contains("Int("), "{text}");
     std::fs::remove_file(&path).unwrap();
 }

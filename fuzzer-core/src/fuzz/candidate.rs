@@ -46,8 +46,9 @@ pub(crate) struct Pins {
     explicit: Vec<Option<Value>>,
     /// Every pin that differs from the declared default, sorted by index.
     pub(crate) active: Vec<Change>,
-    /// The key term of each active pin, by field index.
-    terms: Vec<Option<u128>>,
+    /// The key term of each active pin, by field index (0 for a field
+    /// without one: subtracting it changes nothing).
+    terms: Vec<u128>,
     /// The sum of the active pins' key terms.
     key: u128,
     /// Each field's key terms for `false`, `true` and `None`, the commonest
@@ -63,7 +64,7 @@ impl Pins {
             forced,
             explicit: vec![None; C::__field_count()],
             active: Vec::new(),
-            terms: vec![None; C::__field_count()],
+            terms: vec![0; C::__field_count()],
             key: 0,
             small_terms: (0..C::__field_count() as u32)
                 .map(|i| {
@@ -97,11 +98,11 @@ impl Pins {
                     .map(|v| (i as u32, v.clone()))
             })
             .collect();
-        self.terms = vec![None; C::__field_count()];
+        self.terms = vec![0; C::__field_count()];
         self.key = 0;
         for (i, v) in &self.active {
             let t = key_term(*i, v);
-            self.terms[*i as usize] = Some(t);
+            self.terms[*i as usize] = t;
             self.key = self.key.wrapping_add(t);
         }
     }
@@ -137,9 +138,7 @@ impl Pins {
     pub(crate) fn key(&self, changes: &[ChangeRef<'_>]) -> u128 {
         let mut key = self.key;
         for &(i, v) in changes {
-            if let Some(t) = self.terms[i as usize] {
-                key = key.wrapping_sub(t);
-            }
+            key = key.wrapping_sub(self.terms[i as usize]);
             let term = match v {
                 Value::Bool(b) => self.small_terms[i as usize][usize::from(*b)],
                 Value::None => self.small_terms[i as usize][2],
@@ -371,9 +370,18 @@ pub(crate) fn resolve_pinned<'d, C: FuzzableConfig>(
 pub(crate) fn resolve<C: FuzzableConfig>(
     diff: &ConfigDiff,
 ) -> Result<Vec<ChangeRef<'_>>, ConfigError> {
-    diff.iter()
-        .map(|(name, value)| Ok((C::field_index(name)? as u32, value)))
-        .collect()
+    let meta = C::__registry().meta();
+    let mut out = Vec::with_capacity(diff.len());
+    for (name, value) in diff {
+        // Field names straight from the table; aliases and unknown names
+        // (with their error) through `field_index`.
+        let i = match meta.field_named(name) {
+            Some(i) => i,
+            None => C::field_index(name)?,
+        };
+        out.push((i as u32, value));
+    }
+    Ok(out)
 }
 
 /// Changes back into a diff by name.
@@ -456,28 +464,35 @@ impl<C: FuzzableConfig> Buffers<C> {
         built.touched.extend(pins.iter().map(|(i, _)| *i));
         built.touched.extend(changes.iter().map(|(i, _)| *i));
         let c = Arc::get_mut(&mut built.config).expect("fresh or checked unique");
-        let applied = pins
-            .iter()
-            .map(|(i, v)| (*i, v))
-            .chain(changes.iter().copied())
-            .try_for_each(|(i, v)| {
-                c.__set_index(i as usize, v)
-                    .map_err(|e| e.for_field(C::fields()[i as usize].name()))
-            })
-            .and_then(|()| {
-                // No run sees a config that breaks an implication or a
-                // validator, or whose pins an implication overrides.
-                if crate::constraint::constrained::<C>() {
-                    let all: Vec<ChangeRef<'_>> = pins
-                        .iter()
-                        .map(|(i, v)| (*i, v))
-                        .chain(changes.iter().copied())
-                        .collect();
-                    check_candidate(&*c, &all)
-                } else {
-                    Ok(())
-                }
-            });
+        // Two plain loops rather than a chained iterator: this is the
+        // per-field work of every run.
+        let set = |c: &mut C, i: u32, v: &Value| {
+            c.__set_index(i as usize, v)
+                .map_err(|e| e.for_field(C::fields()[i as usize].name()))
+        };
+        let applied = (|| {
+            for (i, v) in pins {
+                set(c, *i, v)?;
+            }
+            for &(i, v) in changes {
+                set(c, i, v)?;
+            }
+            Ok(())
+        })()
+        .and_then(|()| {
+            // No run sees a config that breaks an implication or a
+            // validator, or whose pins an implication overrides.
+            if crate::constraint::constrained::<C>() {
+                let all: Vec<ChangeRef<'_>> = pins
+                    .iter()
+                    .map(|(i, v)| (*i, v))
+                    .chain(changes.iter().copied())
+                    .collect();
+                check_candidate(&*c, &all)
+            } else {
+                Ok(())
+            }
+        });
         match applied {
             Ok(()) => Ok(built),
             Err(e) => {

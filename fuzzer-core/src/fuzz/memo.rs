@@ -92,10 +92,19 @@ impl KeyHasher {
 
     fn bytes(&mut self, bytes: &[u8]) {
         self.word(bytes.len() as u64);
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.word(u64::from_le_bytes(w));
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.word(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            // The last bytes as a little-endian word padded with zeros,
+            // built in a register rather than through a stack buffer.
+            let w = rest
+                .iter()
+                .rev()
+                .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+            self.word(w);
         }
     }
 
@@ -174,5 +183,34 @@ mod tests {
         assert!(a != b && a != c && b != c && a != d);
         assert_eq!(a, key(0, Value::Bool(true)));
         assert_ne!(key(0, Value::List(vec![])), key(0, Value::Set(vec![])));
+    }
+
+    #[test]
+    fn a_string_hashes_as_zero_padded_little_endian_words() {
+        // The tail word is built in a register; it must be the word a
+        // zero-padded buffer gives, so every length hashes as before.
+        for s in [
+            "",
+            "a",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "triton.max_tiles_x",
+        ] {
+            let mut fast = KeyHasher::default();
+            fast.bytes(s.as_bytes());
+            let mut padded = KeyHasher::default();
+            padded.word(s.len() as u64);
+            for chunk in s.as_bytes().chunks(8) {
+                let mut w = [0u8; 8];
+                w[..chunk.len()].copy_from_slice(chunk);
+                padded.word(u64::from_le_bytes(w));
+            }
+            assert_eq!(fast.finish(), padded.finish(), "{s:?}");
+        }
+        assert_ne!(
+            key_of(&[(0, &Value::Str("ab".into()))]),
+            key_of(&[(0, &Value::Str("ab\0".into()))])
+        );
     }
 }

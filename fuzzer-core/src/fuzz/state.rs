@@ -5,7 +5,7 @@
 //! The state file is JSON lines, appended to as the campaign goes:
 //!
 //! ```text
-//! {"format":1,"campaign":{..identity..}}
+//! {"format":2,"campaign":{..identity..}}
 //! {"run":"<candidate>","n":0,"status":"passed","message":null,"ns":1200}
 //! {"finding":{"config":{..},"status":"failed_return","message":".."}}
 //! ```
@@ -41,7 +41,7 @@ use super::ConfigFuzzer;
 use crate::config::FuzzableConfig;
 
 /// The format of state files this version writes and reads.
-const FORMAT: u64 = 1;
+const FORMAT: u64 = 2;
 
 /// How often, at most, the state file is synced to disk while runs go on.
 const SYNC_EVERY: Duration = Duration::from_secs(1);
@@ -125,12 +125,12 @@ impl Campaign {
             .iter()
             .map(|f| {
                 let mut line = format!(
-                    "{}: {} = {}; domain {:?}; {:?}",
+                    "{}: {} = {}; {}; {}",
                     f.name(),
                     f.type_name(),
                     f.default_ref().to_json(),
-                    f.domain(),
-                    f.fuzz_role()
+                    domain_words(f.domain()),
+                    role_words(f.fuzz_role())
                 );
                 if let Some(v) = pin(f.index()) {
                     line.push_str(&format!("; pinned at {}", v.to_json()));
@@ -166,15 +166,10 @@ impl Campaign {
             ));
         }
         if self.fields != now.fields {
-            let what = match self.fields.iter().zip(&now.fields).find(|(a, b)| a != b) {
-                Some((was, is)) => format!("a field changed: it has `{was}`, now `{is}`"),
-                None => format!(
-                    "it has {} fields, the config now has {}",
-                    self.fields.len(),
-                    now.fields.len()
-                ),
-            };
-            return Some(format!("the config's fields or pins differ: {what}"));
+            return Some(format!(
+                "the config's fields or pins differ: {}",
+                fields_difference(&self.fields, &now.fields)
+            ));
         }
         if self.seed != now.seed {
             return Some(format!(
@@ -215,6 +210,168 @@ impl Campaign {
         }
         None
     }
+}
+
+/// A field's fuzz domain in a campaign's field line, in words: `fuzz range
+/// 1..=64`, `fuzz values [1, 2, 4]`, `fuzz domain: the type`. Values are JSON,
+/// so the `; ` that separates the parts of a line never occurs outside a
+/// quoted string.
+fn domain_words(domain: &crate::field::Domain) -> String {
+    use crate::field::Domain;
+    match domain {
+        Domain::Type => "fuzz domain: the type".to_string(),
+        Domain::Values(vs) => {
+            let list: Vec<String> = vs.iter().map(crate::value::Value::to_json).collect();
+            format!("fuzz values [{}]", list.join(", "))
+        }
+        Domain::Range { lo, hi } => format!("fuzz range {}..={}", lo.to_json(), hi.to_json()),
+    }
+}
+
+/// A field's fuzz role in a campaign's field line, in words (a skip reason
+/// as a JSON string).
+fn role_words(role: &crate::field::FuzzRole) -> String {
+    use crate::field::FuzzRole;
+    match role {
+        FuzzRole::Fuzzed => "fuzzed".to_string(),
+        FuzzRole::Skip { reason: "" } => "skipped".to_string(),
+        FuzzRole::Skip { reason } => format!("skipped: {}", Json::from(*reason)),
+        FuzzRole::Pin(v) => format!("pinned by #[fuzz(pin)] at {}", v.to_json()),
+    }
+}
+
+/// A campaign's field line taken apart: the name, then the parts the line
+/// joins with `; ` (type and default, domain, role, and the pin if any).
+/// `; ` inside a JSON string does not split.
+fn field_parts(line: &str) -> (&str, Vec<&str>) {
+    let (name, rest) = line.split_once(": ").unwrap_or((line, ""));
+    let mut parts = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    let bytes = rest.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if escaped {
+            escaped = false;
+        } else if quoted && b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && b == b';' && bytes.get(i + 1) == Some(&b' ') {
+            parts.push(&rest[start..i]);
+            start = i + 2;
+        }
+    }
+    parts.push(&rest[start..]);
+    (name, parts)
+}
+
+/// What differs between two versions of one field line, in words (`the fuzz
+/// range was 1..=64, is now 1..=128`).
+fn field_line_difference(was: &str, now: &str) -> String {
+    let (_, a) = field_parts(was);
+    let (_, b) = field_parts(now);
+    let mut said = Vec::new();
+    let split = |p: &'_ str| -> (String, String) {
+        let (ty, default) = p.split_once(" = ").unwrap_or((p, ""));
+        (ty.to_string(), default.to_string())
+    };
+    let (ty_a, def_a) = split(a.first().copied().unwrap_or(""));
+    let (ty_b, def_b) = split(b.first().copied().unwrap_or(""));
+    if ty_a != ty_b {
+        said.push(format!("the type was `{ty_a}`, is now `{ty_b}`"));
+    }
+    if def_a != def_b {
+        said.push(format!("the default was {def_a}, is now {def_b}"));
+    }
+    let part = |p: &[&str], k: usize| p.get(k).copied().unwrap_or("").to_string();
+    let (dom_a, dom_b) = (part(&a, 1), part(&b, 1));
+    if dom_a != dom_b {
+        match (
+            dom_a.strip_prefix("fuzz range "),
+            dom_b.strip_prefix("fuzz range "),
+        ) {
+            (Some(x), Some(y)) => said.push(format!("the fuzz range was {x}, is now {y}")),
+            _ => match (
+                dom_a.strip_prefix("fuzz values "),
+                dom_b.strip_prefix("fuzz values "),
+            ) {
+                (Some(x), Some(y)) => said.push(format!("the fuzz values were {x}, are now {y}")),
+                _ => said.push(format!(
+                    "the fuzz domain was `{}`, is now `{}`",
+                    domain_phrase(&dom_a),
+                    domain_phrase(&dom_b)
+                )),
+            },
+        }
+    }
+    let (role_a, role_b) = (part(&a, 2), part(&b, 2));
+    if role_a != role_b {
+        said.push(format!("it was {role_a}, is now {role_b}"));
+    }
+    let pin = |p: &[&str]| {
+        p.get(3)
+            .map_or("not pinned".to_string(), |s| (*s).to_string())
+    };
+    let (pin_a, pin_b) = (pin(&a), pin(&b));
+    if pin_a != pin_b {
+        said.push(format!("it was {pin_a}, is now {pin_b}"));
+    }
+    if said.is_empty() {
+        // Not a line this version writes: show both as they are.
+        said.push(format!("it was `{was}`, is now `{now}`"));
+    }
+    said.join(", ")
+}
+
+/// A domain part of a field line as a phrase (`the range 1..=64`).
+fn domain_phrase(part: &str) -> String {
+    if let Some(r) = part.strip_prefix("fuzz range ") {
+        format!("the range {r}")
+    } else if let Some(v) = part.strip_prefix("fuzz values ") {
+        format!("the values {v}")
+    } else if part == "fuzz domain: the type" {
+        "every value of the field's type".to_string()
+    } else {
+        part.to_string()
+    }
+}
+
+/// How many changed fields a mismatch names before it counts the rest.
+const NAMED_FIELDS: usize = 3;
+
+/// What differs between the field lines of a campaign on file (`was`) and
+/// of this one (`now`), in words: the fields that are gone, new or changed
+/// (how), or that the same fields come in another order.
+fn fields_difference(was: &[String], now: &[String]) -> String {
+    let name = |l: &String| field_parts(l).0.to_string();
+    let was_by: HashMap<String, &String> = was.iter().map(|l| (name(l), l)).collect();
+    let now_by: HashMap<String, &String> = now.iter().map(|l| (name(l), l)).collect();
+    let mut said = Vec::new();
+    for l in was {
+        let n = name(l);
+        match now_by.get(&n) {
+            None => said.push(format!("field `{n}` is no longer in the config")),
+            Some(m) if *m != l => {
+                said.push(format!("field `{n}`: {}", field_line_difference(l, m)))
+            }
+            Some(_) => {}
+        }
+    }
+    for l in now {
+        let n = name(l);
+        if !was_by.contains_key(&n) {
+            said.push(format!("field `{n}` is new"));
+        }
+    }
+    if said.is_empty() {
+        return "the same fields are declared in another order".to_string();
+    }
+    let more = said.len().saturating_sub(NAMED_FIELDS);
+    said.truncate(NAMED_FIELDS);
+    let mut text = said.join("; ");
+    if more > 0 {
+        text.push_str(&format!("; and {more} more field(s) differ"));
+    }
+    text
 }
 
 /// The state file of a running campaign: the runs it holds, and the file
@@ -646,7 +803,7 @@ mod tests {
     fn campaign(seed: u64) -> Campaign {
         Campaign {
             config: "Flags".into(),
-            fields: vec!["a: bool = false; domain Type; Fuzzed".into()],
+            fields: vec!["a: bool = false; fuzz domain: the type; fuzzed".into()],
             seed,
             kind: "hunt".into(),
             options: BTreeMap::from([("attempts".to_string(), json!(10))]),
@@ -718,9 +875,235 @@ mod tests {
         assert!(text.contains("delete it"), "{text}");
         assert!(matches!(err, FuzzError::State { .. }));
         let mut other = campaign(1);
-        other.fields[0] = "a: bool = true; domain Type; Fuzzed".into();
+        other.fields[0] = "a: bool = true; fuzz domain: the type; fuzzed".into();
         let text = Journal::open(&path, &other).err().unwrap().to_string();
-        assert!(text.contains("a field changed"), "{text}");
+        assert!(
+            text.contains("field `a`: the default was false, is now true"),
+            "{text}"
+        );
+        assert!(text.contains("delete it"), "{text}");
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    /// The difference between `campaign(1)` with field lines `was` and
+    /// with `now`.
+    fn fields_said(was: &[&str], now: &[&str]) -> String {
+        let mut a = campaign(1);
+        a.fields = was.iter().map(|s| s.to_string()).collect();
+        let mut b = campaign(1);
+        b.fields = now.iter().map(|s| s.to_string()).collect();
+        let text = a.difference(&b).expect("they differ");
+        assert!(
+            text.starts_with("the config's fields or pins differ: "),
+            "{text}"
+        );
+        text
+    }
+
+    #[test]
+    fn field_lines_are_in_plain_words() {
+        use crate::field::{Domain, FuzzRole};
+        use crate::value::Value;
+        let range = Domain::Range {
+            lo: Value::Int(1),
+            hi: Value::Int(64),
+        };
+        assert_eq!(domain_words(&range), "fuzz range 1..=64");
+        assert_eq!(
+            domain_words(&Domain::Values(vec![
+                Value::Int(1),
+                Value::Str("x; y".into())
+            ])),
+            "fuzz values [1, \"x; y\"]"
+        );
+        assert_eq!(domain_words(&Domain::Type), "fuzz domain: the type");
+        assert_eq!(role_words(&FuzzRole::Fuzzed), "fuzzed");
+        assert_eq!(role_words(&FuzzRole::Skip { reason: "" }), "skipped");
+        assert_eq!(
+            role_words(&FuzzRole::Skip { reason: "slow" }),
+            "skipped: \"slow\""
+        );
+        assert_eq!(
+            role_words(&FuzzRole::Pin(Value::Bool(true))),
+            "pinned by #[fuzz(pin)] at true"
+        );
+        // `; ` inside a JSON string does not split a line.
+        let (name, parts) =
+            field_parts("mode: String = \"a; b\"; fuzz values [\"a; b\", \"c\\\"; d\"]; fuzzed");
+        assert_eq!(name, "mode");
+        assert_eq!(
+            parts,
+            [
+                "String = \"a; b\"",
+                "fuzz values [\"a; b\", \"c\\\"; d\"]",
+                "fuzzed"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_range_says_both_ranges() {
+        let text = fields_said(
+            &["tile_size: i64 = 16; fuzz range 1..=64; fuzzed"],
+            &["tile_size: i64 = 16; fuzz range 1..=128; fuzzed"],
+        );
+        assert!(
+            text.ends_with("field `tile_size`: the fuzz range was 1..=64, is now 1..=128"),
+            "{text}"
+        );
+        assert!(!text.contains("Range"), "{text}");
+    }
+
+    #[test]
+    fn changed_values_domains_types_and_roles_are_named() {
+        let text = fields_said(
+            &["n: i64 = 1; fuzz values [1, 2]; fuzzed"],
+            &["n: i64 = 1; fuzz values [1, 2, 4]; fuzzed"],
+        );
+        assert!(
+            text.contains("field `n`: the fuzz values were [1, 2], are now [1, 2, 4]"),
+            "{text}"
+        );
+        let text = fields_said(
+            &["n: i64 = 1; fuzz domain: the type; fuzzed"],
+            &["n: i64 = 1; fuzz range 0..=9; fuzzed"],
+        );
+        assert!(
+            text.contains(
+                "field `n`: the fuzz domain was `every value of the field's type`, is now `the range 0..=9`"
+            ),
+            "{text}"
+        );
+        let text = fields_said(
+            &["n: i64 = 1; fuzz domain: the type; fuzzed"],
+            &["n: u32 = 1; fuzz domain: the type; fuzzed"],
+        );
+        assert!(
+            text.contains("field `n`: the type was `i64`, is now `u32`"),
+            "{text}"
+        );
+        let text = fields_said(
+            &["n: i64 = 1; fuzz domain: the type; fuzzed"],
+            &["n: i64 = 1; fuzz domain: the type; skipped: \"slow\"; pinned at 1"],
+        );
+        assert!(
+            text.contains(
+                "field `n`: it was fuzzed, is now skipped: \"slow\", it was not pinned, is now pinned at 1"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn changed_pins_say_the_values() {
+        let text = fields_said(
+            &["b: bool = false; fuzz domain: the type; fuzzed; pinned at true"],
+            &["b: bool = false; fuzz domain: the type; fuzzed; pinned at false"],
+        );
+        assert!(
+            text.contains("field `b`: it was pinned at true, is now pinned at false"),
+            "{text}"
+        );
+        let text = fields_said(
+            &["b: bool = false; fuzz domain: the type; fuzzed; pinned at true"],
+            &["b: bool = false; fuzz domain: the type; fuzzed"],
+        );
+        assert!(
+            text.contains("field `b`: it was pinned at true, is now not pinned"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn gone_new_reordered_and_many_fields_are_told_apart() {
+        let a = "a: bool = false; fuzz domain: the type; fuzzed";
+        let b = "b: bool = false; fuzz domain: the type; fuzzed";
+        let text = fields_said(&[a, b], &[a]);
+        assert!(
+            text.contains("field `b` is no longer in the config"),
+            "{text}"
+        );
+        let text = fields_said(&[a], &[a, b]);
+        assert!(text.contains("field `b` is new"), "{text}");
+        let text = fields_said(&[a, b], &[b, a]);
+        assert!(text.contains("another order"), "{text}");
+        let was: Vec<String> = (0..5)
+            .map(|i| format!("f{i}: i64 = 0; fuzz domain: the type; fuzzed"))
+            .collect();
+        let now: Vec<String> = (0..5)
+            .map(|i| format!("f{i}: i64 = 1; fuzz domain: the type; fuzzed"))
+            .collect();
+        let was: Vec<&str> = was.iter().map(String::as_str).collect();
+        let now: Vec<&str> = now.iter().map(String::as_str).collect();
+        let text = fields_said(&was, &now);
+        assert!(
+            text.contains("field `f0`: the default was 0, is now 1"),
+            "{text}"
+        );
+        assert!(text.contains("field `f2`"), "{text}");
+        assert!(!text.contains("field `f3`"), "{text}");
+        assert!(text.ends_with("and 2 more field(s) differ"), "{text}");
+    }
+
+    #[test]
+    fn every_kind_of_mismatch_names_what_differs() {
+        let base = campaign(1);
+        let mut other = base.clone();
+        other.config = "Other".into();
+        assert_eq!(
+            base.difference(&other).unwrap(),
+            "it is for the config `Flags`, this campaign fuzzes `Other`"
+        );
+        assert_eq!(
+            base.difference(&campaign(2)).unwrap(),
+            "its seed is 1, this campaign's is 2"
+        );
+        let mut other = base.clone();
+        other.kind = "n-tuple".into();
+        assert_eq!(
+            base.difference(&other).unwrap(),
+            "it is a campaign of kind `hunt`, this one is of kind `n-tuple`"
+        );
+        let mut other = base.clone();
+        other.options.insert("attempts".into(), json!(20));
+        assert_eq!(
+            base.difference(&other).unwrap(),
+            "its `attempts` is 10, this campaign's is 20"
+        );
+        let mut other = base.clone();
+        other.options.insert("p".into(), json!(0.5));
+        assert_eq!(
+            base.difference(&other).unwrap(),
+            "its `p` is unset, this campaign's is 0.5"
+        );
+        let mut other = base.clone();
+        other.shard = Some((1, 2));
+        assert_eq!(
+            base.difference(&other).unwrap(),
+            "it is the whole campaign, this is shard 1/2"
+        );
+        assert_eq!(base.difference(&base.clone()), None);
+    }
+
+    #[test]
+    fn a_refused_file_says_what_to_do() {
+        let path = temp("what-to-do");
+        drop(Journal::open(&path, &campaign(1)).unwrap());
+        let mut other = campaign(1);
+        other.shard = Some((2, 3));
+        let text = Journal::open(&path, &other).err().unwrap().to_string();
+        assert!(
+            text.contains(
+                "belongs to another campaign: it is the whole campaign, this is shard 2/3"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "delete it to start this campaign afresh, or give this campaign another state file"
+            ),
+            "{text}"
+        );
         std::fs::remove_file(&path).unwrap();
     }
 

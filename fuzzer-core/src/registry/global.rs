@@ -50,26 +50,23 @@ impl Hasher for NameHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        // Eight bytes a step, each folded in with a full-width multiply, so
-        // names that share long prefixes (`triton.…`) still spread out.
-        let mut h = self.0 ^ (bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        // A few words, not every byte: the length, the first and last eight
+        // bytes and the eight in the middle, each folded in with a
+        // full-width multiply. Names that share a prefix (`triton.…`)
+        // differ in one of these words but for rare pairs, which cost the
+        // table one more comparison, not a wrong answer.
+        let n = bytes.len();
+        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        let (first, last, middle) = if n >= 8 {
+            let mid = if n > 16 { word(n / 2 - 4) } else { 0 };
+            (word(0), word(n - 8), mid)
+        } else {
+            let w = bytes.iter().fold(0u64, |w, &b| (w << 8) | u64::from(b));
+            (w, 0, 0)
+        };
+        let mut h = self.0 ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for w in [first, last, middle] {
             h = (h ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            h ^= h >> 29;
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            // The tail as one word: the last eight bytes (overlapping the
-            // chunks) when there are that many, else the bytes one by one.
-            // Either way no small stores feed a wide load.
-            let tail = if bytes.len() >= 8 {
-                u64::from_le_bytes(bytes[bytes.len() - 8..].try_into().expect("8 bytes"))
-            } else {
-                rest.iter().fold(0u64, |w, &b| (w << 8) | u64::from(b))
-            };
-            h = (h ^ tail).wrapping_mul(0x9E37_79B9_7F4A_7C15);
             h ^= h >> 29;
         }
         self.0 = h;
@@ -85,9 +82,21 @@ impl Meta {
         &self.aliases
     }
 
+    /// The index of the field called `name`, if there is one (not an
+    /// alias): the fast path of resolving a diff's names.
+    #[inline]
+    pub(crate) fn field_named(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
     /// The index of the field called `name`, or of the target of the alias
     /// called `name`.
+    #[inline]
     pub(crate) fn index_of(&self, name: &str, config: &'static str) -> Result<usize, ConfigError> {
+        // Field names first: the fuzzer resolves every name of a diff here.
+        if let Some(&i) = self.by_name.get(name) {
+            return Ok(i);
+        }
         self.lookup(name, config).map(|n| match n {
             Named::Field(i) => i,
             Named::Alias(a) => a.target_index(),
@@ -787,4 +796,40 @@ fn first_set(names: &[String], field: &str) -> Result<Option<(String, String)>, 
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_hash_alike_still_find_their_own_field() {
+        // Same length, same first, middle and last eight bytes: the name
+        // hasher gives them one hash, and the table must still tell them
+        // apart by comparing the names.
+        let alike = [
+            "triton.AAAA_xx_0123456789_yy_BBBB.suffix",
+            "triton.AAAA_xy_0123456789_yx_BBBB.suffix",
+        ];
+        let hash = |s: &str| {
+            let mut h = NameHasher::default();
+            std::hash::Hash::hash(s, &mut h);
+            h.finish()
+        };
+        assert_eq!(hash(alike[0]), hash(alike[1]));
+        let mut names: Vec<String> = alike.iter().map(|s| s.to_string()).collect();
+        // Every length from 0 to 40, sharing prefixes.
+        let long = "triton.cudagraph_trees_history_recording";
+        names.extend((0..=long.len()).map(|n| long[..n].to_string()));
+        let table: HashMap<String, usize, BuildHasherDefault<NameHasher>> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        assert_eq!(table.len(), names.len());
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(table.get(n.as_str()), Some(&i), "{n:?}");
+        }
+        assert_eq!(table.get("triton.AAAA_yy_0123456789_xx_BBBB.suffix"), None);
+    }
 }

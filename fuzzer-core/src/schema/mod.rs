@@ -85,6 +85,44 @@ pub struct SchemaField {
     pub(crate) doc: String,
     pub(crate) domain: Domain,
     pub(crate) role: Role,
+    /// What the schema's validation keywords (`minimum`, `maximum`,
+    /// `exclusiveMinimum`, `exclusiveMaximum`, a non-string `enum`) allow.
+    pub(crate) bounds: Vec<Bound>,
+}
+
+/// One validation keyword set of a field: a value outside it is invalid
+/// under the schema, whatever the fuzzer's domain.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Bound {
+    /// `lo..=hi` (exclusive bounds already moved inward), and the keywords
+    /// as the schema writes them (`` `minimum`: 1, `maximum`: 64 ``).
+    Range { lo: Value, hi: Value, said: String },
+    /// One of these values (`enum`), and the list as the schema writes it.
+    OneOf { values: Vec<Value>, said: String },
+}
+
+impl Bound {
+    /// Whether `v` (a value of the field's type, not null) is allowed.
+    fn allows(&self, v: &Value) -> bool {
+        match self {
+            Bound::Range { lo, hi, .. } => match (lo, hi, v) {
+                (Value::Int(lo), Value::Int(hi), Value::Int(x)) => lo <= x && x <= hi,
+                (Value::Float(lo), Value::Float(hi), Value::Float(x)) => lo <= x && x <= hi,
+                (Value::Float(lo), Value::Float(hi), Value::Int(x)) => {
+                    let x = *x as f64;
+                    *lo <= x && x <= *hi
+                }
+                _ => true,
+            },
+            Bound::OneOf { values, .. } => values.contains(v),
+        }
+    }
+
+    fn said(&self) -> &str {
+        match self {
+            Bound::Range { said, .. } | Bound::OneOf { said, .. } => said,
+        }
+    }
 }
 
 /// A config's fields read from a JSON Schema: what a [`DynConfig`] is made
@@ -317,6 +355,48 @@ impl SchemaField {
         match &self.role {
             Role::Pin(v) => Some(v),
             _ => None,
+        }
+    }
+
+    /// Checks `value` against the field's type and the schema's validation
+    /// keywords (`minimum`, `maximum`, `exclusiveMinimum`,
+    /// `exclusiveMaximum`, `enum`): in JSON Schema a value outside them is
+    /// invalid, so a tool should refuse it before a run (as `config-fuzz
+    /// --pin` does). The error names the field, the value and the bounds.
+    ///
+    /// ```
+    /// use fuzzer_core::schema::Schema;
+    /// use fuzzer_core::Value;
+    ///
+    /// let schema = Schema::parse(r#"{"type": "object", "properties": {
+    ///     "tile_size": {"type": "integer", "default": 16, "minimum": 1, "maximum": 64}
+    /// }}"#).unwrap();
+    /// let field = &schema.fields()[0];
+    /// assert!(field.check(&Value::Int(64)).is_ok());
+    /// let err = field.check(&Value::Int(100)).unwrap_err();
+    /// assert!(err.message().contains("`minimum`: 1, `maximum`: 64"));
+    /// ```
+    pub fn check(&self, value: &Value) -> Result<(), SchemaError> {
+        let v = self
+            .ty
+            .normalize(value)
+            .map_err(|e| SchemaError::new(&self.name, format!("{e}")))?;
+        let inner = match &v {
+            Value::None => return Ok(()),
+            Value::Some(inner) => inner.as_ref(),
+            other => other,
+        };
+        match self.bounds.iter().find(|b| !b.allows(inner)) {
+            None => Ok(()),
+            Some(b) => Err(SchemaError::new(
+                &self.name,
+                format!(
+                    "{} is outside the bounds the schema gives `{}` ({}); JSON Schema makes such a value invalid",
+                    value.to_json(),
+                    self.name,
+                    b.said()
+                ),
+            )),
         }
     }
 }
@@ -779,12 +859,23 @@ impl<'a> Parser<'a> {
             role = Role::Skip(reason.clone());
         }
         let mut domain = Domain::Type;
+        let mut bounds = Vec::new();
         if let Some(Json::Array(vs)) = node.get("enum") {
             if !matches!(ty.inner(), DynType::Enum(_)) {
                 let values: Vec<Value> = vs
                     .iter()
                     .map(|v| read("`enum` value", v))
                     .collect::<Result<_, _>>()?;
+                bounds.push(Bound::OneOf {
+                    values: values
+                        .iter()
+                        .map(|v| match v {
+                            Value::Some(inner) => (**inner).clone(),
+                            other => other.clone(),
+                        })
+                        .collect(),
+                    said: format!("`enum`: {}", Json::Array(vs.clone())),
+                });
                 // A string enum's type already refuses such a default.
                 if let Some(d) = node.get("default") {
                     if !values.contains(&default) {
@@ -798,7 +889,51 @@ impl<'a> Parser<'a> {
             }
         }
         if let Some(r) = self.range(path, node, &ty)? {
+            if let Domain::Range { lo, hi } = &r {
+                let said: Vec<String> =
+                    ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]
+                        .iter()
+                        .filter_map(|k| node.get(k).map(|v| format!("`{k}`: {v}")))
+                        .collect();
+                bounds.push(Bound::Range {
+                    lo: lo.clone(),
+                    hi: hi.clone(),
+                    said: said.join(", "),
+                });
+            }
             domain = r;
+        }
+        // `default`, `const` and `x-fuzz.pin` must be valid under the
+        // bounds too.
+        let with_bounds = SchemaField {
+            name: path.to_string(),
+            ty: ty.clone(),
+            default: default.clone(),
+            doc: String::new(),
+            domain: Domain::Type,
+            role: Role::Fuzzed,
+            bounds: bounds.clone(),
+        };
+        for key in ["default", "const"] {
+            if let Some(d) = node.get(key) {
+                if let Err(e) = with_bounds.check(&read(&format!("`{key}`"), d)?) {
+                    return Err(SchemaError::new(
+                        path,
+                        format!("`{key}` {}; change the `{key}` or the bounds", e.message()),
+                    ));
+                }
+            }
+        }
+        if let Role::Pin(v) = &role {
+            if let Err(e) = with_bounds.check(v) {
+                return Err(SchemaError::new(
+                    path,
+                    format!(
+                        "`x-fuzz.pin` {}; pin a value within the bounds",
+                        e.message()
+                    ),
+                ));
+            }
         }
         if let Some(values) = &xfuzz.values {
             domain = Domain::Values(
@@ -833,6 +968,7 @@ impl<'a> Parser<'a> {
             doc,
             domain,
             role,
+            bounds,
         })
     }
 
