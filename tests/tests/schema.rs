@@ -750,3 +750,59 @@ fn check_refuses_values_outside_the_bounds_or_enum() {
     // A value of another type is refused too.
     assert!(tile.check(&Value::Str("x".into())).is_err());
 }
+
+/// A fuzz range that leaves out the default (`0` meaning "choose for me").
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+pub struct AutoThreads {
+    /// Worker threads; 0 picks one per core.
+    #[config(default = 0)]
+    #[fuzz(range = 1..=8)]
+    pub threads: u32,
+    /// Tile size.
+    #[config(default = 16)]
+    #[fuzz(range = 1..=64)]
+    pub tile: u32,
+}
+
+#[test]
+fn a_fuzz_range_without_the_default_is_written_as_a_drawing_hint() {
+    // `minimum: 1` would make the field's own default invalid: the range
+    // goes in `x-fuzz.range`, and the schema still parses into the same
+    // fields (the round trip checks defaults and domains).
+    let text = AutoThreads::json_schema();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let threads = &json["properties"]["threads"];
+    assert_eq!(threads.get("minimum"), None, "{text}");
+    assert_eq!(
+        threads["x-fuzz"]["range"],
+        serde_json::json!([1, 8]),
+        "{text}"
+    );
+    // A range that holds its default stays a validating one.
+    assert_eq!(json["properties"]["tile"]["minimum"], serde_json::json!(1));
+    round_trip::<AutoThreads>();
+    let schema = Schema::parse(&text).unwrap();
+    let threads = schema
+        .fields()
+        .iter()
+        .find(|f| f.name() == "threads")
+        .unwrap();
+    assert!(threads.check(&Value::Int(0)).is_ok());
+    assert!(threads.check(&Value::Int(100)).is_ok());
+}
+
+#[test]
+fn x_fuzz_range_errors_say_what_it_must_be() {
+    prop_error(
+        r#"{"type": "integer", "default": 0, "x-fuzz": {"range": [1]}}"#,
+        "`x-fuzz.range` must be an array of two numbers `[lo, hi]`",
+    );
+    prop_error(
+        r#"{"type": "integer", "default": 0, "x-fuzz": {"range": [8, 1]}}"#,
+        "`x-fuzz.range`: the bounds leave no integer to draw (8 > 1)",
+    );
+    prop_error(
+        r#"{"type": "string", "default": "a", "x-fuzz": {"range": [1, 2]}}"#,
+        "`x-fuzz.range`: `minimum`/`maximum` apply to integer and number fields",
+    );
+}

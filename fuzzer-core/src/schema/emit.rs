@@ -126,6 +126,38 @@ pub(crate) fn key_names(k: &DynType) -> Option<Option<Map>> {
 /// The `propertyNames` pattern of integer map keys.
 pub(crate) const INT_KEY_PATTERN: &str = "^-?[0-9]+$";
 
+/// Whether `v` (a number, or `Some` of one) lies in `lo..=hi`; values
+/// that are not numbers (`None`) are not bounded by a range.
+fn within(v: &Value, lo: &Value, hi: &Value) -> bool {
+    fn num(v: &Value) -> Option<f64> {
+        match v {
+            Value::Int(i) => Some(*i as f64),
+            Value::UInt(u) => Some(*u as f64),
+            Value::Float(x) => Some(*x),
+            Value::Some(inner) => num(inner),
+            _ => None,
+        }
+    }
+    match (v, lo, hi) {
+        (Value::Int(v), Value::Int(lo), Value::Int(hi)) => lo <= v && v <= hi,
+        (Value::Some(inner), ..) => within(inner, lo, hi),
+        _ => match (num(v), num(lo), num(hi)) {
+            (Some(v), Some(lo), Some(hi)) => lo <= v && v <= hi,
+            _ => true,
+        },
+    }
+}
+
+/// Whether a field's default and pin (if any) lie in its fuzz range, so the
+/// range may be written as the validating `minimum`/`maximum`.
+fn holds_role_values(f: &FieldMeta, lo: &Value, hi: &Value) -> bool {
+    let pin_ok = match f.fuzz_role() {
+        FuzzRole::Pin(v) => within(v, lo, hi),
+        _ => true,
+    };
+    pin_ok && within(f.default_ref(), lo, hi)
+}
+
 /// One field's schema.
 fn field_schema(f: &FieldMeta) -> Json {
     let mut m = type_schema(&f.schema_type);
@@ -135,11 +167,15 @@ fn field_schema(f: &FieldMeta) -> Json {
     }
     match f.domain() {
         Domain::Type => {}
-        Domain::Range { lo, hi } => {
+        // A fuzz range says where to draw, not what is valid: when the
+        // default or the pin lies outside it, `minimum`/`maximum` would make
+        // the schema call the field's own default invalid, so the range goes
+        // in `x-fuzz.range`, which only steers drawing.
+        Domain::Range { lo, hi } if holds_role_values(f, lo, hi) => {
             m.insert("minimum".into(), value(lo));
             m.insert("maximum".into(), value(hi));
         }
-        Domain::Values(_) => {}
+        Domain::Range { .. } | Domain::Values(_) => {}
     }
     if f.deprecated() {
         m.insert("deprecated".into(), Json::Bool(true));
@@ -155,6 +191,11 @@ fn field_schema(f: &FieldMeta) -> Json {
         FuzzRole::Skip { reason } => hints.insert("skip".into(), s(reason)),
         FuzzRole::Pin(v) => hints.insert("pin".into(), value(v)),
         FuzzRole::Fuzzed => {}
+    }
+    if let Domain::Range { lo, hi } = f.domain() {
+        if !holds_role_values(f, lo, hi) {
+            hints.insert("range".into(), Json::Array(vec![value(lo), value(hi)]));
+        }
     }
     if let Domain::Values(vs) = f.domain() {
         hints.insert("values".into(), Json::Array(vs.iter().map(value).collect()));

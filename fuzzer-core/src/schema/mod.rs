@@ -935,6 +935,22 @@ impl<'a> Parser<'a> {
                 ));
             }
         }
+        if let Some((lo, hi)) = &xfuzz.range {
+            // Read like `minimum`/`maximum`, but only as where to draw.
+            let mut ends = Map::default();
+            ends.insert("minimum".into(), lo.clone());
+            ends.insert("maximum".into(), hi.clone());
+            match self.range(path, &ends, &ty) {
+                Ok(Some(r)) => domain = r,
+                Ok(None) => {}
+                Err(e) => {
+                    return Err(SchemaError::new(
+                        path,
+                        format!("`x-fuzz.range`: {}", e.message()),
+                    ))
+                }
+            }
+        }
         if let Some(values) = &xfuzz.values {
             domain = Domain::Values(
                 values
@@ -1117,6 +1133,9 @@ struct XFuzz {
     skip: Option<String>,
     pin: Option<Json>,
     values: Option<Vec<Json>>,
+    /// `"range": [lo, hi]`: where to draw a number, without making values
+    /// outside it invalid (what a Rust `#[fuzz(range = ..)]` means).
+    range: Option<(Json, Json)>,
 }
 
 impl XFuzz {
@@ -1126,6 +1145,7 @@ impl XFuzz {
             skip: None,
             pin: None,
             values: None,
+            range: None,
         };
         let Some(v) = v else {
             return Ok(out);
@@ -1134,7 +1154,7 @@ impl XFuzz {
             return Err(SchemaError::new(
                 path,
                 format!(
-                    "`x-fuzz` must be an object with `skip`, `pin` or `values`, not {}",
+                    "`x-fuzz` must be an object with `skip`, `pin`, `values` or `range`, not {}",
                     kind_of(v)
                 ),
             ));
@@ -1174,11 +1194,24 @@ impl XFuzz {
                         ))
                     }
                 },
+                "range" => match v {
+                    Json::Array(ends)
+                        if ends.len() == 2 && ends.iter().all(|e| matches!(e, Json::Number(_))) =>
+                    {
+                        out.range = Some((ends[0].clone(), ends[1].clone()));
+                    }
+                    _ => {
+                        return Err(SchemaError::new(
+                            path,
+                            "`x-fuzz.range` must be an array of two numbers `[lo, hi]`: the range to draw from",
+                        ))
+                    }
+                },
                 other => {
                     return Err(SchemaError::new(
                         path,
                         format!(
-                        "unknown `x-fuzz` key `{other}`; expected one of `skip`, `pin`, `values`, `map`"
+                        "unknown `x-fuzz` key `{other}`; expected one of `skip`, `pin`, `values`, `range`, `map`"
                     ),
                     ))
                 }
