@@ -118,6 +118,24 @@ fn found(results: &Results, bugs: &[Vec<usize>]) -> usize {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("hunts") {
+        let seeds = match args.get(1).map(|n| n.parse::<u64>()) {
+            None => None,
+            Some(Ok(n)) if n > 0 => Some(n),
+            Some(_) => {
+                eprintln!(
+                    "usage: finding_power [hunts [SEEDS]]: SEEDS is a positive number of seeds"
+                );
+                std::process::exit(2);
+            }
+        };
+        match seeds {
+            None => hunts(),
+            Some(n) => hunts_over_seeds(n),
+        }
+        return;
+    }
     println!("## Covering sizes (no bugs)\n");
     println!(
         "| config | fields | t | t-sets (`fuzz_n_tuple`) | covering rows | fewer runs | time |"
@@ -156,6 +174,130 @@ fn main() {
             bugs.len(),
             found(&results, &bugs),
             fuzzer.num_runs()
+        );
+    }
+}
+
+/// A test over `Wide100` with four planted bugs, culprit sets of 1, 2, 2
+/// and 3 fields at fields drawn from `seed`: it fails when every field of
+/// any set is toggled (off), as in PyTorch's measurement.
+fn planted_wide100_four(seed: u64) -> (impl Fn() -> bool + Send + Sync + 'static, Vec<Vec<usize>>) {
+    let mut rng = fuzzer_core::rng(seed);
+    let mut picked: Vec<usize> = Vec::new();
+    while picked.len() < 8 {
+        let f = rng.below(100) as usize;
+        if !picked.contains(&f) {
+            picked.push(f);
+        }
+    }
+    let bugs = vec![
+        picked[0..1].to_vec(),
+        picked[1..3].to_vec(),
+        picked[3..5].to_vec(),
+        picked[5..8].to_vec(),
+    ];
+    let planted = bugs.clone();
+    let test = move || {
+        let values = Wide100::to_values();
+        !planted.iter().any(|bug| {
+            bug.iter()
+                .all(|&f| values[&format!("f{f:03}")] == Value::Bool(false))
+        })
+    };
+    (test, bugs)
+}
+
+/// How many of the planted bugs some config in `configs` is exactly.
+fn bugs_among<'a>(
+    configs: impl Iterator<Item = &'a ConfigDiff> + Clone,
+    bugs: &[Vec<usize>],
+) -> usize {
+    bugs.iter()
+        .filter(|bug| {
+            configs.clone().any(|c| {
+                c.len() == bug.len()
+                    && bug
+                        .iter()
+                        .all(|f| c.get(&format!("f{f:03}")) == Some(&Value::Bool(false)))
+            })
+        })
+        .count()
+}
+
+/// One campaign over the four planted bugs of `seed`: runs, bugs found,
+/// failing attempts.
+fn hunt_campaign(seed: u64, how: &str) -> (usize, usize, usize) {
+    let (test, bugs) = planted_wide100_four(seed);
+    let fuzzer = ConfigFuzzer::<Wide100>::new(test, seed);
+    match how {
+        "hunt" => {
+            let hunt = fuzzer.hunt(30, 0.5).unwrap();
+            let found = bugs_among(hunt.findings().iter().map(|f| f.config()), &bugs);
+            (hunt.runs(), found, hunt.failing_attempts())
+        }
+        "hunt, forbid_found(false)" => {
+            let fuzzer = fuzzer.forbid_found(false);
+            let hunt = fuzzer.hunt(30, 0.5).unwrap();
+            let found = bugs_among(hunt.findings().iter().map(|f| f.config()), &bugs);
+            (hunt.runs(), found, hunt.failing_attempts())
+        }
+        _ => {
+            let minimal = fuzzer.bisect(30, 0.5);
+            (
+                fuzzer.num_runs(),
+                bugs_among(minimal.iter(), &bugs),
+                minimal.len(),
+            )
+        }
+    }
+}
+
+const HUNT_KINDS: [&str; 3] = ["hunt", "hunt, forbid_found(false)", "bisect"];
+
+/// The table of "Hunts that do not repeat": `hunt(30, 0.5)` with and
+/// without forbidding found culprits, and `bisect(30, 0.5)`, over the four
+/// planted bugs of `Wide100`, seeds 0 to 4.
+fn hunts() {
+    println!("## Hunts that do not repeat\n");
+    println!(
+        "Wide100, four planted bugs (culprit sets of 1, 2, 2, 3 fields), 30 attempts, p = 0.5.\n"
+    );
+    println!("| campaign | seed | runs | bugs found (of 4) | failing attempts |");
+    println!("|---|---|---|---|---|");
+    for how in HUNT_KINDS {
+        let mut total = (0, 0, 0);
+        for seed in 0..5 {
+            let (runs, found, failing) = hunt_campaign(seed, how);
+            println!("| `{how}` | {seed} | {runs} | {found} | {failing} |");
+            total = (total.0 + runs, total.1 + found, total.2 + failing);
+        }
+        println!(
+            "| `{how}` | **mean** | **{:.1}** | **{:.1}** | {:.1} |",
+            total.0 as f64 / 5.0,
+            total.1 as f64 / 5.0,
+            total.2 as f64 / 5.0
+        );
+    }
+}
+
+/// The same campaigns over `n` seeds, summed up: mean runs, mean bugs
+/// found, and the share of seeds that found all four.
+fn hunts_over_seeds(n: u64) {
+    println!("| campaign | seeds | mean runs | mean bugs found | seeds with all 4 found |");
+    println!("|---|---|---|---|---|");
+    for how in HUNT_KINDS {
+        let (mut runs, mut found, mut all) = (0, 0, 0);
+        for seed in 0..n {
+            let (r, f, _) = hunt_campaign(seed, how);
+            runs += r;
+            found += f;
+            all += usize::from(f == 4);
+        }
+        println!(
+            "| `{how}` | {n} | {:.1} | {:.2} | {all} ({:.1} %) |",
+            runs as f64 / n as f64,
+            found as f64 / n as f64,
+            100.0 * all as f64 / n as f64
         );
     }
 }

@@ -92,6 +92,9 @@ struct Options {
     /// Shrink the values of a minimal failing config's fields.
     shrink_values: bool,
     n_tuple_draw: NTupleDraw,
+    /// Keep later attempts of a hunt clear of the culprits found; `None`:
+    /// on for `hunt`, off for `bisect`.
+    forbid_found: Option<bool>,
 }
 
 impl Default for Options {
@@ -106,6 +109,7 @@ impl Default for Options {
             max_shrink_time: Some(DEFAULT_MAX_SHRINK_TIME),
             shrink_values: true,
             n_tuple_draw: NTupleDraw::default(),
+            forbid_found: None,
         }
     }
 }
@@ -147,7 +151,10 @@ struct State<C> {
 /// let f = &hunt.findings()[0];
 /// assert_eq!(f.config().keys().collect::<Vec<_>>(), ["cache", "fuse"]);
 /// assert_eq!(f.status(), Status::FailedReturn);
-/// assert_eq!(f.hits(), 2);
+/// // The second attempt draws the same config, but a hunt keeps later
+/// // attempts clear of what it found (see `forbid_found`): it passes.
+/// assert_eq!(f.hits(), 1);
+/// assert_eq!(hunt.failing_attempts(), 1);
 /// ```
 ///
 /// Every run starts from the declared defaults plus the pins
@@ -603,7 +610,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// ));
     /// ```
     pub fn hunt(&self, num_attempts: usize, p: f64) -> Result<Hunt, FuzzError> {
-        self.logged("hunt", || Ok(self.hunt_attempts(num_attempts, p)?.0))
+        let forbid = self.opts.forbid_found.unwrap_or(true);
+        self.logged("hunt", || {
+            Ok(self.hunt_attempts(num_attempts, p, forbid)?.0)
+        })
     }
 
     /// PyTorch's `bisect`: `num_attempts` times, sample each fuzzable field
@@ -646,7 +656,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     }
 
     fn bisect_now(&self, num_attempts: usize, p: f64) -> Vec<ConfigDiff> {
-        match self.hunt_attempts(num_attempts, p) {
+        let forbid = self.opts.forbid_found.unwrap_or(false);
+        match self.hunt_attempts(num_attempts, p, forbid) {
             Ok((hunt, ends)) => ends
                 .into_iter()
                 .flatten()
