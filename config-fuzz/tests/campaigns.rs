@@ -335,10 +335,18 @@ fn no_repeats_finds_each_bug_once_and_counts_each_failing_attempt_once() {
     assert_eq!(json["no_repeats"], true);
     assert_eq!(plain["no_repeats"], false);
     // The two bugs the pins leave (fast_math with exact mode, compression
-    // without the cache) are both found, as without the flag.
+    // without the cache) are both found; without the flag, later attempts
+    // keep running into the first one, and this seed misses the other.
     let configs = |j: &Json| -> Vec<String> { summary(j).into_iter().map(|(c, _, _)| c).collect() };
-    assert_eq!(configs(&json), configs(&plain));
-    assert_eq!(configs(&json).len(), 2);
+    assert_eq!(
+        configs(&json),
+        [
+            r#"{"cache.compress":true,"cache.enabled":false}"#,
+            r#"{"fast_math":true,"mode":"exact"}"#
+        ]
+    );
+    assert!(configs(&plain).iter().all(|c| configs(&json).contains(c)));
+    assert!(configs(&plain).len() < 2);
     // Each failing attempt counts once; later attempts are kept clear of
     // what was found, so fewer attempts fail than without the flag.
     let hits: u64 = summary(&json).iter().map(|(_, _, h)| h).sum();
