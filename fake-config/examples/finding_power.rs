@@ -4,6 +4,8 @@
 //!
 //! ```sh
 //! cargo run --release -p fake-config --example finding_power
+//! cargo run --release -p fake-config --example finding_power -- hunts       # only "Hunts that do not repeat"
+//! cargo run --release -p fake-config --example finding_power -- hunts 200   # the same campaigns over 200 seeds, summed up
 //! ```
 //!
 //! Sizes: `fuzz_covering(t)` over a test that always passes, so every row
@@ -17,6 +19,12 @@
 //! Campaigns: bugs planted at fields chosen per seed, `fuzz_covering`
 //! against `fuzz_n_tuple` (all t-sets), runs counted by
 //! `ConfigFuzzer::num_runs` (shrinking and confirmation included).
+//!
+//! Hunts (`-- hunts`): four bugs planted in `Wide100` per seed (culprit
+//! sets of 1, 2, 2 and 3 fields), `hunt(30, 0.5)` keeping later attempts
+//! clear of found culprits (the default) and with independent attempts
+//! (`forbid_found(false)`), and `bisect(30, 0.5)` (PyTorch's shape), each
+//! with the default `confirm(1)` and with `confirm(0)` as PyTorch runs.
 
 use std::time::Instant;
 
@@ -224,35 +232,42 @@ fn bugs_among<'a>(
         .count()
 }
 
-/// One campaign over the four planted bugs of `seed`: runs, bugs found,
-/// failing attempts.
+/// One campaign over the four planted bugs of `seed` (`how` is one of
+/// [`HUNT_KINDS`]): runs, bugs found, failing attempts.
 fn hunt_campaign(seed: u64, how: &str) -> (usize, usize, usize) {
     let (test, bugs) = planted_wide100_four(seed);
-    let fuzzer = ConfigFuzzer::<Wide100>::new(test, seed);
-    match how {
-        "hunt" => {
-            let hunt = fuzzer.hunt(30, 0.5).unwrap();
-            let found = bugs_among(hunt.findings().iter().map(|f| f.config()), &bugs);
-            (hunt.runs(), found, hunt.failing_attempts())
-        }
-        "hunt, forbid_found(false)" => {
-            let fuzzer = fuzzer.forbid_found(false);
-            let hunt = fuzzer.hunt(30, 0.5).unwrap();
-            let found = bugs_among(hunt.findings().iter().map(|f| f.config()), &bugs);
-            (hunt.runs(), found, hunt.failing_attempts())
-        }
-        _ => {
-            let minimal = fuzzer.bisect(30, 0.5);
-            (
-                fuzzer.num_runs(),
-                bugs_among(minimal.iter(), &bugs),
-                minimal.len(),
-            )
-        }
+    let mut fuzzer = ConfigFuzzer::<Wide100>::new(test, seed);
+    if how.contains("confirm(0)") {
+        // PyTorch believes every failure at once.
+        fuzzer = fuzzer.confirm(0);
     }
+    if how.contains("forbid_found(false)") {
+        fuzzer = fuzzer.forbid_found(false);
+    }
+    if how.starts_with("bisect") {
+        let minimal = fuzzer.bisect(30, 0.5);
+        return (
+            fuzzer.num_runs(),
+            bugs_among(minimal.iter(), &bugs),
+            minimal.len(),
+        );
+    }
+    let hunt = fuzzer.hunt(30, 0.5).unwrap();
+    let found = bugs_among(hunt.findings().iter().map(|f| f.config()), &bugs);
+    (hunt.runs(), found, hunt.failing_attempts())
 }
 
-const HUNT_KINDS: [&str; 3] = ["hunt", "hunt, forbid_found(false)", "bisect"];
+/// The campaigns compared: `hunt` (forbidding found culprits by default),
+/// `hunt` with independent attempts, and `bisect` (PyTorch's shape), each
+/// with the default confirmation and with none, as PyTorch runs.
+const HUNT_KINDS: [&str; 6] = [
+    "hunt",
+    "hunt, forbid_found(false)",
+    "bisect",
+    "hunt, confirm(0)",
+    "hunt, confirm(0), forbid_found(false)",
+    "bisect, confirm(0)",
+];
 
 /// The table of "Hunts that do not repeat": `hunt(30, 0.5)` with and
 /// without forbidding found culprits, and `bisect(30, 0.5)`, over the four

@@ -471,8 +471,9 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// [`fuzz_n_tuple`](Self::fuzz_n_tuple) writes to the file its
     /// identity (the [`Campaign`]: the config's fields with their types,
     /// defaults, domains and pins; the seed; the kind of campaign and the
-    /// options that change what runs: attempts and `p`, or `n` and the
-    /// combination limit, [`confirm`](Self::confirm),
+    /// options that change what runs: attempts, `p` and
+    /// [`forbid_found`](Self::forbid_found), or `n` and the combination
+    /// limit, [`confirm`](Self::confirm),
     /// [`sampling`](Self::sampling), [`max_shrink_runs`](Self::max_shrink_runs)
     /// and [`shard`](Self::shard)), then every run as it finishes (the
     /// candidate, how it ended, its message and duration), and each
