@@ -87,12 +87,15 @@ fn a_hunt_finds_all_four_planted_bugs_in_every_seed() {
     }
 }
 
+/// What a progress report said of a run: its phase and attempt.
+type Reported = Option<(Phase, Option<usize>)>;
+
 /// Every run the test saw, with its phase and attempt (from the progress
 /// report that follows it), and the number of runs made when each finding
 /// was reported.
 #[derive(Default)]
 struct Log {
-    runs: Vec<(ConfigDiff, Option<(Phase, Option<usize>)>)>,
+    runs: Vec<(ConfigDiff, Reported)>,
     findings: Vec<(ConfigDiff, usize)>,
 }
 
