@@ -499,3 +499,49 @@ fn shards_of_both_settings_do_not_merge() {
         other => panic!("merged: {:?}", other.map(|h| summary(&h))),
     }
 }
+
+#[test]
+fn culprits_replayed_from_the_regressions_file_are_forbidden_too() {
+    let path = std::env::temp_dir().join(format!("no-repeats-regr-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    // An earlier campaign found `fuse = false` and kept it.
+    let earlier = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| c.fuse), 0)
+        .regressions(&path)
+        .hunt(1, 1.0)
+        .unwrap();
+    assert_eq!(
+        summary(&earlier),
+        vec![(flags(&[("fuse", false)]), Status::FailedReturn, 1)]
+    );
+    // Now both bugs are there. Without forbidding, the attempt (every
+    // field toggled) holds the replayed culprit and counts for it: the
+    // other bug stays hidden.
+    let plain = ConfigFuzzer::<Flags>::new(two_bugs, 0)
+        .regressions(&path)
+        .forbid_found(false)
+        .hunt(1, 1.0)
+        .unwrap();
+    assert_eq!(
+        summary(&plain),
+        vec![(flags(&[("fuse", false)]), Status::FailedReturn, 1)]
+    );
+    // With it, the replayed one still fails, and the attempt is kept clear
+    // of it and finds the other.
+    let hunt = ConfigFuzzer::<Flags>::new(two_bugs, 0)
+        .regressions(&path)
+        .hunt(1, 1.0)
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(
+        summary(&hunt),
+        vec![
+            (flags(&[("fuse", false)]), Status::FailedReturn, 0),
+            (
+                flags(&[("unroll", true), ("vectorize", true)]),
+                Status::FailedReturn,
+                1
+            ),
+        ]
+    );
+    assert!(hunt.findings()[0].replayed());
+}

@@ -129,9 +129,9 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// left out and then, one at a time, the last change whose removal
     /// makes the sample valid (or else its last change), until it may
     /// run, much as `Pins::sample_valid` repairs a sample by leaving out
-    /// its last changes. Changes an active implication would override are left out
-    /// too, as when sampling. Every step removes a change, so it ends; the
-    /// empty sample (the baseline) holds no culprit.
+    /// its last changes. Changes an active implication would override are
+    /// left out too, as when sampling. Every step removes a change, so it
+    /// ends; the empty sample (the baseline) holds no culprit.
     fn cleared(
         &self,
         sample: &[Change],
@@ -289,7 +289,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 let end =
                     self.resolve_failure(&mut call, &mut found, &samples[offset], record, true)?;
                 ends.push(Some(end));
-                if forbid {
+                if forbid && found.findings[end].settled() {
                     self.rescue(&mut call, &mut found, &samples[offset], numbers[offset])?;
                 }
             }
@@ -314,8 +314,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// cleared of every known culprit (the one just found among them), and
     /// while that fails, it is shrunk to a finding of its own and cleared
     /// again. These runs belong to the attempt and count no hits (see
-    /// [`forbid_found`](Self::forbid_found)). Each round leaves out at
-    /// least one more change, so it ends.
+    /// [`forbid_found`](Self::forbid_found)). It stops at a finding that is
+    /// not known to be minimal (flaky, or cut short by a shrink limit): the
+    /// sample without one of its fields may well fail for the same bug,
+    /// and shrinking it again would only spend the limit again. Each round
+    /// leaves out at least one more change, so it ends.
     fn rescue(
         &self,
         call: &mut Call,
@@ -335,7 +338,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             if !record.status.is_failing() {
                 return Ok(());
             }
-            self.resolve_failure(call, found, &again, record, false)?;
+            let i = self.resolve_failure(call, found, &again, record, false)?;
+            if !found.findings[i].settled() {
+                return Ok(());
+            }
             current = again;
         }
     }

@@ -187,6 +187,14 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// A confirmed minimal failure: not flaky, and not cut short by a
+    /// shrink limit.
+    pub(crate) fn settled(&self) -> bool {
+        self.status != Status::Flaky && self.shrink_limit.is_none()
+    }
+}
+
 /// A terminal line: status, config, hits.
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

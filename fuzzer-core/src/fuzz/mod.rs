@@ -571,7 +571,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// probability `p` and run; shrink each failure to a 1-minimal config
     /// that fails the same way, and group the results into distinct
     /// findings (fields, values and status) with their hit counts and
-    /// reproduce snippets.
+    /// reproduce snippets. Later attempts are kept clear of the culprits
+    /// found so far, so each failing attempt goes toward a bug not found
+    /// yet, and a failing attempt runs again without the bug it shrank to,
+    /// in case that one hid another: see
+    /// [`forbid_found`](Self::forbid_found), which turns it off.
     ///
     /// It runs the pins alone first and returns
     /// [`FuzzError::FailsAtBaseline`] if they already fail. Prints nothing;
@@ -620,7 +624,9 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// with probability `p`, run, and shrink every failing config. Returns
     /// one minimal config per failing attempt (the same one for attempts
     /// that shrink to it); flaky failures (see [`confirm`](Self::confirm))
-    /// are left out. A thin view of [`hunt`](Self::hunt), which says more.
+    /// are left out. Its attempts are independent, as PyTorch's, unless
+    /// [`forbid_found(true)`](Self::forbid_found) asks otherwise. A thin
+    /// view of [`hunt`](Self::hunt), which says more.
     ///
     /// If the test already fails with the pins alone, it returns nothing,
     /// since every config would fail; `hunt` says so as an error.
