@@ -545,3 +545,31 @@ fn culprits_replayed_from_the_regressions_file_are_forbidden_too() {
     );
     assert!(hunt.findings()[0].replayed());
 }
+
+#[test]
+fn a_forbidding_hunt_resumed_with_other_jobs_finds_the_same() {
+    let path = std::env::temp_dir().join(format!("no-repeats-jobs-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let bugs = planted(1);
+    let first = ConfigFuzzer::<Wide100>::new(wide_test(bugs.clone()), 1)
+        .state(&path)
+        .hunt(30, 0.5)
+        .unwrap();
+    // The same jobs: every run answered from the file.
+    let again = ConfigFuzzer::<Wide100>::new(wide_test(bugs.clone()), 1)
+        .state(&path)
+        .hunt(30, 0.5)
+        .unwrap();
+    assert_eq!(summary(&again), summary(&first));
+    assert_eq!(again.resumed_runs(), again.runs());
+    // Other jobs: the same findings; attempts run alongside one that
+    // finds a culprit may be run again without it, afresh.
+    let three = ConfigFuzzer::<Wide100>::new(wide_test(bugs), 1)
+        .jobs(3)
+        .state(&path)
+        .hunt(30, 0.5)
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(summary(&three), summary(&first));
+    assert_eq!(three.failing_attempts(), first.failing_attempts());
+}

@@ -1052,8 +1052,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     ///
     /// The samples are drawn from the seed as with it off; which field goes
     /// back is chosen from the seed, the attempt and the culprit, so the
-    /// same seed gives the same hunt, whatever [`jobs`](Self::jobs) is, and
-    /// a [`state`](Self::state) file resumes it exactly. A field whose
+    /// same seed gives the same findings whatever [`jobs`](Self::jobs) is,
+    /// and a [`state`](Self::state) file resumes the hunt exactly. With
+    /// `jobs(n)`, an attempt run alongside an earlier one that finds a new
+    /// culprit is run again cleared of it, as `jobs(1)` would run it: a
+    /// few more runs than `jobs(1)`, and, resumed from a state file with
+    /// another `jobs`, a few runs made afresh. A field whose
     /// removal would break an implication or a validator is passed over for
     /// another field of the culprit. The setting is part of the campaign's
     /// identity (state files, [`Hunt::merge`](crate::Hunt::merge)). Sharded

@@ -488,7 +488,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// which says what differs; delete the file to start afresh, or use
     /// another. Options that do not change what runs ([`jobs`](Self::jobs),
     /// [`isolation`](Self::isolation), [`timeout`](Self::timeout)) may
-    /// change between runs. The file is a log of JSON lines: it is written
+    /// change between runs (with [`forbid_found`](Self::forbid_found) on,
+    /// another `jobs` may make a few runs afresh; see there). The file is a log of JSON lines: it is written
     /// as runs finish (a `kill -9` loses only the runs in flight) and
     /// synced to disk at most once a second and when a campaign ends; a
     /// last line cut short by a kill is dropped when the file is read.
