@@ -233,9 +233,10 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
             Some(&a.resume)
         }
         Cmd::NTuple(a) => {
-            // One config per combination, as `combinations_run`, the
-            // shards and `merge` count them.
-            fuzzer = fuzzer.n_tuple_draw(fuzzer_core::NTupleDraw::Single);
+            fuzzer = fuzzer.n_tuple_draw(match a.draw {
+                crate::cli::Draw::AllLevels => fuzzer_core::NTupleDraw::AllLevels,
+                crate::cli::Draw::Single => fuzzer_core::NTupleDraw::Single,
+            });
             Some(&a.resume)
         }
         _ => None,
@@ -722,6 +723,13 @@ fn campaign_json(cmd: &Cmd, fingerprint: u64) -> Map<String, Json> {
             m.insert("n".into(), json!(a.n));
             m.insert("max_combinations".into(), json!(a.max_combinations));
             m.insert("shard".into(), shard(&a.resume));
+            m.insert(
+                "draw".into(),
+                json!(match a.draw {
+                    crate::cli::Draw::AllLevels => "all-levels",
+                    crate::cli::Draw::Single => "single",
+                }),
+            );
         }
         Cmd::Cover(a) => {
             m.insert("t".into(), json!(a.t));

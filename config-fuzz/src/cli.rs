@@ -190,10 +190,26 @@ pub(crate) struct NTupleArgs {
     /// Stop after this many combinations have run (default: all of them).
     #[arg(long, value_name = "N", help_heading = "Campaign")]
     pub(crate) max_combinations: Option<usize>,
+    /// How each combination's values are picked: `all-levels` runs every
+    /// combination of the fields' non-default levels (a bug at one value
+    /// of an enum or a range boundary is never missed by an unlucky draw);
+    /// `single` draws one value per field, one config per combination
+    /// (PyTorch's fuzz_n_tuple).
+    #[arg(long, value_enum, default_value_t = Draw::AllLevels, value_name = "DRAW", help_heading = "Campaign")]
+    pub(crate) draw: Draw,
     #[command(flatten)]
     pub(crate) resume: Resume,
     #[command(flatten)]
     pub(crate) common: Common,
+}
+
+/// `n-tuple --draw`: how each combination of fields gets its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Draw {
+    /// Every combination of the fields' non-default levels.
+    AllLevels,
+    /// One sampled value per field: one config per combination.
+    Single,
 }
 
 /// Campaigns that survive a kill and spread over machines.

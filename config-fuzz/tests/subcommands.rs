@@ -59,6 +59,8 @@ fn n_tuple_finds_the_failing_pairs() {
             "SUBJ_",
             "--n",
             "2",
+            "--draw",
+            "single",
             "--jobs",
             "2",
             "--timeout",
@@ -73,6 +75,7 @@ fn n_tuple_finds_the_failing_pairs() {
     );
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     let json = ran.json.unwrap();
+    assert_eq!(json["draw"], "single");
     // 8 fields: 28 pairs.
     assert_eq!(json["combinations_run"], 28);
     let found = findings(&json);
@@ -314,4 +317,71 @@ fn cover_reports_the_minimal_failing_pairs() {
         .find(|f| f.1 == "FailedTimeout")
         .expect("the hang");
     assert_eq!(names(&hang.0), ["log_level", "verbose"]);
+}
+
+#[test]
+fn n_tuple_tries_every_level_of_each_pair_by_default() {
+    require_python();
+    let (schema, subject) = (schema(), subject());
+    for seed in ["0", "1"] {
+        let ran = config_fuzz(
+            &[
+                "n-tuple",
+                "--schema",
+                &schema,
+                "--env-prefix",
+                "SUBJ_",
+                "--n",
+                "2",
+                "--seed",
+                seed,
+                "--pin",
+                "verbose=false",
+                "--pin",
+                "cache.compress=false",
+                "--confirm",
+                "0",
+                "--quiet",
+                "--",
+                "python3",
+                &subject,
+            ],
+            true,
+        );
+        assert_eq!(ran.code, 1, "{}", ran.stderr);
+        let json = ran.json.unwrap();
+        assert_eq!(json["draw"], "all-levels");
+        // 6 unpinned fields, 15 pairs; the enums and ranges run at
+        // several levels each, so more configs than pairs.
+        assert!(json["combinations_run"].as_u64().unwrap() > 15, "{json:#}");
+        // The wrong answer needs mode = "exact", one of mode's three
+        // values: every seed finds it, and nothing else fails.
+        let found = findings(&json);
+        assert!(!found.is_empty(), "seed {seed}: {json:#}");
+        for f in &found {
+            let names: Vec<&String> = f.0.as_object().unwrap().keys().collect();
+            assert!(
+                names.contains(&&"fast_math".to_string()) || names.contains(&&"mode".to_string()),
+                "seed {seed}: {found:#?}"
+            );
+            assert_eq!(f.1, found[0].1, "seed {seed}: {found:#?}");
+        }
+        assert!(
+            found
+                .iter()
+                .any(|f| f.0 == json!({"fast_math": true, "mode": "exact"})),
+            "seed {seed}: {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn n_tuple_rejects_an_unknown_draw() {
+    let ran = config_fuzz(&["n-tuple", "--draw", "every", "--", "true"], false);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("all-levels") && ran.stderr.contains("single"),
+        "{}",
+        ran.stderr
+    );
 }

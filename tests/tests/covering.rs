@@ -94,6 +94,48 @@ fn the_same_seed_gives_the_same_sweep() {
 }
 
 #[test]
+fn jobs_give_the_same_sweep_as_one_job() {
+    let configs = |r: &Results| {
+        r.entries()
+            .iter()
+            .map(|e| (e.config.clone(), e.status))
+            .collect::<Vec<_>>()
+    };
+    for seed in [5, 8] {
+        let one = ConfigFuzzer::<Wide100>::new(wide100_bugs, seed).fuzz_covering(2);
+        let four = ConfigFuzzer::<Wide100>::new(wide100_bugs, seed)
+            .jobs(4)
+            .fuzz_covering(2);
+        assert_eq!(configs(&one), configs(&four), "seed {seed}");
+        assert_eq!(four.culprits().count(), 3);
+    }
+    // Triples, rows that must be repaired or skipped, enums and ranges.
+    let one = ConfigFuzzer::<Wide50>::new(wide50_bugs, 3).fuzz_covering(3);
+    let three = ConfigFuzzer::<Wide50>::new(wide50_bugs, 3)
+        .jobs(3)
+        .fuzz_covering(3);
+    assert_eq!(configs(&one), configs(&three));
+    let one = ConfigFuzzer::<ImplicationConfig>::new(|| true, 0).fuzz_covering(2);
+    let two = ConfigFuzzer::<ImplicationConfig>::new(|| true, 0)
+        .jobs(2)
+        .fuzz_covering(2);
+    assert_eq!(configs(&one), configs(&two));
+    let one = ConfigFuzzer::<Image>::new(image_bugs, 1).fuzz_covering(2);
+    let two = ConfigFuzzer::<Image>::new(image_bugs, 1)
+        .jobs(2)
+        .fuzz_covering(2);
+    assert_eq!(configs(&one), configs(&two));
+    // Over an always-passing test nothing is planned twice: the same runs.
+    let one = ConfigFuzzer::<Wide100>::new(|| true, 0);
+    let four = ConfigFuzzer::<Wide100>::new(|| true, 0).jobs(4);
+    assert_eq!(
+        configs(&one.fuzz_covering(2)),
+        configs(&four.fuzz_covering(2))
+    );
+    assert_eq!(one.num_runs(), four.num_runs());
+}
+
+#[test]
 fn no_row_after_a_culprit_contains_it() {
     let pairs = ConfigFuzzer::<Wide100>::new(wide100_bugs, 2).fuzz_covering(2);
     let culprits: Vec<ConfigDiff> = pairs.culprits().map(|(d, _)| d.clone()).collect();
@@ -135,20 +177,58 @@ fn wide50_triples_match_the_exhaustive_sweep_in_at_most_600_runs() {
 }
 
 #[test]
-#[ignore = "over 7 minutes in a debug build (666 fields, about 2 million interactions); run with `cargo test --release -p tests --test covering -- --ignored`"]
 fn inductor_pairs_complete() {
     let fuzzer = ConfigFuzzer::<InductorConfig>::new(|| true, 0);
     let pairs = fuzzer.fuzz_covering(2);
-    assert!(pairs.num_ran() > 1);
     assert_eq!(pairs.culprits().count(), 0);
     let fields = InductorConfig::fields();
-    // A pair of fuzzed fields passed; a pair with a skipped field is skipped.
     let fuzzed: Vec<&str> = fields
         .iter()
         .filter(|f| matches!(f.fuzz_role(), FuzzRole::Fuzzed))
         .map(|f| f.name())
         .collect();
-    assert_eq!(pairs.lookup(&fuzzed[..2]), Some(Status::Passed));
+    let t_sets = fuzzed.len() * (fuzzed.len() - 1) / 2;
+    assert!(t_sets > 150_000, "{t_sets} pairs");
+    // Far fewer rows than pairs: the fields with the most levels (ten or
+    // so) need about a hundred rows for their pairs alone.
+    let rows: Vec<&ConfigDiff> = pairs
+        .iter()
+        .filter(|(_, s)| *s == Status::Passed)
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(rows.len(), pairs.num_ran());
+    assert!(rows.len() > 1 && rows.len() < 1_000, "{} rows", rows.len());
+    // Every pair of fields of a sample holds every combination of the
+    // values each takes in some row (a missing key is the default).
+    let sample: Vec<&str> = fuzzed.iter().copied().step_by(9).collect();
+    assert!(sample.len() > 60);
+    let values = |name: &str| -> Vec<Option<&Value>> {
+        let mut seen: Vec<Option<&Value>> = Vec::new();
+        for row in &rows {
+            let v = row.get(name);
+            if !seen.contains(&v) {
+                seen.push(v);
+            }
+        }
+        seen
+    };
+    for (i, a) in sample.iter().enumerate() {
+        let va = values(a);
+        assert!(va.len() >= 2, "{a} never changes");
+        for b in &sample[i + 1..] {
+            let vb = values(b);
+            let mut both: Vec<(Option<&Value>, Option<&Value>)> = Vec::new();
+            for row in &rows {
+                let pair = (row.get(*a), row.get(*b));
+                if !both.contains(&pair) {
+                    both.push(pair);
+                }
+            }
+            assert_eq!(both.len(), va.len() * vb.len(), "({a}, {b})");
+            assert_eq!(pairs.lookup(&[a, b]), Some(Status::Passed));
+        }
+    }
+    // A pair with a skipped field is skipped.
     if let Some(skipped) = fields
         .iter()
         .find(|f| !matches!(f.fuzz_role(), FuzzRole::Fuzzed))
