@@ -240,6 +240,9 @@ fn run(cmd: &Cmd) -> Result<Report, Stop> {
             if let Some(path) = &a.regressions {
                 fuzzer = fuzzer.regressions(path);
             }
+            // Independent attempts unless asked: shards then merge into
+            // one unsharded run.
+            fuzzer = fuzzer.forbid_found(a.no_repeats);
             Some(&a.resume)
         }
         Cmd::NTuple(a) => {
@@ -726,6 +729,7 @@ fn campaign_json(cmd: &Cmd, fingerprint: u64) -> Map<String, Json> {
         Cmd::Hunt(a) | Cmd::Bisect(a) => {
             m.insert("attempts".into(), json!(a.attempts));
             m.insert("p".into(), json!(a.p));
+            m.insert("no_repeats".into(), json!(a.no_repeats));
             m.insert("shard".into(), shard(&a.resume));
         }
         Cmd::NTuple(a) => {

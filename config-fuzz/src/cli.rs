@@ -165,6 +165,16 @@ pub(crate) struct HuntArgs {
     /// new ones to it (check it in, as proptest-regressions/).
     #[arg(long, value_name = "FILE", help_heading = "Campaign")]
     pub(crate) regressions: Option<PathBuf>,
+    /// Keep later attempts clear of the failing configs found so far (one
+    /// field of each goes back to its default), so every failing attempt
+    /// leads to a bug not found yet, and run a failing attempt again
+    /// without the bug it shrank to, in case it hid another. Hits then
+    /// count each failing attempt once, for the first bug it led to.
+    /// Shards each keep clear of what they found themselves, so `merge`
+    /// of shards run with it is not the same as one unsharded run (it is
+    /// without it).
+    #[arg(long, help_heading = "Campaign")]
+    pub(crate) no_repeats: bool,
     #[command(flatten)]
     pub(crate) resume: Resume,
     #[command(flatten)]

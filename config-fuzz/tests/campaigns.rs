@@ -296,3 +296,102 @@ fn n_tuple_shards_merge_and_a_foreign_state_is_refused() {
     assert!(ran.stderr.starts_with("config-fuzz: "), "{}", ran.stderr);
     assert!(!ran.stderr.contains("panicked"), "{}", ran.stderr);
 }
+
+/// The --json files of the 3 shards of a `--no-repeats` hunt (or not).
+fn shard_files(dir: &Path, schema: &str, subject: &str, more: &[&str]) -> Vec<String> {
+    (1..=3)
+        .map(|k| {
+            let out = dir.join(format!("shard-{k}-{}.json", more.len()));
+            let shard = format!("{k}/3");
+            let mut flags = vec!["--shard", shard.as_str()];
+            flags.extend(more);
+            let mut args = with(hunt_args(schema, "5"), &flags, subject);
+            let at = args.iter().position(|a| a == "--").unwrap();
+            args.splice(at..at, ["--json".to_string(), path(&out).to_string()]);
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            let ran = config_fuzz(&refs, false);
+            assert!(ran.code <= 1, "shard {k}: {}", ran.stderr);
+            path(&out).to_string()
+        })
+        .collect()
+}
+
+fn merge_files(out: &Path, parts: &[String]) -> Ran {
+    let mut args = vec!["merge".to_string(), path(out).to_string()];
+    args.extend(parts.iter().cloned());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    config_fuzz(&refs, false)
+}
+
+#[test]
+fn no_repeats_finds_each_bug_once_and_counts_each_failing_attempt_once() {
+    require_python();
+    let (schema, subject) = (schema(), subject());
+    let plain = run(&with(hunt_args(&schema, "5"), &[], &subject));
+    let plain = plain.json.unwrap();
+    let ran = run(&with(hunt_args(&schema, "5"), &["--no-repeats"], &subject));
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    let json = ran.json.unwrap();
+    assert_eq!(json["no_repeats"], true);
+    assert_eq!(plain["no_repeats"], false);
+    // The two bugs the pins leave (fast_math with exact mode, compression
+    // without the cache) are both found; without the flag, later attempts
+    // keep running into the first one, and this seed misses the other.
+    let configs = |j: &Json| -> Vec<String> { summary(j).into_iter().map(|(c, _, _)| c).collect() };
+    assert_eq!(
+        configs(&json),
+        [
+            r#"{"cache.compress":true,"cache.enabled":false}"#,
+            r#"{"fast_math":true,"mode":"exact"}"#
+        ]
+    );
+    assert!(configs(&plain).iter().all(|c| configs(&json).contains(c)));
+    assert!(configs(&plain).len() < 2);
+    // Each failing attempt counts once; later attempts are kept clear of
+    // what was found, so fewer attempts fail than without the flag.
+    let hits: u64 = summary(&json).iter().map(|(_, _, h)| h).sum();
+    assert_eq!(hits, json["hunt"]["failing_attempts"].as_u64().unwrap());
+    assert!(
+        json["hunt"]["failing_attempts"].as_u64() < plain["hunt"]["failing_attempts"].as_u64(),
+        "{} against {}",
+        json["hunt"]["failing_attempts"],
+        plain["hunt"]["failing_attempts"]
+    );
+}
+
+#[test]
+fn no_repeats_shards_merge_the_same_every_time_and_not_with_other_shards() {
+    require_python();
+    let (schema, subject) = (schema(), subject());
+    let dir = folder("no-repeats-shards");
+    let parts = shard_files(&dir, &schema, &subject, &["--no-repeats"]);
+    let first = dir.join("first.json");
+    assert_eq!(merge_files(&first, &parts).code, 1);
+    let again_parts = shard_files(&dir, &schema, &subject, &["--no-repeats"]);
+    let again = dir.join("again.json");
+    assert_eq!(merge_files(&again, &again_parts).code, 1);
+    let read =
+        |p: &Path| -> Json { serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
+    let (first, again) = (read(&first), read(&again));
+    assert_eq!(summary(&first), summary(&again));
+    assert_eq!(first["hunt"]["attempts"], 12);
+    // Shards of the other setting are another campaign.
+    let plain = shard_files(&dir, &schema, &subject, &[]);
+    let mixed = [parts[0].clone(), plain[1].clone(), parts[2].clone()];
+    let ran = merge_files(&dir.join("mixed.json"), &mixed);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.contains("forbid_found"), "{}", ran.stderr);
+}
+
+#[test]
+fn help_says_no_repeats_shards_do_not_merge_into_one_run() {
+    let ran = config_fuzz(&["hunt", "--help"], false);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let text = ran.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("--no-repeats"), "{text}");
+    assert!(
+        text.contains("`merge` of shards run with it is not the same as one unsharded run"),
+        "{text}"
+    );
+}

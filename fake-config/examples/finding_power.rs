@@ -4,6 +4,8 @@
 //!
 //! ```sh
 //! cargo run --release -p fake-config --example finding_power
+//! cargo run --release -p fake-config --example finding_power -- hunts       # only "Hunts that do not repeat"
+//! cargo run --release -p fake-config --example finding_power -- hunts 200   # the same campaigns over 200 seeds, summed up
 //! ```
 //!
 //! Sizes: `fuzz_covering(t)` over a test that always passes, so every row
@@ -18,8 +20,8 @@
 //! `WideN` rows (exact for t = 2; Colbourn's tables for t = 3); none is
 //! given for `InductorConfig`, whose fields have up to eleven levels.
 //!
-//! Arguments pick parts: `sizes` and `covering-campaigns` pick sections,
-//! `config:t` pairs (`Wide50:3`, `InductorConfig:2`) pick size rows:
+//! Arguments pick parts: `sizes`, `covering-campaigns` and `hunts` (with
+//! an optional number of seeds after it) pick sections, `config:t` pairs (`Wide50:3`, `InductorConfig:2`) pick size rows:
 //!
 //! ```sh
 //! cargo run --release -p fake-config --example finding_power -- sizes Wide100:2
@@ -28,6 +30,12 @@
 //! Campaigns: bugs planted at fields chosen per seed, `fuzz_covering`
 //! against `fuzz_n_tuple` (all t-sets), runs counted by
 //! `ConfigFuzzer::num_runs` (shrinking and confirmation included).
+//!
+//! Hunts (`-- hunts`): four bugs planted in `Wide100` per seed (culprit
+//! sets of 1, 2, 2 and 3 fields), `hunt(30, 0.5)` keeping later attempts
+//! clear of found culprits (the default) and with independent attempts
+//! (`forbid_found(false)`), and `bisect(30, 0.5)` (PyTorch's shape), each
+//! with the default `confirm(1)` and with `confirm(0)` as PyTorch runs.
 
 use std::time::Instant;
 
@@ -165,6 +173,9 @@ fn main() {
     if only("covering-campaigns") {
         covering_campaigns();
     }
+    if only("hunts") {
+        hunts_section(&args);
+    }
 }
 
 /// The covering sizes table; `config:t` arguments (`Wide50:3`) pick rows.
@@ -223,6 +234,155 @@ fn covering_campaigns() {
             bugs.len(),
             found(&results, &bugs),
             fuzzer.num_runs()
+        );
+    }
+}
+
+/// A test over `Wide100` with four planted bugs, culprit sets of 1, 2, 2
+/// and 3 fields at fields drawn from `seed`: it fails when every field of
+/// any set is toggled (off), as in PyTorch's measurement.
+fn planted_wide100_four(seed: u64) -> (impl Fn() -> bool + Send + Sync + 'static, Vec<Vec<usize>>) {
+    let mut rng = fuzzer_core::rng(seed);
+    let mut picked: Vec<usize> = Vec::new();
+    while picked.len() < 8 {
+        let f = rng.below(100) as usize;
+        if !picked.contains(&f) {
+            picked.push(f);
+        }
+    }
+    let bugs = vec![
+        picked[0..1].to_vec(),
+        picked[1..3].to_vec(),
+        picked[3..5].to_vec(),
+        picked[5..8].to_vec(),
+    ];
+    let planted = bugs.clone();
+    let test = move || {
+        let values = Wide100::to_values();
+        !planted.iter().any(|bug| {
+            bug.iter()
+                .all(|&f| values[&format!("f{f:03}")] == Value::Bool(false))
+        })
+    };
+    (test, bugs)
+}
+
+/// How many of the planted bugs some config in `configs` is exactly.
+fn bugs_among<'a>(
+    configs: impl Iterator<Item = &'a ConfigDiff> + Clone,
+    bugs: &[Vec<usize>],
+) -> usize {
+    bugs.iter()
+        .filter(|bug| {
+            configs.clone().any(|c| {
+                c.len() == bug.len()
+                    && bug
+                        .iter()
+                        .all(|f| c.get(&format!("f{f:03}")) == Some(&Value::Bool(false)))
+            })
+        })
+        .count()
+}
+
+/// One campaign over the four planted bugs of `seed` (`how` is one of
+/// [`HUNT_KINDS`]): runs, bugs found, failing attempts.
+fn hunt_campaign(seed: u64, how: &str) -> (usize, usize, usize) {
+    let (test, bugs) = planted_wide100_four(seed);
+    let mut fuzzer = ConfigFuzzer::<Wide100>::new(test, seed);
+    if how.contains("confirm(0)") {
+        // PyTorch believes every failure at once.
+        fuzzer = fuzzer.confirm(0);
+    }
+    if how.contains("forbid_found(false)") {
+        fuzzer = fuzzer.forbid_found(false);
+    }
+    if how.starts_with("bisect") {
+        let minimal = fuzzer.bisect(30, 0.5);
+        return (
+            fuzzer.num_runs(),
+            bugs_among(minimal.iter(), &bugs),
+            minimal.len(),
+        );
+    }
+    let hunt = fuzzer.hunt(30, 0.5).unwrap();
+    let found = bugs_among(hunt.findings().iter().map(|f| f.config()), &bugs);
+    (hunt.runs(), found, hunt.failing_attempts())
+}
+
+/// The campaigns compared: `hunt` (forbidding found culprits by default),
+/// `hunt` with independent attempts, and `bisect` (PyTorch's shape), each
+/// with the default confirmation and with none, as PyTorch runs.
+const HUNT_KINDS: [&str; 6] = [
+    "hunt",
+    "hunt, forbid_found(false)",
+    "bisect",
+    "hunt, confirm(0)",
+    "hunt, confirm(0), forbid_found(false)",
+    "bisect, confirm(0)",
+];
+
+/// `hunts`, or `hunts SEEDS`: the table of "Hunts that do not repeat", or
+/// the same campaigns summed up over `SEEDS` seeds.
+fn hunts_section(args: &[String]) {
+    let after = args
+        .iter()
+        .position(|a| a == "hunts")
+        .and_then(|i| args.get(i + 1))
+        .filter(|a| !["sizes", "covering-campaigns"].contains(&a.as_str()));
+    match after.map(|n| n.parse::<u64>()) {
+        None => hunts(),
+        Some(Ok(n)) if n > 0 => hunts_over_seeds(n),
+        Some(_) => {
+            eprintln!("usage: finding_power hunts [SEEDS]: SEEDS is a positive number of seeds");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The table of "Hunts that do not repeat": `hunt(30, 0.5)` with and
+/// without forbidding found culprits, and `bisect(30, 0.5)`, over the four
+/// planted bugs of `Wide100`, seeds 0 to 4.
+fn hunts() {
+    println!("## Hunts that do not repeat\n");
+    println!(
+        "Wide100, four planted bugs (culprit sets of 1, 2, 2, 3 fields), 30 attempts, p = 0.5.\n"
+    );
+    println!("| campaign | seed | runs | bugs found (of 4) | failing attempts |");
+    println!("|---|---|---|---|---|");
+    for how in HUNT_KINDS {
+        let mut total = (0, 0, 0);
+        for seed in 0..5 {
+            let (runs, found, failing) = hunt_campaign(seed, how);
+            println!("| `{how}` | {seed} | {runs} | {found} | {failing} |");
+            total = (total.0 + runs, total.1 + found, total.2 + failing);
+        }
+        println!(
+            "| `{how}` | **mean** | **{:.1}** | **{:.1}** | {:.1} |",
+            total.0 as f64 / 5.0,
+            total.1 as f64 / 5.0,
+            total.2 as f64 / 5.0
+        );
+    }
+}
+
+/// The same campaigns over `n` seeds, summed up: mean runs, mean bugs
+/// found, and the share of seeds that found all four.
+fn hunts_over_seeds(n: u64) {
+    println!("| campaign | seeds | mean runs | mean bugs found | seeds with all 4 found |");
+    println!("|---|---|---|---|---|");
+    for how in HUNT_KINDS {
+        let (mut runs, mut found, mut all) = (0, 0, 0);
+        for seed in 0..n {
+            let (r, f, _) = hunt_campaign(seed, how);
+            runs += r;
+            found += f;
+            all += usize::from(f == 4);
+        }
+        println!(
+            "| `{how}` | {n} | {:.1} | {:.2} | {all} ({:.1} %) |",
+            runs as f64 / n as f64,
+            found as f64 / n as f64,
+            100.0 * all as f64 / n as f64
         );
     }
 }

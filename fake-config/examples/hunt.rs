@@ -131,7 +131,16 @@ fn main() {
         hunt.findings().len()
     );
     for f in hunt.findings() {
-        println!("== {} (from {} attempts)", f.status(), f.hits());
+        match f.hits() {
+            // Found by running a failing attempt again without the bug it
+            // shrank to (see `ConfigFuzzer::forbid_found`).
+            0 => println!(
+                "== {} (hidden behind another bug in its attempt)",
+                f.status()
+            ),
+            1 => println!("== {} (from 1 attempt)", f.status()),
+            n => println!("== {} (from {n} attempts)", f.status()),
+        }
         if let Some(msg) = &f.detail().message {
             for line in msg.lines().take(6) {
                 println!("   {line}");

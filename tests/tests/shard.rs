@@ -64,10 +64,14 @@ fn summary(h: &Hunt) -> Summary {
         .collect()
 }
 
+/// Shards of a hunt with independent attempts (`forbid_found(false)`), so
+/// that together they are one unsharded run; `tests/no_repeats.rs` has the
+/// forbidding shards.
 fn shard_hunts(seed: u64, n: usize, attempts: usize, p: f64) -> Vec<Hunt> {
     (1..=n)
         .map(|k| {
             let fuzzer = ConfigFuzzer::<Knobs>::new(planted, seed)
+                .forbid_found(false)
                 .shard(k, n)
                 .unwrap();
             let hunt = fuzzer.hunt(attempts, p).unwrap();
@@ -80,6 +84,7 @@ fn shard_hunts(seed: u64, n: usize, attempts: usize, p: f64) -> Vec<Hunt> {
 fn three_shards_merged_equal_one_hunt_with_the_same_seed() {
     for seed in [1, 2, 3, 4] {
         let whole = ConfigFuzzer::<Knobs>::new(planted, seed)
+            .forbid_found(false)
             .hunt(40, 0.3)
             .unwrap();
         assert!(whole.findings().len() >= 2, "seed {seed}: {whole}");
@@ -234,6 +239,7 @@ fn parts_of_other_campaigns_or_missing_shards_are_refused() {
     );
     // Other pins: another config, as far as the campaign goes.
     let pinned = ConfigFuzzer::<Knobs>::new(planted, 1)
+        .forbid_found(false)
         .pin("g", Value::Bool(true))
         .unwrap()
         .shard(2, 3)
@@ -254,7 +260,10 @@ fn parts_of_other_campaigns_or_missing_shards_are_refused() {
         "{m}"
     );
     // A whole campaign is not a shard.
-    let whole = ConfigFuzzer::<Knobs>::new(planted, 1).hunt(9, 0.3).unwrap();
+    let whole = ConfigFuzzer::<Knobs>::new(planted, 1)
+        .forbid_found(false)
+        .hunt(9, 0.3)
+        .unwrap();
     let m = merge_error(vec![whole]);
     assert!(m.contains("not a shard"), "{m}");
     // A hunt saved without its campaign.

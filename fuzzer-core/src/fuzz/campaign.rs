@@ -50,8 +50,8 @@ pub(crate) struct Found<'f, C: FuzzableConfig> {
 }
 
 impl<C: FuzzableConfig> Found<'_, C> {
-    /// Records a hit on the finding (config, status), creating it (and
-    /// telling `on_finding`) if it is new.
+    /// Records a hit on the finding (config, status) if `counts`, creating
+    /// it (and telling `on_finding`) if it is new.
     fn hit(
         &mut self,
         config: ConfigDiff,
@@ -59,13 +59,14 @@ impl<C: FuzzableConfig> Found<'_, C> {
         detail: Detail,
         limit: Option<ShrinkLimit>,
         attempt: usize,
+        counts: bool,
     ) -> Result<usize, FuzzError> {
         if let Some(i) = self
             .findings
             .iter()
             .position(|f| f.status == status && f.config == config)
         {
-            self.findings[i].hits += 1;
+            self.findings[i].hits += usize::from(counts);
             return Ok(i);
         }
         let snippet = self.fuzzer.repro_snippet(&config);
@@ -73,7 +74,7 @@ impl<C: FuzzableConfig> Found<'_, C> {
             config,
             status,
             detail,
-            hits: 1,
+            hits: usize::from(counts),
             snippet,
             shrink_limit: limit,
             first_attempt: attempt,
@@ -98,7 +99,97 @@ fn contains(sorted: &[Change], minimal: &[Change]) -> bool {
     })
 }
 
+/// Which field of `culprit` an attempt puts back to its default first, when
+/// its sample holds that culprit: a hash of the seed, the attempt and the
+/// culprit's fields (splitmix64 steps), so it draws nothing from the
+/// sampling stream and is the same in every shard, job count and resume.
+fn forbid_pick(seed: u64, attempt: usize, culprit: &[Change]) -> usize {
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    let mut h = mix(seed ^ mix(attempt as u64));
+    for (i, _) in culprit {
+        h = mix(h ^ u64::from(*i));
+    }
+    (h % culprit.len().max(1) as u64) as usize
+}
+
 impl<C: FuzzableConfig> ConfigFuzzer<C> {
+    /// Attempt `attempt`'s drawn `sample` with no known minimal failing
+    /// config left in it (with `forbid` on; otherwise the sample as drawn).
+    ///
+    /// While the sample holds every change of a known culprit (the first
+    /// such in the order they were found), one of the culprit's fields goes
+    /// back to its default: the one [`forbid_pick`] names, or, if leaving
+    /// that one out breaks an implication or a validator, the next of the
+    /// culprit's fields that does not. If none does, the picked field is
+    /// left out and then, one at a time, the last change whose removal
+    /// makes the sample valid (or else its last change), until it may
+    /// run, much as `Pins::sample_valid` repairs a sample by leaving out
+    /// its last changes. Changes an active implication would override are
+    /// left out too, as when sampling. Every step removes a change, so it
+    /// ends; the empty sample (the baseline) holds no culprit.
+    fn cleared(
+        &self,
+        sample: &[Change],
+        known: &[(Status, Vec<Change>, usize)],
+        attempt: usize,
+        forbid: bool,
+    ) -> Vec<Change> {
+        let mut sample = sample.to_vec();
+        if !forbid {
+            return sample;
+        }
+        let constrained = crate::constraint::constrained::<C>();
+        let base = constrained.then(|| C::__registry().declared_with_force());
+        let fits = |s: &[Change]| match &base {
+            None => true,
+            Some(base) => check_changes(base, &self.pins.active, &borrowed(s)).is_ok(),
+        };
+        let settle = |s: Vec<Change>| match &base {
+            None => s,
+            Some(base) => super::candidate::without_overridden::<C>(base, &self.pins.active, s),
+        };
+        while let Some((_, culprit, _)) = known
+            .iter()
+            .find(|(_, m, _)| !m.is_empty() && contains(&sample, m))
+        {
+            let n = culprit.len();
+            let start = forbid_pick(self.seed, attempt, culprit);
+            let without = |s: &[Change], field: u32| -> Vec<Change> {
+                s.iter().filter(|c| c.0 != field).cloned().collect()
+            };
+            let next = (0..n)
+                .map(|k| settle(without(&sample, culprit[(start + k) % n].0)))
+                .find(|s| fits(s));
+            sample = match next {
+                Some(s) => s,
+                None => {
+                    let mut s = settle(without(&sample, culprit[start].0));
+                    while !s.is_empty() && !fits(&s) {
+                        // The last change whose removal makes it valid,
+                        // else the last one.
+                        let removed = |s: &[Change], k: usize| -> Vec<Change> {
+                            let mut r = s.to_vec();
+                            r.remove(k);
+                            settle(r)
+                        };
+                        let k = (0..s.len())
+                            .rev()
+                            .find(|&k| fits(&removed(&s, k)))
+                            .unwrap_or(s.len() - 1);
+                        s = removed(&s, k);
+                    }
+                    s
+                }
+            };
+        }
+        sample
+    }
+
     /// Runs the pins alone; an error if they already fail.
     fn check_baseline(&self, call: &mut Call) -> Result<(), FuzzError> {
         call.phase(Phase::Baseline);
@@ -118,6 +209,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         &self,
         num_attempts: usize,
         p: f64,
+        forbid: bool,
     ) -> Result<(Hunt, Vec<AttemptEnd>), FuzzError> {
         let started = Instant::now();
         let runs_before = self.num_runs();
@@ -126,6 +218,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             [
                 ("attempts".to_string(), serde_json::json!(num_attempts)),
                 ("p".to_string(), serde_json::json!(p)),
+                ("forbid_found".to_string(), serde_json::json!(forbid)),
             ]
             .into(),
         );
@@ -158,6 +251,15 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 }
                 next += 1;
             }
+            // The drawn samples stay as they are (so the stream of samples
+            // does not depend on what was found); what runs is each one
+            // cleared of the culprits known when the batch starts.
+            let drawn = samples;
+            let mut samples: Vec<Vec<Change>> = drawn
+                .iter()
+                .zip(&numbers)
+                .map(|(s, &n)| self.cleared(s, &found.known, n, forbid))
+                .collect();
             let Some(&last) = numbers.last() else {
                 break;
             };
@@ -168,15 +270,28 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             let verdicts = self.verdicts(&call, &slices, Judge::CAMPAIGN)?;
             for (offset, verdict) in verdicts.into_iter().enumerate() {
                 call.attempt = Some((numbers[offset], num_attempts));
-                let record = verdict?;
+                let mut record = verdict?;
+                // An earlier attempt of this batch may have found a culprit
+                // this sample holds: clear it of that one too, and run what
+                // `jobs(1)` would have run.
+                let now = self.cleared(&drawn[offset], &found.known, numbers[offset], forbid);
+                if now != samples[offset] {
+                    call.phase(Phase::Attempt);
+                    record = self.verdict(&call, &borrowed(&now), Judge::CAMPAIGN)??;
+                    samples[offset] = now;
+                }
                 if !record.status.is_failing() {
                     ends.push(None);
                     continue;
                 }
                 failing_attempts += 1;
                 call.failures += 1;
-                let end = self.resolve_failure(&mut call, &mut found, &samples[offset], record)?;
+                let end =
+                    self.resolve_failure(&mut call, &mut found, &samples[offset], record, true)?;
                 ends.push(Some(end));
+                if forbid && found.findings[end].settled() {
+                    self.rescue(&mut call, &mut found, &samples[offset], numbers[offset])?;
+                }
             }
         }
         let findings = found.findings;
@@ -194,15 +309,54 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         Ok((hunt, ends))
     }
 
+    /// The rescue of a failing attempt whose sample (`sample`, as it ran)
+    /// may hold more than the bug it shrank to: the sample runs again
+    /// cleared of every known culprit (the one just found among them), and
+    /// while that fails, it is shrunk to a finding of its own and cleared
+    /// again. These runs belong to the attempt and count no hits (see
+    /// [`forbid_found`](Self::forbid_found)). It stops at a finding that is
+    /// not known to be minimal (flaky, or cut short by a shrink limit): the
+    /// sample without one of its fields may well fail for the same bug,
+    /// and shrinking it again would only spend the limit again. Each round
+    /// leaves out at least one more change, so it ends.
+    fn rescue(
+        &self,
+        call: &mut Call,
+        found: &mut Found<'_, C>,
+        sample: &[Change],
+        attempt: usize,
+    ) -> Result<(), FuzzError> {
+        let mut current = sample.to_vec();
+        loop {
+            let again = self.cleared(&current, &found.known, attempt, true);
+            if again == current {
+                // It held no known culprit (its failure was flaky).
+                return Ok(());
+            }
+            call.phase(Phase::Attempt);
+            let record = self.verdict(call, &borrowed(&again), Judge::CAMPAIGN)??;
+            if !record.status.is_failing() {
+                return Ok(());
+            }
+            let i = self.resolve_failure(call, found, &again, record, false)?;
+            if !found.findings[i].settled() {
+                return Ok(());
+            }
+            current = again;
+        }
+    }
+
     /// Turns a failing attempt into a finding: flaky ones as they are,
     /// others shrunk (or matched to a minimal config already found),
-    /// confirmed, and checked against a flaky baseline.
+    /// confirmed, and checked against a flaky baseline. The attempt counts
+    /// as a hit of its finding if `counts`.
     fn resolve_failure(
         &self,
         call: &mut Call,
         found: &mut Found<'_, C>,
         sample: &[Change],
         record: RunRecord,
+        counts: bool,
     ) -> Result<usize, FuzzError> {
         let attempt = call.attempt.map_or(0, |(a, _)| a);
         if record.status == Status::Flaky {
@@ -212,6 +366,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 record.into(),
                 None,
                 attempt,
+                counts,
             );
         }
         // A failing config that contains a known minimal config failing the
@@ -223,7 +378,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             .find(|(status, minimal, _)| *status == record.status && contains(sample, minimal))
         {
             let i = *i;
-            found.findings[i].hits += 1;
+            found.findings[i].hits += usize::from(counts);
             return Ok(i);
         }
         let changes = borrowed(sample);
@@ -236,6 +391,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             detail,
             limit,
             attempt,
+            counts,
         )?;
         // The field-minimal config with the drawn values (if value
         // shrinking changed them) was noted as known by `shrink_and_settle`;
@@ -873,6 +1029,69 @@ pub(crate) fn next_combination(combo: &mut [usize], n: usize) -> bool {
         }
     }
     false
+}
+
+impl<C: FuzzableConfig> ConfigFuzzer<C> {
+    /// Whether a hunt keeps its later attempts clear of the bugs it has
+    /// already found (default: on for [`hunt`](Self::hunt), off for
+    /// [`bisect`](Self::bisect), which keeps PyTorch's shape; set it to
+    /// choose for both).
+    ///
+    /// A sampled config that holds a known culprit (every change of a
+    /// minimal failing config found earlier in the campaign, or replayed
+    /// from the [`regressions`](Self::regressions) file and still failing)
+    /// fails for the known reason, and shrinking it only finds that bug
+    /// again, while it may hide another one. With this on, before an
+    /// attempt runs, one field of each known culprit its sample holds goes
+    /// back to its default, until it holds none, so every failing attempt
+    /// goes toward a bug not found yet. A finding's
+    /// [`hits`](crate::Finding::hits) still counts the failing attempts that
+    /// shrank to it; those are then attempts that failed for that reason
+    /// without holding the whole culprit as found (another value of the
+    /// same field, or a config that implies it).
+    ///
+    /// The samples are drawn from the seed as with it off; which field goes
+    /// back is chosen from the seed, the attempt and the culprit, so the
+    /// same seed gives the same findings whatever [`jobs`](Self::jobs) is,
+    /// and a [`state`](Self::state) file resumes the hunt exactly. With
+    /// `jobs(n)`, an attempt run alongside an earlier one that finds a new
+    /// culprit is run again cleared of it, as `jobs(1)` would run it: a
+    /// few more runs than `jobs(1)`, and, resumed from a state file with
+    /// another `jobs`, a few runs made afresh. A field whose
+    /// removal would break an implication or a validator is passed over for
+    /// another field of the culprit. The setting is part of the campaign's
+    /// identity (state files, [`Hunt::merge`](crate::Hunt::merge)). Sharded
+    /// hunts ([`shard`](Self::shard)) each keep clear of what that shard
+    /// found, so with it on, merged shards are not run for run one
+    /// unsharded hunt; turn it off for that.
+    ///
+    /// ```
+    /// use fuzzer_core::prelude::*;
+    ///
+    /// #[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+    /// pub struct Flags {
+    ///     #[config(default = true)]
+    ///     pub fuse: bool,
+    ///     pub unroll: bool,
+    ///     pub vectorize: bool,
+    /// }
+    ///
+    /// // Two bugs: fusion off; unrolling and vectorizing on together.
+    /// let test = || Flags::read(|c| c.fuse && !(c.unroll && c.vectorize));
+    /// let hunt = ConfigFuzzer::<Flags>::new(test, 0).hunt(2, 1.0).unwrap();
+    /// // The first attempt (every field toggled) finds one bug; the second
+    /// // is kept clear of it and finds the other.
+    /// assert_eq!(hunt.findings().len(), 2);
+    ///
+    /// // Off: every attempt draws the same config and finds the same bug.
+    /// let again = ConfigFuzzer::<Flags>::new(test, 0).forbid_found(false).hunt(2, 1.0).unwrap();
+    /// assert_eq!(again.findings().len(), 1);
+    /// assert_eq!(again.findings()[0].hits(), 2);
+    /// ```
+    pub fn forbid_found(mut self, on: bool) -> Self {
+        self.opts.forbid_found = Some(on);
+        self
+    }
 }
 
 #[cfg(test)]

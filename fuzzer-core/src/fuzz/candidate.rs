@@ -262,7 +262,7 @@ impl Pins {
 
 /// `changes` without those an active implication overrides (if the config
 /// has no conflict; a conflicting one is left as it is).
-fn without_overridden<C: FuzzableConfig>(
+pub(crate) fn without_overridden<C: FuzzableConfig>(
     base: &C,
     pins: &[Change],
     changes: Vec<Change>,

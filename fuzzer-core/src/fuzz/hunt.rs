@@ -151,7 +151,18 @@ impl Finding {
         &self.detail
     }
 
-    /// How many failing attempts led to this finding.
+    /// How many failing attempts led to this finding: each failing
+    /// attempt counts once, for the finding its sample shrank to. So the
+    /// hits of a hunt's findings add up to its
+    /// [`failing_attempts`](Hunt::failing_attempts).
+    ///
+    /// With [`forbid_found`](crate::ConfigFuzzer::forbid_found) on (the
+    /// default of a hunt), an attempt that shrank to one finding is run
+    /// again without it, to find a bug the first one hid; a finding found
+    /// that way counts no hit for that attempt, so it may have 0 hits.
+    /// Since later attempts are kept clear of every culprit found, hits
+    /// then say little about how common a failure is: use
+    /// `forbid_found(false)` when that is the question.
     pub fn hits(&self) -> usize {
         self.hits
     }
@@ -173,6 +184,14 @@ impl Finding {
     /// of this campaign that shrank to it (0 if none did).
     pub fn replayed(&self) -> bool {
         self.replayed
+    }
+}
+
+impl Finding {
+    /// A confirmed minimal failure: not flaky, and not cut short by a
+    /// shrink limit.
+    pub(crate) fn settled(&self) -> bool {
+        self.status != Status::Flaky && self.shrink_limit.is_none()
     }
 }
 

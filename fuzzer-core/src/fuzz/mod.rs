@@ -92,6 +92,9 @@ struct Options {
     /// Shrink the values of a minimal failing config's fields.
     shrink_values: bool,
     n_tuple_draw: NTupleDraw,
+    /// Keep later attempts of a hunt clear of the culprits found; `None`:
+    /// on for `hunt`, off for `bisect`.
+    forbid_found: Option<bool>,
 }
 
 impl Default for Options {
@@ -106,6 +109,7 @@ impl Default for Options {
             max_shrink_time: Some(DEFAULT_MAX_SHRINK_TIME),
             shrink_values: true,
             n_tuple_draw: NTupleDraw::default(),
+            forbid_found: None,
         }
     }
 }
@@ -147,7 +151,10 @@ struct State<C> {
 /// let f = &hunt.findings()[0];
 /// assert_eq!(f.config().keys().collect::<Vec<_>>(), ["cache", "fuse"]);
 /// assert_eq!(f.status(), Status::FailedReturn);
-/// assert_eq!(f.hits(), 2);
+/// // The second attempt draws the same config, but a hunt keeps later
+/// // attempts clear of what it found (see `forbid_found`): it passes.
+/// assert_eq!(f.hits(), 1);
+/// assert_eq!(hunt.failing_attempts(), 1);
 /// ```
 ///
 /// Every run starts from the declared defaults plus the pins
@@ -564,7 +571,11 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// probability `p` and run; shrink each failure to a 1-minimal config
     /// that fails the same way, and group the results into distinct
     /// findings (fields, values and status) with their hit counts and
-    /// reproduce snippets.
+    /// reproduce snippets. Later attempts are kept clear of the culprits
+    /// found so far, so each failing attempt goes toward a bug not found
+    /// yet, and a failing attempt runs again without the bug it shrank to,
+    /// in case that one hid another: see
+    /// [`forbid_found`](Self::forbid_found), which turns it off.
     ///
     /// It runs the pins alone first and returns
     /// [`FuzzError::FailsAtBaseline`] if they already fail. Prints nothing;
@@ -603,14 +614,19 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// ));
     /// ```
     pub fn hunt(&self, num_attempts: usize, p: f64) -> Result<Hunt, FuzzError> {
-        self.logged("hunt", || Ok(self.hunt_attempts(num_attempts, p)?.0))
+        let forbid = self.opts.forbid_found.unwrap_or(true);
+        self.logged("hunt", || {
+            Ok(self.hunt_attempts(num_attempts, p, forbid)?.0)
+        })
     }
 
     /// PyTorch's `bisect`: `num_attempts` times, sample each fuzzable field
     /// with probability `p`, run, and shrink every failing config. Returns
     /// one minimal config per failing attempt (the same one for attempts
     /// that shrink to it); flaky failures (see [`confirm`](Self::confirm))
-    /// are left out. A thin view of [`hunt`](Self::hunt), which says more.
+    /// are left out. Its attempts are independent, as PyTorch's, unless
+    /// [`forbid_found(true)`](Self::forbid_found) asks otherwise. A thin
+    /// view of [`hunt`](Self::hunt), which says more.
     ///
     /// If the test already fails with the pins alone, it returns nothing,
     /// since every config would fail; `hunt` says so as an error.
@@ -646,7 +662,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     }
 
     fn bisect_now(&self, num_attempts: usize, p: f64) -> Vec<ConfigDiff> {
-        match self.hunt_attempts(num_attempts, p) {
+        let forbid = self.opts.forbid_found.unwrap_or(false);
+        match self.hunt_attempts(num_attempts, p, forbid) {
             Ok((hunt, ends)) => ends
                 .into_iter()
                 .flatten()

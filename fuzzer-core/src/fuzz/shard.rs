@@ -28,13 +28,24 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// together they run what one unsharded run would. Shrinking, the
     /// regressions file and the baseline run in every shard.
     ///
-    /// The merged findings equal an unsharded run's (same fields, values
-    /// and status; hits summed) for a test whose outcome depends on the
-    /// config alone, with one caveat: a run that meets a failing config
-    /// holding a minimal config it found already counts it as a hit
-    /// without shrinking, while a shard that has not found it shrinks that
-    /// config afresh, which may lead to another minimal config when it
-    /// holds two separate bugs.
+    /// With [`forbid_found(false)`](Self::forbid_found), the merged
+    /// findings equal an unsharded run's (same fields, values and status;
+    /// hits summed) for a test whose outcome depends on the config alone,
+    /// with one caveat: a run that meets a failing config holding a minimal
+    /// config it found already counts it as a hit without shrinking, while
+    /// a shard that has not found it shrinks that config afresh, which may
+    /// lead to another minimal config when it holds two separate bugs.
+    ///
+    /// With forbidding on (the default of [`hunt`](Self::hunt)), each
+    /// shard keeps its attempts clear of the culprits that shard has found
+    /// (and those of the regressions file), not of those the other shards
+    /// found, so the merged hunt is not run for run the unsharded one: the
+    /// shards may each find the same bug once, and an attempt may run
+    /// another config than it would unsharded. The merge is still the
+    /// union of the shards' findings with hits summed, and the same seed
+    /// and shard count give the same merged hunt. Use `forbid_found(false)`
+    /// on every shard (and on the unsharded run to compare) when the merge
+    /// must equal one unsharded hunt.
     ///
     /// `k` outside `1..=n` is a [`FuzzError::Shard`].
     ///
@@ -50,11 +61,13 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// }
     ///
     /// let test = || Flags::read(|c| c.fuse || !c.unroll);
-    /// let whole = ConfigFuzzer::<Flags>::new(test, 4).hunt(30, 0.5).unwrap();
+    /// // Independent attempts, so that the merge equals one unsharded run.
+    /// let fuzzer = || ConfigFuzzer::<Flags>::new(test, 4).forbid_found(false);
+    /// let whole = fuzzer().hunt(30, 0.5).unwrap();
     /// // Three machines, each with its own shard; their hunts saved as JSON.
     /// let saved: Vec<String> = (1..=3)
     ///     .map(|k| {
-    ///         let shard = ConfigFuzzer::<Flags>::new(test, 4).shard(k, 3).unwrap();
+    ///         let shard = fuzzer().shard(k, 3).unwrap();
     ///         shard.hunt(30, 0.5).unwrap().save_json()
     ///     })
     ///     .collect();
@@ -67,7 +80,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// assert_eq!(merged.attempts(), 30);
     ///
     /// assert!(matches!(
-    ///     ConfigFuzzer::<Flags>::new(test, 4).shard(0, 3),
+    ///     fuzzer().shard(0, 3),
     ///     Err(FuzzError::Shard { .. })
     /// ));
     /// ```
@@ -168,7 +181,9 @@ impl Hunt {
     ///     pub fuse: bool,
     /// }
     ///
-    /// let hunt = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| c.fuse), 0).hunt(3, 1.0).unwrap();
+    /// // Every attempt may fail the same way (see `forbid_found`): 3 hits.
+    /// let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| c.fuse), 0).forbid_found(false);
+    /// let hunt = fuzzer.hunt(3, 1.0).unwrap();
     /// let json = hunt.save_json();
     /// let back = Hunt::load_json(&json).unwrap();
     /// assert_eq!(back.findings()[0].config(), hunt.findings()[0].config());
@@ -256,6 +271,14 @@ impl Hunt {
     /// summed, in the order the unsharded run would have found them; the
     /// counts summed, `elapsed` the longest shard's. The parts may come in
     /// any order, typically from [`load_json`](Self::load_json).
+    ///
+    /// That equality holds for hunts run with
+    /// [`forbid_found(false)`](ConfigFuzzer::forbid_found). With forbidding
+    /// on (the default of `hunt`), each shard kept clear only of the
+    /// culprits it found itself, so the merge is the union of the shards'
+    /// findings with hits summed: the same for the same seed and shard
+    /// count, every finding one that a shard shrank and confirmed, but not
+    /// run for run what one unsharded hunt finds.
     ///
     /// Parts of different campaigns (config, seed, options), a missing or
     /// duplicate shard, or a part that is not a shard (no campaign, or a

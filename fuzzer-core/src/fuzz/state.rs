@@ -628,8 +628,9 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// [`fuzz_n_tuple`](Self::fuzz_n_tuple) writes to the file its
     /// identity (the [`Campaign`]: the config's fields with their types,
     /// defaults, domains and pins; the seed; the kind of campaign and the
-    /// options that change what runs: attempts and `p`, or `n` and the
-    /// combination limit, [`confirm`](Self::confirm),
+    /// options that change what runs: attempts, `p` and
+    /// [`forbid_found`](Self::forbid_found), or `n` and the combination
+    /// limit, [`confirm`](Self::confirm),
     /// [`sampling`](Self::sampling), [`max_shrink_runs`](Self::max_shrink_runs)
     /// and [`shard`](Self::shard)), then every run as it finishes (the
     /// candidate, how it ended, its message and duration), and each
@@ -644,7 +645,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// which says what differs; delete the file to start afresh, or use
     /// another. Options that do not change what runs ([`jobs`](Self::jobs),
     /// [`isolation`](Self::isolation), [`timeout`](Self::timeout)) may
-    /// change between runs. The file is a log of JSON lines: it is written
+    /// change between runs (with [`forbid_found`](Self::forbid_found) on,
+    /// another `jobs` may make a few runs afresh; see there). The file is a log of JSON lines: it is written
     /// as runs finish (a `kill -9` loses only the runs in flight) and
     /// synced to disk at most once a second and when a campaign ends; a
     /// last line cut short by a kill is dropped when the file is read.

@@ -30,7 +30,9 @@ fn abort_is_a_crash_with_sigabrt() {
         },
         1,
     )
-    .isolation(Isolation::Process);
+    .isolation(Isolation::Process)
+    // Independent attempts, so that bisect runs the hunt's attempts.
+    .forbid_found(false);
     let hunt = only_a_crashes(&fuzzer, "SIGABRT");
 
     // The same fuzzer keeps working after all those crashes: bisect (the
@@ -104,7 +106,9 @@ fn stack_overflow_is_a_crash_and_the_hunt_goes_on() {
         },
         1,
     )
-    .isolation(Isolation::Process);
+    .isolation(Isolation::Process)
+    // Independent attempts, so that bisect runs the hunt's attempts.
+    .forbid_found(false);
     let hunt = fuzzer.hunt(10, 0.5).expect("the baseline passes");
     let found: Vec<(Vec<&str>, Status)> = hunt
         .findings()

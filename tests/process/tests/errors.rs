@@ -88,6 +88,9 @@ fn on_finding_reports_each_finding_once(isolation: Isolation) {
         0,
     )
     .isolation(isolation)
+    // Independent attempts: findings are hit again and again, and still
+    // reported once.
+    .forbid_found(false)
     .on_finding(move |f| sink.lock().unwrap().push((f.config().clone(), f.status())));
     let hunt = fuzzer.hunt(16, 0.5).expect("the baseline passes");
     assert_eq!(hunt.findings().len(), 2, "{hunt}");

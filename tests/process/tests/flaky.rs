@@ -109,7 +109,9 @@ fn replays_always_run_in_process_mode() {
 fn confirmed_bugs_keep_their_status(isolation: Isolation) {
     let fuzzer = ConfigFuzzer::<Flags>::new(|| Flags::read(|c| !(c.b && c.c)), 1)
         .isolation(isolation)
-        .confirm(2);
+        .confirm(2)
+        // Independent attempts, so that bisect runs the hunt's attempts.
+        .forbid_found(false);
     let hunt = fuzzer.hunt(10, 0.5).expect("the baseline passes");
     assert_eq!(hunt.findings().len(), 1, "{hunt}");
     let f = &hunt.findings()[0];

@@ -60,6 +60,8 @@ fn jobs_do_not_change_results(isolation: Isolation) {
             .jobs(jobs)
     };
     let [hunt1, hunt2, bisect1, bisect2, tuple1, tuple2] = [1, 2, 1, 2, 1, 2].map(fuzzer);
+    // Independent attempts, as bisect's.
+    let independent = fuzzer(1).forbid_found(false);
 
     let one = hunt1.hunt(16, 0.5).expect("the baseline passes");
     let two = hunt2.hunt(16, 0.5).expect("the baseline passes");
@@ -84,7 +86,8 @@ fn jobs_do_not_change_results(isolation: Isolation) {
 
     let b1 = bisect1.bisect(16, 0.5);
     let b2 = bisect2.bisect(16, 0.5);
-    assert_eq!(b1.len(), one.failing_attempts());
+    let plain = independent.hunt(16, 0.5).expect("the baseline passes");
+    assert_eq!(b1.len(), plain.failing_attempts());
     assert_eq!(b1, b2);
 
     let t1 = tuple1.fuzz_n_tuple(2, 28);

@@ -39,6 +39,8 @@ fn three_process_isolated_shards_merged_equal_one_hunt() {
         ConfigFuzzer::<Flags>::new(planted, SEED)
             .isolation(Isolation::Process)
             .jobs(2)
+            // Independent attempts: the merge is then one unsharded run.
+            .forbid_found(false)
     };
     let whole = make();
     let shards: Vec<ConfigFuzzer<Flags>> = (1..=3).map(|k| make().shard(k, 3).unwrap()).collect();
