@@ -324,7 +324,7 @@ fn merge_files(out: &Path, parts: &[String]) -> Ran {
 }
 
 #[test]
-fn no_repeats_finds_each_bug_once_and_counts_each_failing_attempt_once() {
+fn no_repeats_finds_each_bug_once_and_counts_each_failing_attempt_for_each_bug() {
     require_python();
     let (schema, subject) = (schema(), subject());
     let plain = run(&with(hunt_args(&schema, "5"), &[], &subject));
@@ -347,10 +347,17 @@ fn no_repeats_finds_each_bug_once_and_counts_each_failing_attempt_once() {
     );
     assert!(configs(&plain).iter().all(|c| configs(&json).contains(c)));
     assert!(configs(&plain).len() < 2);
-    // Each failing attempt counts once; later attempts are kept clear of
-    // what was found, so fewer attempts fail than without the flag.
+    // Each failing attempt counts once for each bug it led to (here one
+    // attempt held both: it shrank to one, and its re-run without that one
+    // found the other), so every bug has a hit; later attempts are kept
+    // clear of what was found, so fewer attempts fail than without the flag.
+    assert!(summary(&json).iter().all(|(_, _, h)| *h >= 1));
     let hits: u64 = summary(&json).iter().map(|(_, _, h)| h).sum();
-    assert_eq!(hits, json["hunt"]["failing_attempts"].as_u64().unwrap());
+    let failing = json["hunt"]["failing_attempts"].as_u64().unwrap();
+    assert!(
+        hits >= failing && hits - failing < 2,
+        "{hits} hits, {failing} failing attempts"
+    );
     assert!(
         json["hunt"]["failing_attempts"].as_u64() < plain["hunt"]["failing_attempts"].as_u64(),
         "{} against {}",

@@ -80,10 +80,17 @@ fn a_hunt_finds_all_four_planted_bugs_in_every_seed() {
             .findings()
             .iter()
             .all(|f| f.status() == Status::FailedReturn));
-        // Each failing attempt counts once, for the first finding it
-        // shrank to.
+        // Each failing attempt counts once for each finding it led to (the
+        // one it shrank to, and any its re-run without that one found), so
+        // every finding has a hit, and the hits exceed the failing attempts
+        // by at most the findings beyond each attempt's first.
+        assert!(hunt.findings().iter().all(|f| f.hits() >= 1), "seed {seed}");
         let hits: usize = hunt.findings().iter().map(|f| f.hits()).sum();
-        assert_eq!(hits, hunt.failing_attempts(), "seed {seed}");
+        assert!(hits >= hunt.failing_attempts(), "seed {seed}");
+        assert!(
+            hits - hunt.failing_attempts() < hunt.findings().len(),
+            "seed {seed}"
+        );
     }
 }
 
@@ -224,10 +231,9 @@ fn a_failing_attempt_is_run_again_without_its_culprit_and_finds_the_masked_bug()
     assert!(configs.contains(&&flags(&[("fuse", false)])));
     assert!(configs.contains(&&flags(&[("unroll", true), ("vectorize", true)])));
     assert_eq!(hunt.failing_attempts(), 1);
-    // The attempt counts for the finding it shrank to first; the one its
-    // rescue found has no hit of its own.
+    // The one attempt led to both findings: it counts for each.
     let hits: Vec<usize> = hunt.findings().iter().map(|f| f.hits()).collect();
-    assert_eq!(hits, vec![1, 0]);
+    assert_eq!(hits, vec![1, 1]);
     // Without forbidding there is no rescue: one bug, one hit.
     let plain = ConfigFuzzer::<Flags>::new(two_bugs, 0)
         .forbid_found(false)
@@ -464,8 +470,9 @@ fn forbidding_shards_merge_to_the_same_real_findings_every_time() {
         let again = Hunt::merge(sharded(seed, true).into_iter().rev()).unwrap();
         assert_eq!(summary(&again), summary(&merged), "seed {seed}");
         assert_eq!(merged.attempts(), 30);
+        assert!(merged.findings().iter().all(|f| f.hits() >= 1));
         let hits: usize = merged.findings().iter().map(|f| f.hits()).sum();
-        assert_eq!(hits, merged.failing_attempts());
+        assert!(hits >= merged.failing_attempts());
         // Every merged finding is a planted bug, and fails as reported.
         let bugs: Vec<ConfigDiff> = planted(seed).iter().map(|b| culprit(b)).collect();
         let check = ConfigFuzzer::<Wide100>::new(wide_test(planted(seed)), seed);

@@ -290,7 +290,13 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                     self.resolve_failure(&mut call, &mut found, &samples[offset], record, true)?;
                 ends.push(Some(end));
                 if forbid && found.findings[end].settled() {
-                    self.rescue(&mut call, &mut found, &samples[offset], numbers[offset])?;
+                    self.rescue(
+                        &mut call,
+                        &mut found,
+                        &samples[offset],
+                        numbers[offset],
+                        end,
+                    )?;
                 }
             }
         }
@@ -313,8 +319,9 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// may hold more than the bug it shrank to: the sample runs again
     /// cleared of every known culprit (the one just found among them), and
     /// while that fails, it is shrunk to a finding of its own and cleared
-    /// again. These runs belong to the attempt and count no hits (see
-    /// [`forbid_found`](Self::forbid_found)). It stops at a finding that is
+    /// again. These runs belong to the attempt, which counts one hit for
+    /// each other finding they lead to (`first` is the one it shrank to,
+    /// already counted; see [`Finding::hits`]). It stops at a finding that is
     /// not known to be minimal (flaky, or cut short by a shrink limit): the
     /// sample without one of its fields may well fail for the same bug,
     /// and shrinking it again would only spend the limit again. Each round
@@ -325,7 +332,9 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         found: &mut Found<'_, C>,
         sample: &[Change],
         attempt: usize,
+        first: usize,
     ) -> Result<(), FuzzError> {
+        let mut counted = vec![first];
         let mut current = sample.to_vec();
         loop {
             let again = self.cleared(&current, &found.known, attempt, true);
@@ -339,6 +348,10 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 return Ok(());
             }
             let i = self.resolve_failure(call, found, &again, record, false)?;
+            if !counted.contains(&i) {
+                found.findings[i].hits += 1;
+                counted.push(i);
+            }
             if !found.findings[i].settled() {
                 return Ok(());
             }
@@ -1046,7 +1059,8 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// back to its default, until it holds none, so every failing attempt
     /// goes toward a bug not found yet. A finding's
     /// [`hits`](crate::Finding::hits) still counts the failing attempts that
-    /// shrank to it; those are then attempts that failed for that reason
+    /// led to it (an attempt rescued as above counts for each finding it led
+    /// to); beyond the first, those are attempts that failed for that reason
     /// without holding the whole culprit as found (another value of the
     /// same field, or a config that implies it).
     ///

@@ -151,15 +151,17 @@ impl Finding {
         &self.detail
     }
 
-    /// How many failing attempts led to this finding: each failing
-    /// attempt counts once, for the finding its sample shrank to. So the
-    /// hits of a hunt's findings add up to its
-    /// [`failing_attempts`](Hunt::failing_attempts).
+    /// How many failing attempts led to this finding (at least 1 for a
+    /// finding of this campaign): each failing attempt counts once for the
+    /// finding its sample shrank to.
     ///
     /// With [`forbid_found`](crate::ConfigFuzzer::forbid_found) on (the
     /// default of a hunt), an attempt that shrank to one finding is run
-    /// again without it, to find a bug the first one hid; a finding found
-    /// that way counts no hit for that attempt, so it may have 0 hits.
+    /// again without it, to find a bug the first one hid; the attempt then
+    /// counts once for each finding it led to, so the hits of a hunt's
+    /// findings add up to its [`failing_attempts`](Hunt::failing_attempts)
+    /// plus the findings such re-runs turned up (with `forbid_found(false)`
+    /// they add up to `failing_attempts` exactly).
     /// Since later attempts are kept clear of every culprit found, hits
     /// then say little about how common a failure is: use
     /// `forbid_found(false)` when that is the question.
