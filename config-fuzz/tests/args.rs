@@ -7,31 +7,9 @@ use common::*;
 #[test]
 fn hunt_through_arguments_finds_every_planted_bug() {
     require_python();
-    let (schema, subject) = (schema(), subject());
-    let ran = config_fuzz(
-        &[
-            "hunt",
-            "--schema",
-            &schema,
-            "--arg",
-            "--set",
-            "--arg",
-            "{name}={value}",
-            "--attempts",
-            "30",
-            "--seed",
-            "1",
-            "--jobs",
-            "2",
-            "--timeout",
-            "2s",
-            "--confirm",
-            "0",
-            "--",
-            "python3",
-            &subject,
-        ],
-        true,
-    );
+    let ran = Cli::on_subject("hunt")
+        .opts(&["--arg", "--set", "--arg", "{name}={value}"])
+        .opts(FIND_PLANTED)
+        .run(true);
     assert_all_bugs_found(&ran, "FailedError");
 }

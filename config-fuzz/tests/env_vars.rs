@@ -6,30 +6,10 @@ use common::*;
 #[test]
 fn hunt_through_env_vars_finds_every_planted_bug() {
     require_python();
-    let (schema, subject) = (schema(), subject());
-    let ran = config_fuzz(
-        &[
-            "hunt",
-            "--schema",
-            &schema,
-            "--env-prefix",
-            "SUBJ_",
-            "--attempts",
-            "30",
-            "--seed",
-            "1",
-            "--jobs",
-            "2",
-            "--timeout",
-            "2s",
-            "--confirm",
-            "0",
-            "--",
-            "python3",
-            &subject,
-        ],
-        true,
-    );
+    let ran = Cli::on_subject("hunt")
+        .opts(&["--env-prefix", "SUBJ_"])
+        .opts(FIND_PLANTED)
+        .run(true);
     assert_all_bugs_found(&ran, "FailedError");
     let json = ran.json.unwrap();
     let wrong = findings(&json)
@@ -72,24 +52,16 @@ fn hunt_through_env_vars_finds_every_planted_bug() {
 #[test]
 fn reproduce_runs_a_finding_again() {
     require_python();
-    let (schema, subject) = (schema(), subject());
-    let ran = config_fuzz(
-        &[
-            "reproduce",
-            "--schema",
-            &schema,
+    let ran = Cli::on_subject("reproduce")
+        .opts(&[
             "--env-prefix",
             "SUBJ_",
             "--config",
             r#"{"cache.enabled": false, "cache.compress": true}"#,
             "--config",
             r#"{"mode": "fast"}"#,
-            "--",
-            "python3",
-            &subject,
-        ],
-        true,
-    );
+        ])
+        .run(true);
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     let found = findings(&ran.json.unwrap());
     assert_eq!(found.len(), 1, "only the crashing config fails: {found:#?}");
@@ -99,24 +71,9 @@ fn reproduce_runs_a_finding_again() {
 #[test]
 fn minimize_shrinks_a_failing_config_to_its_cause() {
     require_python();
-    let (schema, subject) = (schema(), subject());
-    let ran = config_fuzz(
-        &[
-            "minimize",
-            "--schema",
-            &schema,
-            "--env-prefix",
-            "SUBJ_",
-            "--confirm",
-            "0",
-            "--config",
-            r#"{"fast_math": true, "mode": "exact", "unroll": 3, "threads": 9, "cache.enabled": false}"#,
-            "--",
-            "python3",
-            &subject,
-        ],
-        true,
-    );
+    let ran = Cli::on_subject("minimize")
+.opts(&["--env-prefix", "SUBJ_", "--confirm", "0", "--config", r#"{"fast_math": true, "mode": "exact", "unroll": 3, "threads": 9, "cache.enabled": false}"#])
+.run(true);
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     let found = findings(&ran.json.unwrap());
     assert_eq!(

@@ -7,13 +7,9 @@ use common::*;
 #[test]
 fn nothing_failing_exits_0() {
     require_python();
-    let (schema, subject) = (schema(), subject());
     // With these pinned, none of the planted bugs can happen.
-    let ran = config_fuzz(
-        &[
-            "hunt",
-            "--schema",
-            &schema,
+    let ran = Cli::on_subject("hunt")
+        .opts(&[
             "--env-prefix",
             "SUBJ_",
             "--attempts",
@@ -26,12 +22,8 @@ fn nothing_failing_exits_0() {
             "cache.compress=false",
             "--pin",
             "verbose=false",
-            "--",
-            "python3",
-            &subject,
-        ],
-        true,
-    );
+        ])
+        .run(true);
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
     assert_eq!(findings(&ran.json.unwrap()), []);
     assert!(ran.stdout.contains("no failure found"), "{}", ran.stdout);
@@ -43,18 +35,10 @@ fn usage_errors_exit_2() {
     assert_eq!(ran.code, 2, "no --schema: {}", ran.stderr);
     assert!(ran.stderr.contains("--schema"), "{}", ran.stderr);
 
-    let ran = config_fuzz(
-        &[
-            "hunt",
-            "--schema",
-            &schema(),
-            "--timeout",
-            "10",
-            "--",
-            "true",
-        ],
-        false,
-    );
+    let ran = Cli::on_subject("hunt")
+        .opts(&["--timeout", "10"])
+        .program(&["true"])
+        .run(false);
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("no unit"), "{}", ran.stderr);
 
@@ -66,20 +50,10 @@ fn usage_errors_exit_2() {
         ran.stderr
     );
 
-    let ran = config_fuzz(
-        &[
-            "hunt",
-            "--schema",
-            &schema(),
-            "--env-prefix",
-            "X_",
-            "--pin",
-            "nope=1",
-            "--",
-            "true",
-        ],
-        false,
-    );
+    let ran = Cli::on_subject("hunt")
+        .opts(&["--env-prefix", "X_", "--pin", "nope=1"])
+        .program(&["true"])
+        .run(false);
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("no field `nope`"), "{}", ran.stderr);
 }
@@ -167,20 +141,10 @@ fn help_lists_the_exit_statuses_and_examples() {
 
 /// Runs `hunt` on the example schema with one `--pin`, for its message.
 fn pin_error(pin: &str) -> String {
-    let ran = config_fuzz(
-        &[
-            "hunt",
-            "--schema",
-            &schema(),
-            "--env-prefix",
-            "X_",
-            "--pin",
-            pin,
-            "--",
-            "true",
-        ],
-        false,
-    );
+    let ran = Cli::on_subject("hunt")
+        .opts(&["--env-prefix", "X_", "--pin", pin])
+        .program(&["true"])
+        .run(false);
     assert_eq!(ran.code, 2, "--pin {pin}: {}", ran.stderr);
     ran.stderr
 }

@@ -47,11 +47,7 @@ fn campaign_leaves_nothing(worker: bool) {
     // Every run starts a background sleeper and records it and itself, then
     // hangs (or, as a worker, never answers).
     let script = format!("sleep 300 & echo $! $$ >> {}; sleep 300", file.display());
-    let schema = schema();
-    let mut args = vec![
-        "hunt",
-        "--schema",
-        &schema,
+    let cli = Cli::on_subject("hunt").opts(&[
         "--attempts",
         "3",
         "--jobs",
@@ -60,14 +56,14 @@ fn campaign_leaves_nothing(worker: bool) {
         "300ms",
         "--confirm",
         "0",
-    ];
-    if worker {
-        args.extend(["--worker", "--worker-startup", "100ms"]);
+    ]);
+    let ran = if worker {
+        cli.opts(&["--worker", "--worker-startup", "100ms"])
     } else {
-        args.extend(["--env-prefix", "SUBJ_"]);
+        cli.opts(&["--env-prefix", "SUBJ_"])
     }
-    args.extend(["--", "sh", "-c", &script]);
-    let ran = config_fuzz(&args, true);
+    .program(&["sh", "-c", &script])
+    .run(true);
     let pids = pids(&file);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(ran.code, 1, "every run timed out: {}", ran.stderr);

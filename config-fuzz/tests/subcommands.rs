@@ -8,14 +8,10 @@ use serde_json::json;
 #[test]
 fn bisect_reports_one_minimal_config_per_failing_attempt() {
     require_python();
-    let (schema, subject) = (schema(), subject());
     // With these pins only the wrong answer is left, and fast_math alone
     // triggers it; every attempt (p = 1) sets fast_math.
-    let ran = config_fuzz(
-        &[
-            "bisect",
-            "--schema",
-            &schema,
+    let ran = Cli::on_subject("bisect")
+        .opts(&[
             "--env-prefix",
             "SUBJ_",
             "--attempts",
@@ -30,12 +26,8 @@ fn bisect_reports_one_minimal_config_per_failing_attempt() {
             "verbose=false",
             "--confirm",
             "0",
-            "--",
-            "python3",
-            &subject,
-        ],
-        true,
-    );
+        ])
+        .run(true);
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     let json = ran.json.unwrap();
     assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{json:#}");
@@ -49,12 +41,8 @@ fn bisect_reports_one_minimal_config_per_failing_attempt() {
 #[test]
 fn n_tuple_finds_the_failing_pairs() {
     require_python();
-    let (schema, subject) = (schema(), subject());
-    let ran = config_fuzz(
-        &[
-            "n-tuple",
-            "--schema",
-            &schema,
+    let ran = Cli::on_subject("n-tuple")
+        .opts(&[
             "--env-prefix",
             "SUBJ_",
             "--n",
@@ -67,36 +55,22 @@ fn n_tuple_finds_the_failing_pairs() {
             "3s",
             "--confirm",
             "0",
-            "--",
-            "python3",
-            &subject,
-        ],
-        true,
-    );
+        ])
+        .run(true);
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     let json = ran.json.unwrap();
     assert_eq!(json["draw"], "single");
     // 8 fields: 28 pairs.
     assert_eq!(json["combinations_run"], 28);
     let found = findings(&json);
-    let pair = |c: &serde_json::Value| {
-        let mut names: Vec<String> = c.as_object().unwrap().keys().cloned().collect();
-        names.sort();
-        names
-    };
-    let crash = found
-        .iter()
-        .find(|f| f.1 == "FailedCrash")
-        .expect("the crash");
-    assert_eq!(pair(&crash.0), ["cache.compress", "cache.enabled"]);
-    let hang = found
-        .iter()
-        .find(|f| f.1 == "FailedTimeout")
-        .expect("the hang");
-    assert_eq!(pair(&hang.0), ["log_level", "verbose"]);
+    assert_eq!(
+        fields_of(&found, "FailedCrash"),
+        ["cache.compress", "cache.enabled"]
+    );
+    assert_eq!(fields_of(&found, "FailedTimeout"), ["log_level", "verbose"]);
     // Nothing else fails but the wrong answer (mode sampled to "exact").
     for f in &found {
-        let names = pair(&f.0);
+        let names = field_names(&f.0);
         assert!(
             [
                 vec!["cache.compress", "cache.enabled"],
@@ -112,7 +86,6 @@ fn n_tuple_finds_the_failing_pairs() {
 #[test]
 fn reproduce_takes_the_findings_of_an_earlier_run_and_writes_html() {
     require_python();
-    let (schema, subject) = (schema(), subject());
     let dir = std::env::temp_dir().join(format!("config-fuzz-findings-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let earlier = dir.join("earlier.json");
@@ -126,23 +99,16 @@ fn reproduce_takes_the_findings_of_an_earlier_run_and_writes_html() {
     )
     .unwrap();
     let html = dir.join("report.html");
-    let ran = config_fuzz(
-        &[
-            "reproduce",
-            "--schema",
-            &schema,
+    let ran = Cli::on_subject("reproduce")
+        .opts(&[
             "--env-prefix",
             "SUBJ_",
             "--findings",
             earlier.to_str().unwrap(),
             "--html",
             html.to_str().unwrap(),
-            "--",
-            "python3",
-            &subject,
-        ],
-        true,
-    );
+        ])
+        .run(true);
     let page = std::fs::read_to_string(&html);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(ran.code, 1, "{}", ran.stderr);
@@ -167,20 +133,10 @@ fn reproduce_takes_the_findings_of_an_earlier_run_and_writes_html() {
 
 #[test]
 fn a_config_with_an_unknown_field_is_a_usage_error() {
-    let ran = config_fuzz(
-        &[
-            "reproduce",
-            "--schema",
-            &schema(),
-            "--env-prefix",
-            "SUBJ_",
-            "--config",
-            r#"{"fastmath": true}"#,
-            "--",
-            "true",
-        ],
-        false,
-    );
+    let ran = Cli::on_subject("reproduce")
+        .opts(&["--env-prefix", "SUBJ_", "--config", r#"{"fastmath": true}"#])
+        .program(&["true"])
+        .run(false);
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("no field `fastmath`"), "{}", ran.stderr);
 }
@@ -189,11 +145,8 @@ fn a_config_with_an_unknown_field_is_a_usage_error() {
 fn worker_runs_restarts_each_worker_after_n_runs() {
     // This worker fails every run, numbering its runs in the detail.
     let script = r#"n=0; while read -r line; do n=$((n+1)); echo "{\"status\":\"failed\",\"detail\":\"run $n\"}"; done"#;
-    let ran = config_fuzz(
-        &[
-            "reproduce",
-            "--schema",
-            &schema(),
+    let ran = Cli::on_subject("reproduce")
+        .opts(&[
             "--worker",
             "--worker-runs",
             "2",
@@ -205,13 +158,9 @@ fn worker_runs_restarts_each_worker_after_n_runs() {
             r#"{"unroll": 3}"#,
             "--config",
             r#"{"unroll": 4}"#,
-            "--",
-            "sh",
-            "-c",
-            script,
-        ],
-        true,
-    );
+        ])
+        .program(&["sh", "-c", script])
+        .run(true);
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     let details: Vec<String> = findings(&ran.json.unwrap())
         .into_iter()
@@ -278,12 +227,8 @@ fn report_renders_an_earlier_json_file() {
 #[test]
 fn cover_reports_the_minimal_failing_pairs() {
     require_python();
-    let (schema, subject) = (schema(), subject());
-    let ran = config_fuzz(
-        &[
-            "cover",
-            "--schema",
-            &schema,
+    let ran = Cli::on_subject("cover")
+        .opts(&[
             "--env-prefix",
             "SUBJ_",
             "--t",
@@ -292,43 +237,25 @@ fn cover_reports_the_minimal_failing_pairs() {
             "3s",
             "--confirm",
             "0",
-            "--",
-            "python3",
-            &subject,
-        ],
-        true,
-    );
+        ])
+        .run(true);
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     let json = ran.json.unwrap();
     assert_eq!(json["t"], 2, "{json:#}");
     let found = findings(&json);
-    let names = |c: &serde_json::Value| {
-        let mut names: Vec<String> = c.as_object().unwrap().keys().cloned().collect();
-        names.sort();
-        names
-    };
-    let crash = found
-        .iter()
-        .find(|f| f.1 == "FailedCrash")
-        .expect("the crash");
-    assert_eq!(names(&crash.0), ["cache.compress", "cache.enabled"]);
-    let hang = found
-        .iter()
-        .find(|f| f.1 == "FailedTimeout")
-        .expect("the hang");
-    assert_eq!(names(&hang.0), ["log_level", "verbose"]);
+    assert_eq!(
+        fields_of(&found, "FailedCrash"),
+        ["cache.compress", "cache.enabled"]
+    );
+    assert_eq!(fields_of(&found, "FailedTimeout"), ["log_level", "verbose"]);
 }
 
 #[test]
 fn n_tuple_tries_every_level_of_each_pair_by_default() {
     require_python();
-    let (schema, subject) = (schema(), subject());
     for seed in ["0", "1"] {
-        let ran = config_fuzz(
-            &[
-                "n-tuple",
-                "--schema",
-                &schema,
+        let ran = Cli::on_subject("n-tuple")
+            .opts(&[
                 "--env-prefix",
                 "SUBJ_",
                 "--n",
@@ -342,12 +269,8 @@ fn n_tuple_tries_every_level_of_each_pair_by_default() {
                 "--confirm",
                 "0",
                 "--quiet",
-                "--",
-                "python3",
-                &subject,
-            ],
-            true,
-        );
+            ])
+            .run(true);
         assert_eq!(ran.code, 1, "{}", ran.stderr);
         let json = ran.json.unwrap();
         assert_eq!(json["draw"], "all-levels");

@@ -6,30 +6,11 @@ use common::*;
 #[test]
 fn hunt_through_a_worker_finds_every_planted_bug() {
     require_python();
-    let (schema, subject) = (schema(), subject());
-    let ran = config_fuzz(
-        &[
-            "hunt",
-            "--schema",
-            &schema,
-            "--worker",
-            "--attempts",
-            "30",
-            "--seed",
-            "1",
-            "--jobs",
-            "2",
-            "--timeout",
-            "2s",
-            "--confirm",
-            "0",
-            "--",
-            "python3",
-            &subject,
-            "--worker",
-        ],
-        true,
-    );
+    let ran = Cli::on_subject("hunt")
+        .opts(&["--worker"])
+        .opts(FIND_PLANTED)
+        .subject_args(&["--worker"])
+        .run(true);
     // The worker answers "failed" for a wrong answer; its crash kills the
     // worker (a crash, named by the signal) and its hang times out.
     assert_all_bugs_found(&ran, "FailedReturn");
@@ -48,12 +29,8 @@ fn hunt_through_a_worker_finds_every_planted_bug() {
 #[test]
 fn a_fork_server_worker_reports_its_childs_crash_and_keeps_serving() {
     require_python();
-    let (schema, subject) = (schema(), subject());
-    let ran = config_fuzz(
-        &[
-            "reproduce",
-            "--schema",
-            &schema,
+    let ran = Cli::on_subject("reproduce")
+        .opts(&[
             "--worker",
             "--config",
             r#"{"cache.enabled": false, "cache.compress": true}"#,
@@ -61,14 +38,9 @@ fn a_fork_server_worker_reports_its_childs_crash_and_keeps_serving() {
             r#"{"fast_math": true, "mode": "exact"}"#,
             "--config",
             r#"{"threads": 2}"#,
-            "--",
-            "python3",
-            &subject,
-            "--worker",
-            "--fork",
-        ],
-        true,
-    );
+        ])
+        .subject_args(&["--worker", "--fork"])
+        .run(true);
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     let found = findings(&ran.json.unwrap());
     let statuses: Vec<(&str, &str)> = found.iter().map(|f| (f.1.as_str(), f.2.as_str())).collect();

@@ -9,3 +9,5 @@ pub fn global_lock() -> std::sync::MutexGuard<'static, ()> {
 }
 
 pub mod every;
+
+pub mod dyn_schema;

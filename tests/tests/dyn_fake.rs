@@ -4,37 +4,11 @@
 
 use fake_config::FakeConfig;
 use fuzzer_core::prelude::*;
-use fuzzer_core::{DynConfig, Schema};
+use fuzzer_core::DynConfig;
 
 #[test]
 fn fake_schema_as_a_dyn_config() {
-    DynConfig::install(Schema::parse(&FakeConfig::json_schema()).unwrap()).unwrap();
-    let ours = DynConfig::fields();
-    let theirs = FakeConfig::fields();
-    assert_eq!(ours.len(), theirs.len());
-    let mut a = fuzzer_core::rng(5);
-    let mut b = fuzzer_core::rng(5);
-    for (d, p) in ours.iter().zip(theirs) {
-        assert_eq!(d.name(), p.name());
-        assert_eq!(
-            d.default_value().to_json(),
-            p.default_value().to_json(),
-            "{}",
-            d.name()
-        );
-        assert_eq!(d.fuzz_role(), p.fuzz_role(), "{}", d.name());
-        for method in [SamplingMethod::Toggle, SamplingMethod::Random] {
-            for _ in 0..50 {
-                assert_eq!(
-                    d.sample(method, &mut a).to_json(),
-                    p.sample(method, &mut b).to_json(),
-                    "{}",
-                    d.name()
-                );
-            }
-        }
-    }
-    assert!(DynConfig::read(|c| c.changed()).is_empty());
+    tests::dyn_schema::assert_schema_is_the_config::<FakeConfig>(5, 50);
     // An integer-keyed map takes its keys as JSON object keys.
     let _g =
         DynConfig::patch_values([("e_dict", Value::parse_json(r#"{"3": 4, "-1": 0}"#).unwrap())])

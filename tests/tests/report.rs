@@ -87,6 +87,12 @@ fn an_inductor_sweep_gives_a_small_page_with_the_findings_first() {
     // Settings of the fuzzer, pins included.
     assert!(html.contains("<tr><th>config</th><td>InductorConfig</td></tr>"));
     assert!(html.contains("force_disable_caches = true"));
+    // How the sweep drew each combination's values, in words.
+    assert!(html.contains(
+        "<tr><th>values tried per combination of fields</th>\
+         <td>one drawn value of each field (single)</td></tr>"
+    ));
+    assert!(!html.contains("later attempts kept clear of bugs found"));
 }
 
 #[test]
@@ -100,6 +106,11 @@ fn results_to_html_is_the_report_without_rust() {
     assert!(html.contains("<span class=\"form-label\">JSON</span>"));
     assert!(!html.contains("::patch("));
     assert!(html.contains("<td class=\"failed\""));
+    // The default draw, named in the campaign table.
+    assert!(html.contains(
+        "<tr><th>values tried per combination of fields</th>\
+         <td>every non-default value of each field (all-levels)</td></tr>"
+    ));
 }
 
 #[test]
@@ -135,4 +146,39 @@ fn a_front_end_adds_its_own_forms_and_campaign_rows() {
     assert!(html.contains(
         "<tr><th>command</th><td>config-fuzz hunt --schema s.json -- python3 app.py</td></tr>"
     ));
+}
+
+/// The campaign row of a hunt's `forbid_found` option, `None` if the page
+/// has none.
+fn forbid_found_row(html: &str) -> Option<&str> {
+    let start = html.find("<tr><th>later attempts kept clear of bugs found</th><td>")?;
+    let row = &html[start..];
+    Some(&row[..row.find("</tr>").expect("a closed row")])
+}
+
+#[test]
+fn a_hunt_report_says_whether_later_attempts_kept_clear_of_bugs_found() {
+    let on = ConfigFuzzer::<InductorConfig>::new(compile, 3)
+        .hunt(2, 0.002)
+        .unwrap();
+    let html = Report::from_hunt(&on).to_html();
+    let row = forbid_found_row(&html).expect("a forbid_found row");
+    assert!(
+        row.contains("<td>yes (forbid_found: before an attempt runs, bugs already found are taken out of it)</td>"),
+        "{row}"
+    );
+    assert!(!html.contains("values tried per combination of fields"));
+
+    let off = ConfigFuzzer::<InductorConfig>::new(compile, 3)
+        .forbid_found(false)
+        .hunt(2, 0.002)
+        .unwrap();
+    let html = Report::from_hunt(&off).to_html();
+    let row = forbid_found_row(&html).expect("a forbid_found row");
+    assert!(
+        row.contains(
+            "<td>no (forbid_found off: an attempt may find a bug already found again)</td>"
+        ),
+        "{row}"
+    );
 }

@@ -224,6 +224,11 @@ fn the_report_reads_right_in_a_browser() {
     assert!(dom.contains("vector lanes overlap"));
     assert!(dom.contains("<details class=\"detail-full\"><summary>full detail (31 lines"));
     assert!(dom.contains("OPT_UNROLL=true"));
+    // The hunt's settings, in words: it kept later attempts clear of the
+    // bugs it had found (`forbid_found`, on for a hunt).
+    assert!(
+        dom.contains("<tr><th>later attempts kept clear of bugs found</th><td>yes (forbid_found: ")
+    );
     assert!(
         !dom.contains("<table class=\"grid\">"),
         "a hunt has no grid"
@@ -282,5 +287,11 @@ fn the_report_reads_right_in_a_browser() {
         dom.matches("<article class=\"finding").count(),
         failing_pairs
     );
+    // How the sweep drew each pair's values, in words.
+    assert!(dom.contains(
+        "<tr><th>values tried per combination of fields</th>\
+         <td>every non-default value of each field (all-levels)</td></tr>"
+    ));
+    assert!(!dom.contains("later attempts kept clear of bugs found"));
     let _ = std::fs::remove_dir_all(&dir);
 }

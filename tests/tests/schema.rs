@@ -806,3 +806,58 @@ fn x_fuzz_range_errors_say_what_it_must_be() {
         "`x-fuzz.range`: `minimum`/`maximum` apply to integer and number fields",
     );
 }
+
+#[test]
+fn an_x_fuzz_values_entry_outside_the_bounds_is_refused_naming_it() {
+    prop_error(
+        r#"{"type": "integer", "default": 16, "minimum": 1, "maximum": 64, "x-fuzz": {"values": [8, 128]}}"#,
+        "`x-fuzz.values[1]` 128 is outside the bounds the schema gives `x` (`minimum`: 1, `maximum`: 64); \
+         JSON Schema makes such a value invalid; remove it from `x-fuzz.values` or widen the bounds \
+         (`x-fuzz.range` only says where to draw and is no bound)",
+    );
+    prop_error(
+        r#"{"type": "number", "default": 0.5, "exclusiveMaximum": 1, "x-fuzz": {"values": [1]}}"#,
+        "`x-fuzz.values[0]` 1.0 is outside the bounds the schema gives `x` (`exclusiveMaximum`: 1)",
+    );
+    prop_error(
+        r#"{"type": "integer", "default": 2, "exclusiveMinimum": 1, "x-fuzz": {"values": [2, 3, 1]}}"#,
+        "`x-fuzz.values[2]` 1 is outside the bounds the schema gives `x` (`exclusiveMinimum`: 1)",
+    );
+    prop_error(
+        r#"{"type": "integer", "default": 1, "enum": [1, 2, 4], "x-fuzz": {"values": [2, 3]}}"#,
+        "`x-fuzz.values[1]` 3 is outside the bounds the schema gives `x` (`enum`: [1,2,4])",
+    );
+    prop_error(
+        r#"{"type": ["integer", "null"], "default": null, "maximum": 8, "x-fuzz": {"values": [null, 9]}}"#,
+        "`x-fuzz.values[1]` 9 is outside the bounds the schema gives `x` (`maximum`: 8)",
+    );
+    // Entries on or inside the bounds, and null for a nullable field, are
+    // fine; `x-fuzz.range` is where to draw, not a bound, so an entry
+    // outside it is fine too.
+    let schema = Schema::parse(
+        r#"{"properties": {
+            "tile": {"type": "integer", "default": 16, "minimum": 1, "maximum": 64,
+                     "x-fuzz": {"values": [1, 32, 64]}},
+            "level": {"type": "integer", "default": 1, "enum": [1, 2, 4],
+                      "x-fuzz": {"values": [2, 4]}},
+            "ratio": {"type": ["number", "null"], "default": 0.5, "exclusiveMaximum": 1,
+                      "x-fuzz": {"values": [null, 0.25]}},
+            "threads": {"type": "integer", "default": 0, "x-fuzz": {"range": [1, 8], "values": [0, 100]}}
+        }}"#,
+    )
+    .unwrap();
+    let domains: Vec<String> = schema
+        .fields()
+        .iter()
+        .map(|f| format!("{}: {}", f.name(), domain_json(f.domain())))
+        .collect();
+    assert_eq!(
+        domains,
+        [
+            "tile: values 1,32,64",
+            "level: values 2,4",
+            "ratio: values null,0.25",
+            "threads: values 0,100"
+        ]
+    );
+}

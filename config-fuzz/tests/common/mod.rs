@@ -135,3 +135,88 @@ pub fn assert_all_bugs_found(ran: &Ran, wrong_status: &str) {
     );
     assert!(hang.is_some(), "the hang was not found: {found:#?}");
 }
+
+/// The options of the hunts for the subject's three planted bugs, whatever
+/// way the candidate reaches it: 30 attempts from seed 1, two jobs, a
+/// 2-second timeout (the hang is a bug), no confirmation runs.
+pub const FIND_PLANTED: &[&str] = &[
+    "--attempts",
+    "30",
+    "--seed",
+    "1",
+    "--jobs",
+    "2",
+    "--timeout",
+    "2s",
+    "--confirm",
+    "0",
+];
+
+/// A `config-fuzz` command line built a part at a time, for the tests that
+/// differ only in a few options: `SUBCOMMAND --schema <example schema>`,
+/// then the options in the order given, then `--` and the program
+/// (`python3 <example subject>` unless replaced).
+pub struct Cli {
+    args: Vec<String>,
+    program: Vec<String>,
+}
+
+impl Cli {
+    /// `config-fuzz SUBCOMMAND --schema <example schema> -- python3
+    /// <example subject>`.
+    pub fn on_subject(subcommand: &str) -> Self {
+        Cli {
+            args: vec![subcommand.to_string(), "--schema".into(), schema()],
+            program: vec!["python3".into(), subject()],
+        }
+    }
+
+    /// Adds `options` before the `--`, after those already given.
+    pub fn opts(mut self, options: &[&str]) -> Self {
+        self.args.extend(options.iter().map(|s| s.to_string()));
+        self
+    }
+
+    /// Adds `args` after the program (the subject's own arguments, such as
+    /// `--worker` or `--config {config}`).
+    pub fn subject_args(mut self, args: &[&str]) -> Self {
+        self.program.extend(args.iter().map(|s| s.to_string()));
+        self
+    }
+
+    /// Runs `program` instead of the example subject.
+    pub fn program(mut self, program: &[&str]) -> Self {
+        self.program = program.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    /// Runs the command line, as [`config_fuzz`] does.
+    pub fn run(&self, with_json: bool) -> Ran {
+        let mut all: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        all.push("--");
+        all.extend(self.program.iter().map(String::as_str));
+        config_fuzz(&all, with_json)
+    }
+}
+
+/// The names of the fields a finding's config sets, sorted.
+pub fn field_names(config: &Json) -> Vec<String> {
+    let mut names: Vec<String> = config
+        .as_object()
+        .expect("a finding's config is a JSON object")
+        .keys()
+        .cloned()
+        .collect();
+    names.sort();
+    names
+}
+
+/// The sorted field names of the first of `found` with `status`; fails the
+/// test, listing `found`, when none has it.
+pub fn fields_of(found: &[(Json, String, String)], status: &str) -> Vec<String> {
+    let finding = found
+        .iter()
+        .find(|f| f.1 == status)
+        .unwrap_or_else(|| panic!("no finding with status {status}: {found:#?}"));
+    field_names(&finding.0)
+}

@@ -112,6 +112,12 @@ impl Campaign {
         self.shard
     }
 
+    /// The value of the option `key` (`"attempts"`, `"p"`,
+    /// `"forbid_found"`, `"draw"`, ...), if the campaign has it.
+    pub(crate) fn option(&self, key: &str) -> Option<&Json> {
+        self.options.get(key)
+    }
+
     /// The identity of a campaign of `kind` with `options` by a fuzzer of
     /// `C` whose pin (if any) of each field is given by `pin`.
     pub(crate) fn new<C: FuzzableConfig>(

@@ -220,8 +220,10 @@ impl Report {
     }
 
     /// The report of a [`Hunt`]: its findings (in the order first found,
-    /// with hit counts, detail and Rust snippet) and its counts (attempts,
-    /// failing attempts, runs, elapsed time).
+    /// with hit counts, detail and Rust snippet), its counts (attempts,
+    /// failing attempts, runs, elapsed time) and, in words, whether later
+    /// attempts were kept clear of the bugs found
+    /// ([`forbid_found`](ConfigFuzzer::forbid_found)).
     pub fn from_hunt(hunt: &Hunt) -> Self {
         let mut report = Report::new("Config fuzzer hunt")
             .summary(format!(
@@ -237,6 +239,7 @@ impl Report {
             .campaign("elapsed", format!("{:.1?}", hunt.elapsed()));
         if let Some(c) = hunt.campaign() {
             report = report.campaign("campaign", campaign_text(c));
+            report = option_rows(report, c);
         }
         if hunt.resumed_runs() > 0 {
             report = report.campaign(
@@ -257,7 +260,9 @@ impl Report {
     /// `C`: each failing config a finding, with a Rust snippet that
     /// installs it (without the fuzzer's pins: add those to the test, or
     /// build the snippet with [`ConfigFuzzer::repro_snippet`]); the counts;
-    /// and, for a sweep of pairs, the pair grid.
+    /// how each combination's values were picked
+    /// ([`n_tuple_draw`](ConfigFuzzer::n_tuple_draw)); and, for a sweep of
+    /// pairs, the pair grid.
     pub fn from_results<C: FuzzableConfig>(results: &Results) -> Self {
         let mut report = Self::results_untyped(results);
         for f in &mut report.findings {
@@ -283,6 +288,9 @@ impl Report {
         }
         if let Some((n, _)) = results.sweep_shape() {
             report = report.campaign("sweep", format!("n-tuple, n = {n}"));
+        }
+        if let Some(c) = &results.campaign {
+            report = option_rows(report, c);
         }
         report = report
             .campaign("configs ran", results.num_ran().to_string())
@@ -451,6 +459,38 @@ fn campaign_text(c: &crate::Campaign) -> String {
         text.push_str(&format!(", shard {k}/{n}"));
     }
     text
+}
+
+/// The row key of a hunt's `forbid_found` option.
+const FORBID_FOUND_ROW: &str = "later attempts kept clear of bugs found";
+/// The row key of an n-tuple sweep's `draw` option.
+const DRAW_ROW: &str = "values tried per combination of fields";
+
+/// Rows for the campaign options a reader cannot guess from the counts, in
+/// words: whether a hunt kept later attempts clear of the bugs it had found
+/// (`forbid_found`), and how an n-tuple sweep picked each combination's
+/// values (`draw`). Options a campaign does not have add no row.
+fn option_rows(mut report: Report, c: &crate::Campaign) -> Report {
+    if let Some(forbid) = c
+        .option("forbid_found")
+        .and_then(serde_json::Value::as_bool)
+    {
+        let text = if forbid {
+            "yes (forbid_found: before an attempt runs, bugs already found are taken out of it)"
+        } else {
+            "no (forbid_found off: an attempt may find a bug already found again)"
+        };
+        report = report.campaign(FORBID_FOUND_ROW, text);
+    }
+    if let Some(draw) = c.option("draw").and_then(serde_json::Value::as_str) {
+        let text = match draw {
+            "all-levels" => "every non-default value of each field (all-levels)".to_string(),
+            "single" => "one drawn value of each field (single)".to_string(),
+            other => format!("{other} (n_tuple_draw)"),
+        };
+        report = report.campaign(DRAW_ROW, text);
+    }
+    report
 }
 
 /// A config as one JSON object, by dotted field name.

@@ -952,12 +952,23 @@ impl<'a> Parser<'a> {
             }
         }
         if let Some(values) = &xfuzz.values {
-            domain = Domain::Values(
-                values
-                    .iter()
-                    .map(|v| read("`x-fuzz.values` entry", v))
-                    .collect::<Result<_, _>>()?,
-            );
+            let mut read_values = Vec::with_capacity(values.len());
+            for (i, v) in values.iter().enumerate() {
+                let value = read("`x-fuzz.values` entry", v)?;
+                // Like `default` and `x-fuzz.pin`: an entry the schema
+                // makes invalid would be drawn, and blamed on the program.
+                if let Err(e) = with_bounds.check(&value) {
+                    return Err(SchemaError::new(
+                        path,
+                        format!(
+                            "`x-fuzz.values[{i}]` {}; remove it from `x-fuzz.values` or widen the bounds (`x-fuzz.range` only says where to draw and is no bound)",
+                            e.message()
+                        ),
+                    ));
+                }
+                read_values.push(value);
+            }
+            domain = Domain::Values(read_values);
         }
         if role == Role::Fuzzed && domain == Domain::Type {
             for key in DOMAIN_KEYWORDS {
