@@ -874,6 +874,19 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         }
         // The t-sets that no row could hold at any of their levels.
         rule.not_coverable = not_coverable(&cover, &varied, fields);
+        // And those no combination of non-default levels can run:
+        // `fuzz_n_tuple` records each of their configs as skipped, so
+        // `lookup` answers them skipped too, even where a culprit's fields
+        // are among them (no config holding that culprit with them ran).
+        if let Some(base) = &base {
+            for set in unrunnable(base, &self.pins.active, &varied, &all_levels, t) {
+                let names: BTreeSet<String> =
+                    set.iter().map(|&i| fields[i].name().to_string()).collect();
+                if !rule.not_coverable.contains(&names) {
+                    rule.not_coverable.push(names);
+                }
+            }
+        }
         results.cover = Some(rule);
         Ok(results)
     }
@@ -1228,6 +1241,49 @@ fn interaction_diff<C: FuzzableConfig>(
             )
         })
         .collect()
+}
+
+/// The t-sets (as field indices, of `varied` fields) none of whose
+/// combinations of non-default levels may run over `base` with `pins`: the
+/// t-sets whose every config `fuzz_n_tuple` would record as skipped.
+fn unrunnable<C: FuzzableConfig>(
+    base: &C,
+    pins: &[Change],
+    varied: &[usize],
+    all: &[Vec<crate::value::Value>],
+    t: usize,
+) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    if varied.len() < t {
+        return out;
+    }
+    let mut combo: Vec<usize> = (0..t).collect();
+    loop {
+        let set: Vec<usize> = combo.iter().map(|&p| varied[p]).collect();
+        // Each field's non-default levels: indices 1.. of its levels.
+        let mut at = vec![1usize; t];
+        let runs = loop {
+            let changes: Vec<ChangeRef<'_>> = set
+                .iter()
+                .zip(&at)
+                .map(|(&i, &l)| (i as u32, &all[i][l]))
+                .collect();
+            if check_changes(base, pins, &changes).is_ok() {
+                break true;
+            }
+            let Some(j) = (0..t).rev().find(|&j| at[j] + 1 < all[set[j]].len()) else {
+                break false;
+            };
+            at[j] += 1;
+            at[j + 1..].iter_mut().for_each(|a| *a = 1);
+        };
+        if !runs {
+            out.push(set);
+        }
+        if !next_combination(&mut combo, varied.len()) {
+            return out;
+        }
+    }
 }
 
 /// The t-sets (as field names) whose every interaction could not run.

@@ -1,0 +1,155 @@
+//! Adversarial edge cases of issue 10's finding power, in process: value
+//! shrinking at the edges of integer types, covering sweeps that must answer
+//! as the exhaustive sweep over integer extremes, with shrinking cut short,
+//! and over implications and validators (t-sets some of whose level
+//! combinations cannot run).
+
+use fake_config::ImplicationConfig;
+use fuzzer_core::prelude::*;
+
+/// Integers at the edges of their types.
+#[derive(FuzzableConfig, Clone, Debug, PartialEq)]
+pub struct Extremes {
+    /// Any i64.
+    #[config(default = 0)]
+    #[fuzz(range = i64::MIN..=i64::MAX)]
+    pub wide: i64,
+    /// Any u64.
+    #[config(default = 0)]
+    pub unsigned: u64,
+    /// A small signed one.
+    #[config(default = -5)]
+    pub tiny: i8,
+    /// A flag.
+    pub on: bool,
+}
+
+fn int(name: &str, v: i128) -> ConfigDiff {
+    [(name.to_string(), Value::Int(v))].into()
+}
+
+#[test]
+fn value_shrinking_reaches_the_boundary_at_the_edges_of_integer_types() {
+    let cases: [(fn() -> bool, ConfigDiff, ConfigDiff); 4] = [
+        (
+            || Extremes::read(|c| c.wide <= 1000),
+            int("wide", i64::MAX.into()),
+            int("wide", 1001),
+        ),
+        (
+            || Extremes::read(|c| c.wide > -1000),
+            int("wide", i64::MIN.into()),
+            int("wide", -1000),
+        ),
+        (
+            || Extremes::read(|c| c.unsigned < 1 << 63),
+            int("unsigned", u64::MAX.into()),
+            int("unsigned", 1 << 63),
+        ),
+        (
+            || Extremes::read(|c| c.tiny > -100),
+            int("tiny", i8::MIN.into()),
+            int("tiny", -100),
+        ),
+    ];
+    for (test, start, expected) in cases {
+        let fuzzer = ConfigFuzzer::<Extremes>::new(test, 0);
+        assert_eq!(fuzzer.minimize(&start), Some(expected), "from {start:?}");
+    }
+}
+
+/// The field names of `C`.
+fn names<C: FuzzableConfig>() -> Vec<&'static str> {
+    C::fields().iter().map(|f| f.name()).collect()
+}
+
+/// Every t-set (t = 2 or 3) of `C`'s fields.
+fn t_sets<C: FuzzableConfig>(t: usize) -> Vec<Vec<&'static str>> {
+    let n = names::<C>();
+    let mut sets = Vec::new();
+    for i in 0..n.len() {
+        for j in i + 1..n.len() {
+            if t == 2 {
+                sets.push(vec![n[i], n[j]]);
+            } else {
+                for k in j + 1..n.len() {
+                    sets.push(vec![n[i], n[j], n[k]]);
+                }
+            }
+        }
+    }
+    sets
+}
+
+/// Asserts that `cover` answers every t-set of `C` as `exhaustive` does.
+fn same_answers<C: FuzzableConfig>(cover: &Results, exhaustive: &Results, t: usize, what: &str) {
+    for set in t_sets::<C>(t) {
+        assert_eq!(
+            cover.lookup(&set),
+            exhaustive.lookup(&set),
+            "{what}, t = {t}: {set:?}"
+        );
+    }
+}
+
+/// Fails when `downstream` is 1 with `unrelated` at 5 or more (`enabled`
+/// and `mode = Strict` imply `downstream = 1`), and when `nested.enabled`
+/// and `conflict` are both on.
+fn implication_bugs() -> bool {
+    ImplicationConfig::read(|c| {
+        !(c.downstream == 1 && c.unrelated >= 5) && !(c.nested.enabled && c.conflict)
+    })
+}
+
+#[test]
+fn covering_over_implications_answers_as_the_exhaustive_sweep() {
+    for t in [2, 3] {
+        let exhaustive =
+            ConfigFuzzer::<ImplicationConfig>::new(implication_bugs, 3).fuzz_n_tuple(t, usize::MAX);
+        for jobs in [1, 2] {
+            let cover = ConfigFuzzer::<ImplicationConfig>::new(implication_bugs, 3)
+                .jobs(jobs)
+                .fuzz_covering(t);
+            same_answers::<ImplicationConfig>(&cover, &exhaustive, t, &format!("jobs {jobs}"));
+        }
+    }
+    let pairs = ConfigFuzzer::<ImplicationConfig>::new(implication_bugs, 3).fuzz_covering(2);
+    // `mode = Strict` with `conflict` on never runs: skipped, not passed.
+    assert_eq!(pairs.lookup(&["mode", "conflict"]), Some(Status::Skipped));
+    // `mode = Strict` runs with `downstream = 1` only, and passes.
+    assert_eq!(pairs.lookup(&["mode", "downstream"]), Some(Status::Passed));
+    assert_eq!(
+        pairs.lookup(&["mode", "unrelated"]),
+        Some(Status::FailedReturn)
+    );
+    let triples = ConfigFuzzer::<ImplicationConfig>::new(implication_bugs, 3).fuzz_covering(3);
+    // Holds the culprit `mode, unrelated`, but no config of it can run.
+    assert_eq!(
+        triples.lookup(&["mode", "conflict", "unrelated"]),
+        Some(Status::Skipped)
+    );
+}
+
+#[test]
+fn an_all_levels_pair_that_ran_at_some_levels_reports_how_it_ran() {
+    // `enabled` implies `downstream = 1`: the pair runs at `downstream = 1`
+    // and is skipped at its other levels, the first of which comes first.
+    let pairs =
+        ConfigFuzzer::<ImplicationConfig>::new(implication_bugs, 3).fuzz_n_tuple(2, usize::MAX);
+    let statuses: Vec<Status> = pairs
+        .iter()
+        .filter(|(d, _)| d.len() == 2 && d.contains_key("enabled") && d.contains_key("downstream"))
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(statuses.first(), Some(&Status::Skipped), "{statuses:?}");
+    assert!(statuses.contains(&Status::Passed), "{statuses:?}");
+    assert_eq!(
+        pairs.lookup(&["downstream", "enabled"]),
+        Some(Status::Passed)
+    );
+    // `enabled` with `conflict` never runs.
+    assert_eq!(
+        pairs.lookup(&["enabled", "conflict"]),
+        Some(Status::Skipped)
+    );
+}
