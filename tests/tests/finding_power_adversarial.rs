@@ -92,6 +92,37 @@ fn same_answers<C: FuzzableConfig>(cover: &Results, exhaustive: &Results, t: usi
     }
 }
 
+fn extreme_bugs() -> bool {
+    Extremes::read(|c| c.wide <= 1000 && c.unsigned < 77 && !(c.on && c.tiny > 0))
+}
+
+#[test]
+fn covering_over_integer_extremes_answers_as_the_exhaustive_sweep() {
+    for t in [2, 3] {
+        let exhaustive = ConfigFuzzer::<Extremes>::new(extreme_bugs, 1).fuzz_n_tuple(t, usize::MAX);
+        let cover = ConfigFuzzer::<Extremes>::new(extreme_bugs, 1).fuzz_covering(t);
+        same_answers::<Extremes>(&cover, &exhaustive, t, "shrunk");
+        // One shrink run: culprits bigger than the bugs, answers the same.
+        let cut = ConfigFuzzer::<Extremes>::new(extreme_bugs, 1)
+            .max_shrink_runs(1)
+            .fuzz_covering(t);
+        same_answers::<Extremes>(&cut, &exhaustive, t, "cut short");
+    }
+    let pairs = ConfigFuzzer::<Extremes>::new(extreme_bugs, 1).fuzz_covering(2);
+    let mut culprits: Vec<ConfigDiff> = pairs.culprits().map(|(c, _)| c.clone()).collect();
+    culprits.sort_by_key(|c| format!("{c:?}"));
+    let expected: Vec<ConfigDiff> = vec![
+        [
+            ("on".to_string(), Value::Bool(true)),
+            ("tiny".to_string(), Value::Int(1)),
+        ]
+        .into(),
+        int("unsigned", 77),
+        int("wide", 1001),
+    ];
+    assert_eq!(culprits, expected, "{pairs}");
+}
+
 /// Fails when `downstream` is 1 with `unrelated` at 5 or more (`enabled`
 /// and `mode = Strict` imply `downstream = 1`), and when `nested.enabled`
 /// and `conflict` are both on.

@@ -847,12 +847,21 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                     .collect();
                 members.sort_unstable();
                 let config = to_diff::<C>(&borrowed(&minimal));
-                rule.culprits.push((config.clone(), status));
-                results.record(Entry {
-                    config,
-                    status,
-                    detail,
-                });
+                // Rows at other levels of the same fields (`n = 2^32` after
+                // `n = u64::MAX`) can shrink to a culprit already found:
+                // their levels are forbidden too, the culprit reported once.
+                if !rule
+                    .culprits
+                    .iter()
+                    .any(|(c, s)| *c == config && *s == status)
+                {
+                    rule.culprits.push((config.clone(), status));
+                    results.record(Entry {
+                        config,
+                        status,
+                        detail,
+                    });
+                }
                 if members.is_empty() {
                     let i = cover.index(&seed_pos, &seed_lv);
                     cover.mark(i, &seed_pos, EXPLAINED);
