@@ -184,3 +184,26 @@ fn an_all_levels_pair_that_ran_at_some_levels_reports_how_it_ran() {
         Some(Status::Skipped)
     );
 }
+
+#[test]
+fn a_hunt_refuses_a_probability_outside_0_to_1() {
+    for p in [1.5, -0.1, f64::NAN, f64::INFINITY] {
+        let fuzzer = ConfigFuzzer::<Extremes>::new(|| Extremes::read(|c| !c.on), 1);
+        match fuzzer.hunt(3, p) {
+            Err(FuzzError::Config(e)) => {
+                let message = e.to_string();
+                assert!(
+                    message.contains("probability") && message.contains("from 0 to 1"),
+                    "{message}"
+                );
+            }
+            other => panic!("p = {p}: {:?}", other.map(|h| h.to_string())),
+        }
+        assert_eq!(fuzzer.num_runs(), 0, "p = {p}: ran the test");
+    }
+    // The ends of the range are fine.
+    for p in [0.0, 1.0] {
+        let fuzzer = ConfigFuzzer::<Extremes>::new(|| Extremes::read(|c| !c.on), 1);
+        assert!(fuzzer.hunt(3, p).is_ok(), "p = {p}");
+    }
+}
