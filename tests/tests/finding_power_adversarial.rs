@@ -2,7 +2,9 @@
 //! shrinking at the edges of integer types, covering sweeps that must answer
 //! as the exhaustive sweep over integer extremes, with shrinking cut short,
 //! and over implications and validators (t-sets some of whose level
-//! combinations cannot run).
+//! combinations cannot run); a flaky bug in a covering sweep, a covering
+//! sweep resumed from its state file, and hunt arguments that are not a
+//! probability.
 
 use fake_config::ImplicationConfig;
 use fuzzer_core::prelude::*;
@@ -206,4 +208,61 @@ fn a_hunt_refuses_a_probability_outside_0_to_1() {
         let fuzzer = ConfigFuzzer::<Extremes>::new(|| Extremes::read(|c| !c.on), 1);
         assert!(fuzzer.hunt(3, p).is_ok(), "p = {p}");
     }
+}
+
+#[test]
+fn a_flaky_bug_in_a_covering_sweep_is_a_flaky_culprit() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    // `on` fails every other run.
+    let alternating =
+        || Extremes::read(|c| !(c.on && RUNS.fetch_add(1, Ordering::Relaxed) % 2 == 0));
+    let pairs = ConfigFuzzer::<Extremes>::new(alternating, 1)
+        .confirm(2)
+        .fuzz_covering(2);
+    let culprits: Vec<(ConfigDiff, Status)> =
+        pairs.culprits().map(|(c, s)| (c.clone(), s)).collect();
+    assert_eq!(
+        culprits,
+        [(
+            [("on".to_string(), Value::Bool(true))].into(),
+            Status::Flaky
+        )],
+        "{pairs}"
+    );
+    for set in t_sets::<Extremes>(2) {
+        let expected = if set.contains(&"on") {
+            Status::Flaky
+        } else {
+            Status::Passed
+        };
+        assert_eq!(pairs.lookup(&set), Some(expected), "{set:?}");
+    }
+}
+
+#[test]
+fn a_covering_sweep_resumes_from_its_state_file_without_running() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let counted = || {
+        RUNS.fetch_add(1, Ordering::Relaxed);
+        extreme_bugs()
+    };
+    let path = std::env::temp_dir().join(format!("fpa-cover-{}.state", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let first = ConfigFuzzer::<Extremes>::new(counted, 1)
+        .state(&path)
+        .fuzz_covering(2);
+    assert!(RUNS.load(Ordering::Relaxed) > 0);
+    let before = RUNS.load(Ordering::Relaxed);
+    let again = ConfigFuzzer::<Extremes>::new(counted, 1)
+        .state(&path)
+        .fuzz_covering(2);
+    assert_eq!(RUNS.load(Ordering::Relaxed), before, "the test ran again");
+    assert_eq!(
+        again.culprits().collect::<Vec<_>>(),
+        first.culprits().collect::<Vec<_>>()
+    );
+    same_answers::<Extremes>(&again, &first, 2, "resumed");
+    std::fs::remove_file(&path).unwrap();
 }
