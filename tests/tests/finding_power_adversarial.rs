@@ -30,9 +30,12 @@ fn int(name: &str, v: i128) -> ConfigDiff {
     [(name.to_string(), Value::Int(v))].into()
 }
 
+/// A test, where its minimization starts, and where it must end.
+type Case = (fn() -> bool, ConfigDiff, ConfigDiff);
+
 #[test]
 fn value_shrinking_reaches_the_boundary_at_the_edges_of_integer_types() {
-    let cases: [(fn() -> bool, ConfigDiff, ConfigDiff); 4] = [
+    let cases: [Case; 4] = [
         (
             || Extremes::read(|c| c.wide <= 1000),
             int("wide", i64::MAX.into()),
@@ -130,7 +133,9 @@ fn covering_over_integer_extremes_answers_as_the_exhaustive_sweep() {
 /// and `conflict` are both on.
 fn implication_bugs() -> bool {
     ImplicationConfig::read(|c| {
-        !(c.downstream == 1 && c.unrelated >= 5) && !(c.nested.enabled && c.conflict)
+        let budget_bug = c.downstream == 1 && c.unrelated >= 5;
+        let conflict_bug = c.nested.enabled && c.conflict;
+        !budget_bug && !conflict_bug
     })
 }
 
