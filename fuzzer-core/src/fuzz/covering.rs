@@ -888,10 +888,12 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         // `lookup` answers them skipped too, even where a culprit's fields
         // are among them (no config holding that culprit with them ran).
         if let Some(base) = &base {
+            let mut known: BTreeSet<BTreeSet<String>> =
+                rule.not_coverable.iter().cloned().collect();
             for set in unrunnable(base, &self.pins.active, &varied, &all_levels, t) {
                 let names: BTreeSet<String> =
                     set.iter().map(|&i| fields[i].name().to_string()).collect();
-                if !rule.not_coverable.contains(&names) {
+                if known.insert(names.clone()) {
                     rule.not_coverable.push(names);
                 }
             }
