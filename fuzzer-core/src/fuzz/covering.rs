@@ -847,12 +847,21 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                     .collect();
                 members.sort_unstable();
                 let config = to_diff::<C>(&borrowed(&minimal));
-                rule.culprits.push((config.clone(), status));
-                results.record(Entry {
-                    config,
-                    status,
-                    detail,
-                });
+                // Rows at other levels of the same fields (`n = 2^32` after
+                // `n = u64::MAX`) can shrink to a culprit already found:
+                // their levels are forbidden too, the culprit reported once.
+                if !rule
+                    .culprits
+                    .iter()
+                    .any(|(c, s)| *c == config && *s == status)
+                {
+                    rule.culprits.push((config.clone(), status));
+                    results.record(Entry {
+                        config,
+                        status,
+                        detail,
+                    });
+                }
                 if members.is_empty() {
                     let i = cover.index(&seed_pos, &seed_lv);
                     cover.mark(i, &seed_pos, EXPLAINED);
@@ -874,6 +883,21 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
         }
         // The t-sets that no row could hold at any of their levels.
         rule.not_coverable = not_coverable(&cover, &varied, fields);
+        // And those no combination of non-default levels can run:
+        // `fuzz_n_tuple` records each of their configs as skipped, so
+        // `lookup` answers them skipped too, even where a culprit's fields
+        // are among them (no config holding that culprit with them ran).
+        if let Some(base) = &base {
+            let mut known: BTreeSet<BTreeSet<String>> =
+                rule.not_coverable.iter().cloned().collect();
+            for set in unrunnable(base, &self.pins.active, &varied, &all_levels, t) {
+                let names: BTreeSet<String> =
+                    set.iter().map(|&i| fields[i].name().to_string()).collect();
+                if known.insert(names.clone()) {
+                    rule.not_coverable.push(names);
+                }
+            }
+        }
         results.cover = Some(rule);
         Ok(results)
     }
@@ -1228,6 +1252,49 @@ fn interaction_diff<C: FuzzableConfig>(
             )
         })
         .collect()
+}
+
+/// The t-sets (as field indices, of `varied` fields) none of whose
+/// combinations of non-default levels may run over `base` with `pins`: the
+/// t-sets whose every config `fuzz_n_tuple` would record as skipped.
+fn unrunnable<C: FuzzableConfig>(
+    base: &C,
+    pins: &[Change],
+    varied: &[usize],
+    all: &[Vec<crate::value::Value>],
+    t: usize,
+) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    if varied.len() < t {
+        return out;
+    }
+    let mut combo: Vec<usize> = (0..t).collect();
+    loop {
+        let set: Vec<usize> = combo.iter().map(|&p| varied[p]).collect();
+        // Each field's non-default levels: indices 1.. of its levels.
+        let mut at = vec![1usize; t];
+        let runs = loop {
+            let changes: Vec<ChangeRef<'_>> = set
+                .iter()
+                .zip(&at)
+                .map(|(&i, &l)| (i as u32, &all[i][l]))
+                .collect();
+            if check_changes(base, pins, &changes).is_ok() {
+                break true;
+            }
+            let Some(j) = (0..t).rev().find(|&j| at[j] + 1 < all[set[j]].len()) else {
+                break false;
+            };
+            at[j] += 1;
+            at[j + 1..].iter_mut().for_each(|a| *a = 1);
+        };
+        if !runs {
+            out.push(set);
+        }
+        if !next_combination(&mut combo, varied.len()) {
+            return out;
+        }
+    }
 }
 
 /// The t-sets (as field names) whose every interaction could not run.

@@ -578,7 +578,9 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// [`forbid_found`](Self::forbid_found), which turns it off.
     ///
     /// It runs the pins alone first and returns
-    /// [`FuzzError::FailsAtBaseline`] if they already fail. Prints nothing;
+    /// [`FuzzError::FailsAtBaseline`] if they already fail;
+    /// [`FuzzError::Config`] if `p` is not a probability (from 0 to 1).
+    /// Prints nothing;
     /// see [`on_progress`](Self::on_progress) and
     /// [`on_finding`](Self::on_finding) to follow it.
     ///
@@ -614,6 +616,14 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
     /// ));
     /// ```
     pub fn hunt(&self, num_attempts: usize, p: f64) -> Result<Hunt, FuzzError> {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(FuzzError::Config(ConfigError::Invalid {
+                message: format!(
+                    "hunt: p = {p} is not a probability; give the chance that each field is \
+                     sampled, from 0 to 1 (0.5 is a good start)"
+                ),
+            }));
+        }
         let forbid = self.opts.forbid_found.unwrap_or(true);
         self.logged("hunt", || {
             Ok(self.hunt_attempts(num_attempts, p, forbid)?.0)

@@ -589,7 +589,10 @@ impl Results {
     }
 
     /// The status of the config with exactly these field names, in any order.
-    /// If several value sets share the names, a failing one is reported first.
+    /// If several value sets share the names, a failing one is reported
+    /// first, then one that ran (so a combination an all-levels n-tuple
+    /// sweep ran at some of its levels and skipped at others reports how
+    /// it ran).
     /// A combination an n-tuple sweep skipped is [`Status::Skipped`]; one
     /// it did not reach, or never tested, is `None`.
     ///
@@ -613,11 +616,18 @@ impl Results {
         if first.status.is_failing() {
             return Some(first.status);
         }
-        Some(
-            matching
-                .find(|e| e.status.is_failing())
-                .map_or(first.status, |e| e.status),
-        )
+        // No failing one: one that ran (passed or flaky) says more than
+        // one that was skipped.
+        let mut best = first.status;
+        for e in matching {
+            if e.status.is_failing() {
+                return Some(e.status);
+            }
+            if best == Status::Skipped {
+                best = e.status;
+            }
+        }
+        Some(best)
     }
 
     /// The entry for exactly this config (names and values), if tested
@@ -715,9 +725,9 @@ impl Results {
 /// How the results of a covering sweep
 /// ([`ConfigFuzzer::fuzz_covering`](crate::ConfigFuzzer::fuzz_covering))
 /// answer [`Results::lookup`] for a set of `t` field names: skipped if it
-/// holds a field the fuzzer must not change, failing (as the culprit
-/// failed) if it contains a culprit the sweep found, skipped if no config
-/// holding it could run, else passed.
+/// holds a field the fuzzer must not change or if no config holding it
+/// (at its non-default levels) could run, failing (as the culprit failed)
+/// if it contains a culprit the sweep found, else passed.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CoverRule {
@@ -730,7 +740,8 @@ pub(crate) struct CoverRule {
     /// The minimal failing configs the sweep found, with their status.
     pub(crate) culprits: Vec<(ConfigDiff, Status)>,
     /// The t-sets no config could hold (each broke an implication or a
-    /// validator at every level).
+    /// validator at every level, or at every combination of its
+    /// non-default levels).
     pub(crate) not_coverable: Vec<BTreeSet<String>>,
 }
 
@@ -759,6 +770,15 @@ impl CoverRule {
         if fixed {
             return Some(Status::Skipped);
         }
+        // A t-set no config could hold is skipped, as `fuzz_n_tuple`
+        // records it, whatever culprit its fields hold.
+        if self
+            .not_coverable
+            .iter()
+            .any(|n| n.iter().map(String::as_str).eq(want.iter().copied()))
+        {
+            return Some(Status::Skipped);
+        }
         let mut flaky = None;
         for (culprit, status) in &self.culprits {
             if culprit.keys().all(|k| want.contains(k.as_str())) {
@@ -770,13 +790,6 @@ impl CoverRule {
         }
         if flaky.is_some() {
             return flaky;
-        }
-        if self
-            .not_coverable
-            .iter()
-            .any(|n| n.iter().map(String::as_str).eq(want.iter().copied()))
-        {
-            return Some(Status::Skipped);
         }
         Some(Status::Passed)
     }
