@@ -97,51 +97,35 @@ fn size_row<C: FuzzableConfig>(name: &str, t: usize) {
     );
 }
 
-/// A test over `Wide100` failing on field `single` off, or on both fields
-/// of either pair off.
-fn planted_wide100(seed: u64) -> (impl Fn() -> bool + Send + Sync + 'static, Vec<Vec<usize>>) {
+/// A test over `C` (a `WideN` fixture: `bool` fields `f000`, `f001`, ..)
+/// with one planted bug per entry of `sizes`, a culprit set of that many
+/// fields drawn from `seed`: it fails when every field of any set is off
+/// (toggled), as in PyTorch's measurement. Returns the test and the sets.
+fn planted<C: FuzzableConfig>(
+    seed: u64,
+    sizes: &[usize],
+) -> (impl Fn() -> bool + Send + Sync + 'static, Vec<Vec<usize>>) {
+    let width = C::fields().len() as u64;
     let mut rng = fuzzer_core::rng(seed);
     let mut picked: Vec<usize> = Vec::new();
-    while picked.len() < 5 {
-        let f = rng.below(100) as usize;
+    while picked.len() < sizes.iter().sum() {
+        let f = rng.below(width) as usize;
         if !picked.contains(&f) {
             picked.push(f);
         }
     }
-    let bugs = vec![
-        vec![picked[0]],
-        vec![picked[1], picked[2]],
-        vec![picked[3], picked[4]],
-    ];
-    let planted = bugs.clone();
-    let test = move || {
-        let values = Wide100::to_values();
-        !planted.iter().any(|bug| {
-            bug.iter()
-                .all(|&f| values[&format!("f{f:03}")] == Value::Bool(false))
+    let mut rest = picked.as_slice();
+    let bugs: Vec<Vec<usize>> = sizes
+        .iter()
+        .map(|&n| {
+            let (bug, after) = rest.split_at(n);
+            rest = after;
+            bug.to_vec()
         })
-    };
-    (test, bugs)
-}
-
-/// A test over `Wide50` with a single-field, a pair and a triple bug.
-fn planted_wide50(seed: u64) -> (impl Fn() -> bool + Send + Sync + 'static, Vec<Vec<usize>>) {
-    let mut rng = fuzzer_core::rng(seed);
-    let mut picked: Vec<usize> = Vec::new();
-    while picked.len() < 6 {
-        let f = rng.below(50) as usize;
-        if !picked.contains(&f) {
-            picked.push(f);
-        }
-    }
-    let bugs = vec![
-        vec![picked[0]],
-        vec![picked[1], picked[2]],
-        vec![picked[3], picked[4], picked[5]],
-    ];
+        .collect();
     let planted = bugs.clone();
     let test = move || {
-        let values = Wide50::to_values();
+        let values = C::to_values();
         !planted.iter().any(|bug| {
             bug.iter()
                 .all(|&f| values[&format!("f{f:03}")] == Value::Bool(false))
@@ -152,16 +136,8 @@ fn planted_wide50(seed: u64) -> (impl Fn() -> bool + Send + Sync + 'static, Vec<
 
 /// How many of the planted bugs are among the culprits.
 fn found(results: &Results, bugs: &[Vec<usize>]) -> usize {
-    bugs.iter()
-        .filter(|bug| {
-            results.culprits().any(|(c, _)| {
-                c.len() == bug.len()
-                    && bug
-                        .iter()
-                        .all(|f| c.get(&format!("f{f:03}")) == Some(&Value::Bool(false)))
-            })
-        })
-        .count()
+    let culprits: Vec<&ConfigDiff> = results.culprits().map(|(c, _)| c).collect();
+    bugs_among(culprits.into_iter(), bugs)
 }
 
 fn main() {
@@ -215,7 +191,7 @@ fn covering_campaigns() {
     println!("| campaign | seed | bugs planted | bugs found | runs | exhaustive runs |");
     println!("|---|---|---|---|---|---|");
     for seed in 0..5 {
-        let (test, bugs) = planted_wide100(seed);
+        let (test, bugs) = planted::<Wide100>(seed, &[1, 2, 2]);
         let fuzzer = ConfigFuzzer::<Wide100>::new(test, seed);
         let results = fuzzer.fuzz_covering(2);
         println!(
@@ -226,7 +202,7 @@ fn covering_campaigns() {
         );
     }
     for seed in 0..5 {
-        let (test, bugs) = planted_wide50(seed);
+        let (test, bugs) = planted::<Wide50>(seed, &[1, 2, 3]);
         let fuzzer = ConfigFuzzer::<Wide50>::new(test, seed);
         let results = fuzzer.fuzz_covering(3);
         println!(
@@ -236,35 +212,6 @@ fn covering_campaigns() {
             fuzzer.num_runs()
         );
     }
-}
-
-/// A test over `Wide100` with four planted bugs, culprit sets of 1, 2, 2
-/// and 3 fields at fields drawn from `seed`: it fails when every field of
-/// any set is toggled (off), as in PyTorch's measurement.
-fn planted_wide100_four(seed: u64) -> (impl Fn() -> bool + Send + Sync + 'static, Vec<Vec<usize>>) {
-    let mut rng = fuzzer_core::rng(seed);
-    let mut picked: Vec<usize> = Vec::new();
-    while picked.len() < 8 {
-        let f = rng.below(100) as usize;
-        if !picked.contains(&f) {
-            picked.push(f);
-        }
-    }
-    let bugs = vec![
-        picked[0..1].to_vec(),
-        picked[1..3].to_vec(),
-        picked[3..5].to_vec(),
-        picked[5..8].to_vec(),
-    ];
-    let planted = bugs.clone();
-    let test = move || {
-        let values = Wide100::to_values();
-        !planted.iter().any(|bug| {
-            bug.iter()
-                .all(|&f| values[&format!("f{f:03}")] == Value::Bool(false))
-        })
-    };
-    (test, bugs)
 }
 
 /// How many of the planted bugs some config in `configs` is exactly.
@@ -287,7 +234,7 @@ fn bugs_among<'a>(
 /// One campaign over the four planted bugs of `seed` (`how` is one of
 /// [`HUNT_KINDS`]): runs, bugs found, failing attempts.
 fn hunt_campaign(seed: u64, how: &str) -> (usize, usize, usize) {
-    let (test, bugs) = planted_wide100_four(seed);
+    let (test, bugs) = planted::<Wide100>(seed, &[1, 2, 2, 3]);
     let mut fuzzer = ConfigFuzzer::<Wide100>::new(test, seed);
     if how.contains("confirm(0)") {
         // PyTorch believes every failure at once.
