@@ -417,12 +417,7 @@ fn a_state_file_resumes_a_forbidding_hunt_exactly() {
         .hunt(30, 0.5)
         .unwrap();
     let full = std::fs::read(&path).unwrap();
-    let line_ends: Vec<usize> = full
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i + 1)
-        .collect();
+    let line_ends = tests::line_ends(&full);
     assert!(line_ends.len() > 20);
     for &cut in line_ends.iter().skip(1).step_by(line_ends.len() / 6) {
         std::fs::write(&path, &full[..cut]).unwrap();

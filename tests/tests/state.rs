@@ -133,12 +133,7 @@ fn a_file_cut_anywhere_resumes_to_the_same_findings() {
         .hunt(25, 0.5)
         .unwrap();
     let full = std::fs::read(&path).unwrap();
-    let line_ends: Vec<usize> = full
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i + 1)
-        .collect();
+    let line_ends = tests::line_ends(&full);
     assert!(line_ends.len() > 10);
     // Cut after each whole line, and in the middle of the next (a torn
     // line, as a kill leaves it).

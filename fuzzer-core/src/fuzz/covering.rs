@@ -718,6 +718,24 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 changes,
             })
         };
+        // A seed interaction that cannot run: no row will hold it, and the
+        // sweep records it as skipped with the reason.
+        let skip_seed = |cover: &mut Coverage,
+                         results: &mut Results,
+                         pos: &[usize],
+                         lv: &[usize],
+                         message: String| {
+            let i = cover.index(pos, lv);
+            cover.mark(i, pos, NO_RUN);
+            results.record(Entry {
+                config: interaction_diff::<C>(&varied, &all_levels, pos, lv),
+                status: Status::Skipped,
+                detail: Detail {
+                    message: Some(message),
+                    duration: Default::default(),
+                },
+            });
+        };
         let jobs = self.opts.jobs.max(1);
         loop {
             // Up to `jobs` rows, each planned as if the rows before it
@@ -770,21 +788,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                         seed_lv,
                         message,
                     } => {
-                        let i = cover.index(&seed_pos, &seed_lv);
-                        cover.mark(i, &seed_pos, NO_RUN);
-                        results.record(Entry {
-                            config: interaction_diff::<C>(
-                                &varied,
-                                &all_levels,
-                                &seed_pos,
-                                &seed_lv,
-                            ),
-                            status: Status::Skipped,
-                            detail: Detail {
-                                message: Some(message),
-                                duration: Default::default(),
-                            },
-                        });
+                        skip_seed(&mut cover, &mut results, &seed_pos, &seed_lv, message);
                         continue;
                     }
                     Step::Row {
@@ -801,21 +805,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 let record = match verdict {
                     Ok(record) => record,
                     Err(e) => {
-                        let i = cover.index(&seed_pos, &seed_lv);
-                        cover.mark(i, &seed_pos, NO_RUN);
-                        results.record(Entry {
-                            config: interaction_diff::<C>(
-                                &varied,
-                                &all_levels,
-                                &seed_pos,
-                                &seed_lv,
-                            ),
-                            status: Status::Skipped,
-                            detail: Detail {
-                                message: Some(e.to_string()),
-                                duration: Default::default(),
-                            },
-                        });
+                        skip_seed(&mut cover, &mut results, &seed_pos, &seed_lv, e.to_string());
                         // The later rows assumed this one ran: plan again.
                         break;
                     }
