@@ -255,6 +255,7 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
             // does not depend on what was found); what runs is each one
             // cleared of the culprits known when the batch starts.
             let drawn = samples;
+            let known_at_start = found.known.len();
             let mut samples: Vec<Vec<Change>> = drawn
                 .iter()
                 .zip(&numbers)
@@ -274,11 +275,13 @@ impl<C: FuzzableConfig> ConfigFuzzer<C> {
                 // An earlier attempt of this batch may have found a culprit
                 // this sample holds: clear it of that one too, and run what
                 // `jobs(1)` would have run.
-                let now = self.cleared(&drawn[offset], &found.known, numbers[offset], forbid);
-                if now != samples[offset] {
-                    call.phase(Phase::Attempt);
-                    record = self.verdict(&call, &borrowed(&now), Judge::CAMPAIGN)??;
-                    samples[offset] = now;
+                if forbid && found.known.len() != known_at_start {
+                    let now = self.cleared(&drawn[offset], &found.known, numbers[offset], forbid);
+                    if now != samples[offset] {
+                        call.phase(Phase::Attempt);
+                        record = self.verdict(&call, &borrowed(&now), Judge::CAMPAIGN)??;
+                        samples[offset] = now;
+                    }
                 }
                 if !record.status.is_failing() {
                     ends.push(None);
