@@ -126,36 +126,14 @@ pub(crate) fn key_names(k: &DynType) -> Option<Option<Map>> {
 /// The `propertyNames` pattern of integer map keys.
 pub(crate) const INT_KEY_PATTERN: &str = "^-?[0-9]+$";
 
-/// Whether `v` (a number, or `Some` of one) lies in `lo..=hi`; values
-/// that are not numbers (`None`) are not bounded by a range.
-fn within(v: &Value, lo: &Value, hi: &Value) -> bool {
-    fn num(v: &Value) -> Option<f64> {
-        match v {
-            Value::Int(i) => Some(*i as f64),
-            Value::UInt(u) => Some(*u as f64),
-            Value::Float(x) => Some(*x),
-            Value::Some(inner) => num(inner),
-            _ => None,
-        }
-    }
-    match (v, lo, hi) {
-        (Value::Int(v), Value::Int(lo), Value::Int(hi)) => lo <= v && v <= hi,
-        (Value::Some(inner), ..) => within(inner, lo, hi),
-        _ => match (num(v), num(lo), num(hi)) {
-            (Some(v), Some(lo), Some(hi)) => lo <= v && v <= hi,
-            _ => true,
-        },
-    }
-}
-
 /// Whether a field's default and pin (if any) lie in its fuzz range, so the
 /// range may be written as the validating `minimum`/`maximum`.
 fn holds_role_values(f: &FieldMeta, lo: &Value, hi: &Value) -> bool {
     let pin_ok = match f.fuzz_role() {
-        FuzzRole::Pin(v) => within(v, lo, hi),
+        FuzzRole::Pin(v) => super::in_range(v, lo, hi),
         _ => true,
     };
-    pin_ok && within(f.default_ref(), lo, hi)
+    pin_ok && super::in_range(f.default_ref(), lo, hi)
 }
 
 /// One field's schema.

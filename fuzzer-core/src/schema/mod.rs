@@ -101,19 +101,27 @@ pub(crate) enum Bound {
     OneOf { values: Vec<Value>, said: String },
 }
 
+/// Whether `v` lies in `lo..=hi` (a range of a schema or of a
+/// `#[fuzz(range)]`); a value that is not a number of the range's kind is
+/// not bounded by it. `Some(x)` is `x`; `None` is never out of range.
+pub(crate) fn in_range(v: &Value, lo: &Value, hi: &Value) -> bool {
+    match (lo, hi, v) {
+        (_, _, Value::Some(inner)) => in_range(inner, lo, hi),
+        (Value::Int(lo), Value::Int(hi), Value::Int(x)) => lo <= x && x <= hi,
+        (Value::Float(lo), Value::Float(hi), Value::Float(x)) => lo <= x && x <= hi,
+        (Value::Float(lo), Value::Float(hi), Value::Int(x)) => {
+            let x = *x as f64;
+            *lo <= x && x <= *hi
+        }
+        _ => true,
+    }
+}
+
 impl Bound {
     /// Whether `v` (a value of the field's type, not null) is allowed.
     fn allows(&self, v: &Value) -> bool {
         match self {
-            Bound::Range { lo, hi, .. } => match (lo, hi, v) {
-                (Value::Int(lo), Value::Int(hi), Value::Int(x)) => lo <= x && x <= hi,
-                (Value::Float(lo), Value::Float(hi), Value::Float(x)) => lo <= x && x <= hi,
-                (Value::Float(lo), Value::Float(hi), Value::Int(x)) => {
-                    let x = *x as f64;
-                    *lo <= x && x <= *hi
-                }
-                _ => true,
-            },
+            Bound::Range { lo, hi, .. } => in_range(v, lo, hi),
             Bound::OneOf { values, .. } => values.contains(v),
         }
     }
