@@ -91,6 +91,9 @@ fn spec_030_031_none_is_a_value_of_an_option_field() {
 /// PATCH-56: a patch that changes nothing is a no-op guard.
 #[test]
 fn spec_056_an_empty_patch_changes_nothing() {
+    // The whole config is compared over time: no `set` of another test
+    // may change it meanwhile.
+    let _l = global_lock();
     let before = FakeConfig::current();
     let g = FakeConfig::patch(|_| {});
     assert_eq!(*FakeConfig::current(), *before);
@@ -141,6 +144,9 @@ fn spec_070_072_079_to_values_follows_patches_and_guard_drops() {
 /// in `changed()` and the hash; the declared default is never touched.
 #[test]
 fn spec_092_093_097_in_place_changes_are_writes() {
+    // The whole config's hash is compared over time: no `set` of another
+    // test may change it meanwhile.
+    let _l = global_lock();
     let hash = FakeConfig::config_hash();
     let g = FakeConfig::patch(|c| {
         c.e_list.push(2);
